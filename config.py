@@ -1,0 +1,197 @@
+"""Configurations for development, testing and production, read from the environment.
+
+`create_app` takes one of the names in `CONFIGS` (or a class). Production refuses to
+start without `SECRET_KEY` and `DATABASE_URL`: a secret never has a default there.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("IMVO_INSTANCE_PATH", PROJECT_ROOT / "instance"))
+
+
+class ConfigError(RuntimeError):
+    """Raised when a configuration cannot be used as it stands."""
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on", "ja"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg (3) driver for PostgreSQL URLs written as postgres:// or postgresql://."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret_key() -> str:
+    """A random key kept in the instance folder, so sessions survive a restart of `make run`."""
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+class BaseConfig:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    INSTANCE_PATH = str(INSTANCE_DIR)
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    LANGUAGES = ("nl", "en")
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+
+    # Cookies: not readable by scripts, not sent by other sites' forms.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14
+
+    # Flask-WTF's tokens are tied to the session, not to a clock: a respondent who
+    # spends two hours on one page can still save (the session itself still expires).
+    WTF_CSRF_TIME_LIMIT = None
+    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+
+    # Password hashing (argon2id); the testing configuration lowers the cost.
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+    PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
+
+    RATELIMIT_HEADERS_ENABLED = True
+    ORGANISATIONS_PER_PAGE = 50
+    DEFAULT_MAIL_BACKEND = "file"
+
+    def __init__(self) -> None:
+        """Read the environment when the configuration is made, not at import."""
+        env = os.environ
+        # The language of the interface when neither the user nor the session chose one.
+        self.BABEL_DEFAULT_LOCALE = env.get("IMVO_LANGUAGE", "nl")
+        # Rate limits: memory in one process; set RATELIMIT_STORAGE_URI (redis://...)
+        # when several gunicorn workers must share the counts.
+        self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.LOGIN_RATE_LIMIT = env.get("IMVO_LOGIN_RATE_LIMIT", "10 per minute")
+        # Mail: "file" writes .eml files under MAIL_FILE_DIR; "smtp" sends through MAIL_SERVER.
+        self.MAIL_BACKEND = env.get("MAIL_BACKEND", self.DEFAULT_MAIL_BACKEND)
+        self.MAIL_SERVER = env.get("MAIL_SERVER", "")
+        self.MAIL_PORT = _env_int("MAIL_PORT", 25)
+        self.MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+        self.MAIL_USE_SSL = _env_bool("MAIL_USE_SSL")
+        self.MAIL_USERNAME = env.get("MAIL_USERNAME", "")
+        self.MAIL_PASSWORD = env.get("MAIL_PASSWORD", "")
+        self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "IMVO-secretariaat <imvo@ser.example>")
+        self.MAIL_REPLY_TO = env.get("MAIL_REPLY_TO", "")
+        self.MAIL_FILE_DIR = env.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "outbox"))
+        self.MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 30)
+        # Links in e-mails are built from this, never from the request's Host header.
+        self.BASE_URL = env.get("IMVO_BASE_URL", "http://127.0.0.1:5000")
+        self.SECRETARIAT_CONTACT = env.get("IMVO_SECRETARIAT_CONTACT", "imvo@ser.example")
+
+    def check(self) -> None:
+        """Refuse settings that cannot work; called by `load_config`."""
+
+
+class DevelopmentConfig(BaseConfig):
+    """`make run`: an embedded SQLite database in the instance folder."""
+
+    ENV_NAME = "development"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'imvo.db'}"))
+        self.SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret_key()
+
+
+class TestingConfig(BaseConfig):
+    """The test suite: a throw-away database, cheap hashing, no rate limits."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-a-secret"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            os.environ.get("IMVO_TEST_DATABASE_URL", "sqlite://"))
+        self.MAIL_BACKEND = "file"
+        self.BASE_URL = "http://imvo.example.org"
+        self.BABEL_DEFAULT_LOCALE = "nl"
+
+
+class ProductionConfig(BaseConfig):
+    """gunicorn behind a proxy: PostgreSQL, SMTP, secrets from the environment only."""
+
+    ENV_NAME = "production"
+    DEFAULT_MAIL_BACKEND = "smtp"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.SESSION_COOKIE_SECURE = _env_bool("IMVO_SECURE_COOKIES", True)
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
+
+    def check(self) -> None:
+        missing = [name for name, value in (
+            ("SECRET_KEY", self.SECRET_KEY),
+            ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
+        ) if not value]
+        if missing:
+            raise ConfigError(
+                "Production needs these environment variables, which are not set: "
+                + ", ".join(missing)
+            )
+        if len(self.SECRET_KEY) < 32:
+            raise ConfigError("SECRET_KEY must be at least 32 characters long in production.")
+        if self.MAIL_BACKEND == "smtp" and not self.MAIL_SERVER:
+            raise ConfigError("MAIL_SERVER is not set (or set MAIL_BACKEND=file to write mail to disk).")
+
+
+CONFIGS: dict[str, type[BaseConfig]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def load_config(name_or_class: str | type[BaseConfig] | None = None) -> BaseConfig:
+    """Return a checked configuration object for a name, a class, or `IMVO_ENV`."""
+    if name_or_class is None:
+        name_or_class = os.environ.get("IMVO_ENV", "development")
+    if isinstance(name_or_class, str):
+        try:
+            cls = CONFIGS[name_or_class]
+        except KeyError:
+            raise ConfigError(
+                f"Unknown configuration {name_or_class!r}; choose one of {', '.join(CONFIGS)}."
+            ) from None
+    else:
+        cls = name_or_class
+    config = cls()
+    config.check()
+    return config

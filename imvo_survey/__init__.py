@@ -1,0 +1,149 @@
+"""The IMVO inventory platform: `create_app` builds the Flask application.
+
+Read it as a table of contents: configuration, extensions, blueprints, error pages,
+access control, templates and commands are each registered by one function below.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import PROJECT_ROOT, BaseConfig, load_config, normalise_database_url
+
+__version__ = "0.1.0"
+
+
+def create_app(config: str | type[BaseConfig] | BaseConfig | None = None, **overrides) -> Flask:
+    """Build the application for a configuration name (`development`, `testing`,
+    `production`), a config class or object, or `IMVO_ENV`; `overrides` win."""
+    config_object = config if isinstance(config, BaseConfig) else load_config(config)
+    app = Flask(
+        __name__,
+        instance_path=overrides.get("INSTANCE_PATH", config_object.INSTANCE_PATH),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_object(config_object)
+    app.config.update(overrides)
+    if "SQLALCHEMY_DATABASE_URI" in overrides:
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(overrides["SQLALCHEMY_DATABASE_URI"])
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_access_control(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_security_headers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extensions of `extensions.py` to this app."""
+    from . import models  # noqa: F401  (the metadata must be complete for migrations)
+    from .auth.services import load_user
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
+    from .i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(Path(__file__).parent / "translations"),
+    )
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    from .i18n import login_message
+
+    login_manager.localize_callback = login_message
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature."""
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+    from .organisations import bp as organisations_bp
+    from .users import bp as users_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(organisations_bp, url_prefix="/organisations")
+    app.register_blueprint(users_bp, url_prefix="/users")
+
+
+def register_access_control(app: Flask) -> None:
+    """Every request passes one check of the view's declared access (see `auth.access`)."""
+    from .auth.access import check_access
+
+    app.before_request(check_access)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Plain, translated error pages."""
+    from .main.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals the templates use."""
+    from .i18n import register_template_helpers as register_i18n
+
+    register_i18n(app)
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["app_version"] = __version__
+
+    @app.template_filter("reject_keys")
+    def reject_keys(mapping: dict, *keys: str) -> dict:
+        """A copy of `mapping` without `keys` (to rebuild a URL with another page number)."""
+        return {key: value for key, value in mapping.items() if key not in keys}
+
+
+def register_security_headers(app: Flask) -> None:
+    """A strict Content-Security-Policy (no inline scripts or styles) and friends."""
+
+    @app.after_request
+    def add_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def register_commands(app: Flask) -> None:
+    """The `imvo` command groups (besides Flask-Migrate's `db`)."""
+    from .cli import register
+
+    register(app)
+
+
+@event.listens_for(Engine, "connect")
+def _configure_sqlite(dbapi_connection, connection_record) -> None:
+    """SQLite: enforce foreign keys, wait for locks instead of failing, and use WAL so
+    readers do not block the writer."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute("PRAGMA busy_timeout = 10000")
+    cursor.execute("PRAGMA journal_mode")
+    (mode,) = cursor.fetchone()
+    if mode != "memory":
+        cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()

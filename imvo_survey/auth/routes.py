@@ -1,0 +1,131 @@
+"""Login, logout, password reset and password change.
+
+Messages never tell whether an e-mail address has an account.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..forms import safe_next_url
+from ..mail import MailError, build_message, deliver
+from . import bp
+from .access import logged_in, public
+from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
+from .services import (
+    authenticate,
+    find_user_by_email,
+    make_reset_token,
+    set_password,
+    user_for_reset_token,
+    verify_password,
+)
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    """The login page; after login, back to where the user was going."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The e-mail address or password is not correct."))
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("You are logged in."), "success")
+            return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    """Log out (a POST, so that another site cannot log a user out by a link)."""
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def request_reset():
+    """Ask for a reset link; the answer is the same whether or not the account exists."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        user = find_user_by_email(form.email.data)
+        if user is not None and user.is_active:
+            send_reset_mail(user)
+        flash(_("If an account exists for %(email)s, we have sent it a link to choose a new "
+                "password. The link is valid for one hour.", email=form.email.data), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/request_reset.html", form=form)
+
+
+def send_reset_mail(user) -> None:
+    """Mail the user a reset link built from the configured base URL."""
+    token = make_reset_token(user)
+    link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.reset_password", token=token)
+    with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        message = build_message(
+            user.email,
+            _("Choose a new password for the IMVO inventory"),
+            "password_reset",
+            user=user,
+            link=link,
+            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        )
+    try:
+        deliver(message)
+    except MailError:
+        # Logged, not shown: the page must not reveal whether the account exists.
+        current_app.logger.exception("Could not send the password reset mail to user %s", user.id)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str):
+    """Choose a new password with a valid, unused, unexpired link."""
+    user = user_for_reset_token(token)
+    if user is None:
+        return render_template("auth/reset_invalid.html"), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        set_password(user, form.password.data)
+        db.session.commit()
+        logout_user()
+        flash(_("Your password has been changed. You can now log in with it."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@logged_in
+def change_password():
+    """Change one's own password; other sessions of the user end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not verify_password(user, form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            set_password(user, form.password.data)
+            db.session.commit()
+            login_user(user)  # keep this session under the new auth version
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,132 @@
+"""Passwords, login bookkeeping and password-reset tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import User, utcnow
+
+RESET_SALT = "imvo-password-reset"
+MIN_PASSWORD_LENGTH = 10
+
+
+class InvalidEmail(ValueError):
+    """An e-mail address that email-validator refuses; the message says why."""
+
+
+def normalise_email(address: str, check_deliverability: bool = False) -> str:
+    """Validate an e-mail address and return it normalised, in lower case."""
+    try:
+        result = validate_email(address.strip(), check_deliverability=check_deliverability)
+    except EmailNotValidError as error:
+        raise InvalidEmail(str(error)) from None
+    return result.normalized.lower()
+
+
+def _hasher() -> PasswordHasher:
+    config = current_app.config
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST"],
+        parallelism=config["ARGON2_PARALLELISM"],
+    )
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash of `password` with the configured cost."""
+    return _hasher().hash(password)
+
+
+def verify_password(user: User, password: str) -> bool:
+    """True when `password` is the user's; rehashes when the cost settings changed."""
+    if not user.password_hash:
+        # Spend the same time as a real check, so timing does not reveal accounts.
+        _hasher().hash(password)
+        return False
+    hasher = _hasher()
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hasher.hash(password)
+    return True
+
+
+def set_password(user: User, password: str) -> None:
+    """Set a new password, which also ends the user's other sessions."""
+    user.password_hash = hash_password(password)
+    user.auth_version = (user.auth_version or 0) + 1
+
+
+def generate_password(length: int = 16) -> str:
+    """A random password of letters and digits, for a first admin account."""
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(length))
+
+
+def find_user_by_email(email: str) -> User | None:
+    """The user with this e-mail address, whatever its case."""
+    return db.session.scalar(select(User).where(User.email == func.lower(email.strip())))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None. Records the login time."""
+    user = find_user_by_email(email)
+    if user is None:
+        _hasher().hash(password)  # same work as a real check
+        return None
+    if not verify_password(user, password) or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def load_user(session_id: str) -> User | None:
+    """Flask-Login's loader: `id:auth_version`, refused when the version moved on."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.auth_version != int(version):
+        return None
+    return user
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=RESET_SALT)
+
+
+def _password_fingerprint(user: User) -> str:
+    """Changes whenever the password does, so a reset link works once only."""
+    material = f"{user.password_hash or ''}:{user.auth_version}".encode()
+    return hashlib.sha256(material).hexdigest()[:16]
+
+
+def make_reset_token(user: User) -> str:
+    """A signed, expiring, single-use token for resetting the user's password."""
+    return _serializer().dumps({"u": user.id, "f": _password_fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a reset token belongs to, or None when it is expired, used or forged."""
+    try:
+        data = _serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("u")) if isinstance(data.get("u"), int) else None
+    if user is None or not user.is_active or data.get("f") != _password_fingerprint(user):
+        return None
+    return user

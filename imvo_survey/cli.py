@@ -1,0 +1,230 @@
+"""The `imvo` command: a Flask CLI group, so every command runs inside the app.
+
+Commands are thin: they parse arguments, call a service, commit once and print.
+Flask-Migrate adds `imvo db upgrade` and `imvo db check`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from .extensions import db
+
+ADMIN_DEFAULT_EMAIL = "secretariaat@example.org"
+
+
+def _create_app():
+    from . import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             help="IMVO inventory platform: database, reference data, accounts and imports.")
+def main() -> None:
+    """Entry point of the `imvo` console script."""
+
+
+def register(app) -> None:
+    """Add the command groups to the app's CLI."""
+    app.cli.add_command(seed_command)
+    app.cli.add_command(user_group)
+    app.cli.add_command(org_group)
+
+
+@main.group("i18n")
+def i18n_group() -> None:
+    """Translation catalogues (Dutch and English)."""
+
+
+@i18n_group.command("update")
+def i18n_update() -> None:
+    """Extract the messages and update both catalogues (English is filled in)."""
+    from .i18n_catalogues import update
+
+    untranslated = update()
+    click.echo(f"Catalogues updated; untranslated Dutch messages: {untranslated['nl']}.")
+
+
+@i18n_group.command("compile")
+def i18n_compile() -> None:
+    """Compile the catalogues (.po -> .mo)."""
+    from .i18n_catalogues import compile_all
+
+    written = compile_all()
+    click.echo(f"Translations compiled ({len(written)} changed).")
+
+
+@i18n_group.command("check")
+def i18n_check() -> None:
+    """Fail when a message has no translation in a catalogue."""
+    from .i18n_catalogues import LANGUAGES, missing
+
+    failed = False
+    for language in LANGUAGES:
+        for message in missing(language):
+            failed = True
+            click.echo(f"{language}: untranslated: {message!r}", err=True)
+    if failed:
+        sys.exit(1)
+    click.echo("Both catalogues are complete.")
+
+
+@click.command("seed")
+@click.option("--demo", is_flag=True, help="Also load the demo register and the 2008 benchmark scores.")
+@with_appcontext
+def seed_command(demo: bool) -> None:
+    """Load the reference data (and demo data). Safe to run again: it changes nothing then."""
+    from .seed import seed_demo, seed_reference
+
+    report = seed_reference()
+    if demo:
+        seed_demo(report)
+    db.session.commit()
+    if report.changed:
+        for line in report.lines():
+            click.echo(line)
+    else:
+        click.echo("Reference data" + (" and demo data" if demo else "") + " already up to date.")
+
+
+@click.group("user")
+def user_group() -> None:
+    """Accounts."""
+
+
+def _read_password(prompt: str = "Password") -> str:
+    """Ask at the terminal (twice, hidden), or read one line from standard input."""
+    if sys.stdin.isatty():
+        return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["secretariat", "analyst", "respondent"]), required=True)
+@click.option("--org", "organisation", metavar="ID_OR_KVK", help="The respondent's organisation.")
+@click.option("--name", default=None, help="Display name.")
+@with_appcontext
+def user_create(email: str, role: str, organisation: str | None, name: str | None) -> None:
+    """Create an account; the password is asked for (or read from standard input)."""
+    from .auth.services import MIN_PASSWORD_LENGTH, InvalidEmail
+    from .organisations.services import resolve_organisation
+    from .users.services import UserError, create_user
+
+    org = None
+    if organisation:
+        org = resolve_organisation(organisation)
+        if org is None:
+            raise click.ClickException(f"No organisation with id or KvK number {organisation}.")
+    if role == "respondent" and org is None:
+        raise click.ClickException("A respondent needs --org ID_OR_KVK.")
+    if role != "respondent" and org is not None:
+        raise click.ClickException("Only respondents belong to an organisation; leave out --org.")
+    password = _read_password()
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    try:
+        user = create_user(email, role, password=password, organisation=org, name=name)
+    except (UserError, InvalidEmail) as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created {user.role} account {user.email}" + (f" for {org.name}" if org else "") + ".")
+
+
+@user_group.command("set-password")
+@click.argument("email")
+@with_appcontext
+def user_set_password(email: str) -> None:
+    """Set a user's password (asked for, or read from standard input)."""
+    from .auth.services import MIN_PASSWORD_LENGTH, find_user_by_email, set_password
+
+    user = find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    password = _read_password("New password")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.ClickException(f"The password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    set_password(user, password)
+    db.session.commit()
+    click.echo(f"Password of {user.email} changed.")
+
+
+@user_group.command("ensure-admin")
+@with_appcontext
+def user_ensure_admin() -> None:
+    """Create the first secretariat account if there is none, and print its login once.
+
+    Uses IMVO_ADMIN_EMAIL and IMVO_ADMIN_PASSWORD when set; otherwise the e-mail is
+    secretariaat@example.org and the password is generated.
+    """
+    from sqlalchemy import select
+
+    from .auth.services import generate_password
+    from .models import User
+    from .users.services import create_user
+
+    existing = db.session.scalar(select(User).where(User.role == "secretariat", User.is_active)
+                                 .order_by(User.id).limit(1))
+    if existing is not None:
+        click.echo(f"Secretariat account: {existing.email} (its password was printed when it was "
+                   f"created; `imvo user set-password {existing.email}` sets a new one).")
+        return
+    email = os.environ.get("IMVO_ADMIN_EMAIL") or ADMIN_DEFAULT_EMAIL
+    given = os.environ.get("IMVO_ADMIN_PASSWORD")
+    password = given or generate_password()
+    user = create_user(email, "secretariat", password=password, name="Secretariaat")
+    db.session.commit()
+    click.echo("=" * 64)
+    click.echo("Secretariat account created. Log in at the address below with:")
+    click.echo(f"  e-mail:   {user.email}")
+    click.echo("  password: " + ("(the value of IMVO_ADMIN_PASSWORD)" if given else password))
+    if not given:
+        click.echo("This password is shown only now.")
+    click.echo("=" * 64)
+
+
+@click.group("org")
+def org_group() -> None:
+    """The register of organisations."""
+
+
+@org_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; save nothing.")
+@with_appcontext
+def org_import(file: Path, dry_run: bool) -> None:
+    """Import organisations and contacts from CSV or XLSX: all rows, or none."""
+    from .organisations.importer import apply_import, plan_import
+    from .tabular import TableError, read_table
+
+    try:
+        table = read_table(file.read_bytes(), file.name)
+    except TableError as error:
+        raise click.ClickException(str(error)) from None
+    plan = plan_import(table)
+    if not plan.is_valid:
+        db.session.rollback()
+        click.echo(f"{len(plan.errors)} problem(s) found; nothing was imported:", err=True)
+        for error in plan.errors:
+            where = f"line {error.line}" if error.line else "file"
+            column = f", column {error.column}" if error.column else ""
+            click.echo(f"  {where}{column}: {error.message}", err=True)
+        sys.exit(1)
+    for item in plan.to_create:
+        click.echo(f"create  {item.name}")
+    for item in plan.to_update:
+        click.echo(f"update  {item.existing.name} (id {item.existing.id})")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: {len(plan.to_create)} would be created, {len(plan.to_update)} updated, "
+                   f"{plan.contact_count} contacts; nothing saved.")
+        return
+    result = apply_import(plan)
+    db.session.commit()
+    click.echo(f"Imported: {result.created} created, {result.updated} updated, {result.contacts} contacts.")

@@ -1,0 +1,83 @@
+"""Language choice and the translated labels of codes.
+
+Dutch is the default; a user switches with the language links (kept in the session)
+or by the preference in their account. All user-facing text goes through Flask-Babel.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, session
+from flask_babel import format_datetime, get_locale, gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+#: Labels of the codes used in the register, by code list.
+CODE_LABELS = {
+    "kind": {
+        "branch_association": _l("Branch association"),
+        "product_board": _l("Product board"),
+        "industry_board": _l("Industry board"),
+        "company": _l("Company"),
+    },
+    "size": {"large": _l("Large company"), "mkb": _l("SME (MKB)")},
+    "role": {
+        "secretariat": _l("Secretariat"),
+        "analyst": _l("Analyst"),
+        "respondent": _l("Respondent"),
+    },
+    "language": {"nl": _l("Dutch"), "en": _l("English")},
+    "level": {"sector": _l("Sector"), "organisation": _l("Organisation")},
+}
+
+
+def select_locale() -> str:
+    """The interface language: the session's choice, the user's preference, or the default."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # the CLI, the mail worker
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("language")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """`nl` or `en`, for picking a model's `label_nl` or `label_en`."""
+    locale = get_locale()
+    return locale.language if locale is not None else "nl"
+
+
+def login_message(_message: str = "") -> str:
+    """Flask-Login's 'please log in' message, translated (its English text is replaced)."""
+    return gettext("Please log in to see this page.")
+
+
+def code_label(code: str | None, code_list: str) -> str:
+    """The translated label of `code` in `code_list`; the code itself when unknown."""
+    if code is None:
+        return ""
+    label = CODE_LABELS.get(code_list, {}).get(code)
+    return str(label) if label is not None else code
+
+
+def code_choices(code_list: str) -> list[tuple[str, str]]:
+    """(code, label) pairs for a select field."""
+    return [(code, str(label)) for code, label in CODE_LABELS[code_list].items()]
+
+
+def register_template_helpers(app) -> None:
+    """Filters: `label` for taxonomy entries, `code_label` for codes, `datetime` for times."""
+
+    @app.template_filter("label")
+    def label_filter(item) -> str:
+        return item.label(current_language()) if item is not None else ""
+
+    app.add_template_filter(code_label, "code_label")
+
+    @app.template_filter("datetime")
+    def datetime_filter(value, format: str = "medium") -> str:
+        return format_datetime(value, format) if value is not None else ""
+
+    app.jinja_env.globals["current_language"] = current_language

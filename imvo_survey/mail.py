@@ -1,0 +1,88 @@
+"""Building and delivering e-mail.
+
+Two backends: `file` writes each message as an `.eml` file under `MAIL_FILE_DIR`
+(the default for `make run`, so no mail server is needed), and `smtp` delivers
+through the server in the `MAIL_*` settings (production).
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import uuid
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+
+from .models import utcnow
+
+
+class MailError(RuntimeError):
+    """Delivery failed; `permanent` is True when the server refused for good (5xx)."""
+
+    def __init__(self, message: str, permanent: bool = False):
+        super().__init__(message)
+        self.permanent = permanent
+
+
+def build_message(to: str, subject: str, template: str, **context) -> EmailMessage:
+    """A plain-text and HTML message from `templates/email/<template>.txt` and `.html`."""
+    config = current_app.config
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    if config.get("MAIL_REPLY_TO"):
+        message["Reply-To"] = config["MAIL_REPLY_TO"]
+    message["Date"] = format_datetime(utcnow())
+    message["Message-ID"] = make_msgid(domain="imvo.local")
+    context.setdefault("secretariat_contact", config["SECRETARIAT_CONTACT"])
+    message.set_content(render_template(f"email/{template}.txt", **context))
+    message.add_alternative(render_template(f"email/{template}.html", **context), subtype="html")
+    return message
+
+
+def deliver(message: EmailMessage) -> None:
+    """Send one message with the configured backend; raises `MailError` on failure."""
+    backend = current_app.config["MAIL_BACKEND"]
+    if backend == "file":
+        _write_file(message)
+    elif backend == "smtp":
+        _send_smtp(message)
+    else:
+        raise MailError(f"Unknown MAIL_BACKEND {backend!r}", permanent=True)
+
+
+def _write_file(message: EmailMessage) -> Path:
+    directory = Path(current_app.config["MAIL_FILE_DIR"])
+    directory.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+    path = directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
+    path.write_bytes(bytes(message))
+    return path
+
+
+def _send_smtp(message: EmailMessage) -> None:
+    config = current_app.config
+    host, port, timeout = config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_TIMEOUT"]
+    try:
+        if config["MAIL_USE_SSL"]:
+            smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+        else:
+            smtp = smtplib.SMTP(host, port, timeout=timeout)
+        with smtp:
+            if config["MAIL_USE_TLS"] and not config["MAIL_USE_SSL"]:
+                smtp.starttls(context=ssl.create_default_context())
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+    except smtplib.SMTPResponseException as error:
+        permanent = 500 <= error.smtp_code < 600
+        detail = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+        raise MailError(f"{error.smtp_code} {detail}", permanent=permanent) from error
+    except smtplib.SMTPRecipientsRefused as error:
+        raise MailError(f"Recipients refused: {error.recipients}", permanent=True) from error
+    except (smtplib.SMTPException, OSError) as error:
+        raise MailError(str(error) or type(error).__name__) from error

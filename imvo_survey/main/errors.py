@@ -1,0 +1,54 @@
+"""Plain, translated error pages."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+
+from ..extensions import db
+
+
+def register(app) -> None:
+    """Attach the handlers to the app."""
+
+    def page(status: int, title: str, message: str):
+        return render_template("errors/error.html", status=status, title=title, message=message), status
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return page(400, _("Bad request"), _("The request could not be understood."))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return page(400, _("The form has expired"),
+                    _("For your security the form could not be accepted. Go back, reload the "
+                      "page and send it again."))
+
+    @app.errorhandler(403)
+    def forbidden(error):
+        return page(403, _("No access"), _("You do not have access to this page."))
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return page(404, _("Page not found"), _("This page does not exist (any more)."))
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return page(405, _("Not allowed"), _("This action is not possible on this page."))
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return page(413, _("File too large"), _("The file is larger than the maximum allowed size."))
+
+    @app.errorhandler(429)
+    def too_many(error):
+        return page(429, _("Too many attempts"),
+                    _("There were too many attempts in a short time. Wait a minute and try again."))
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return page(500, _("Something went wrong"),
+                    _("An unexpected error occurred. Nothing was saved of the last action. "
+                      "Try again, or contact the secretariat if it happens again."))

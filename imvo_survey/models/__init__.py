@@ -1,0 +1,38 @@
+"""All models, imported here so that the metadata is complete for Alembic."""
+
+from .base import UTCDateTime, utcnow
+from .benchmark import DEFAULT_SOURCE, LEVELS, BenchmarkScore
+from .organisation import (
+    ASSOCIATION_KINDS,
+    KINDS,
+    LANGUAGES,
+    SIZES,
+    Contact,
+    Organisation,
+    name_key,
+    organisation_membership,
+)
+from .reference import (
+    TAXONOMIES,
+    ActivityType,
+    Aspect,
+    AspectGroup,
+    Branch,
+    ChainInitiative,
+    Country,
+    ProductGroup,
+    ReportingChannel,
+    Sector,
+    SectorAlias,
+    branch_sector,
+    country_region,
+)
+from .user import ROLES, User
+
+__all__ = [
+    "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SIZES",
+    "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkScore", "Branch",
+    "ChainInitiative", "Contact", "Country", "Organisation", "ProductGroup",
+    "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",
+    "country_region", "name_key", "organisation_membership", "utcnow",
+]

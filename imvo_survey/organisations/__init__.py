@@ -1,0 +1,7 @@
+"""The register of organisations and their contacts, and its import."""
+
+from flask import Blueprint
+
+bp = Blueprint("organisations", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,133 @@
+"""Reading and writing the register. Functions flush, never commit: the caller (a view
+or a CLI command) commits once at the end of its unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, or_, select
+
+from ..extensions import db
+from ..models import ASSOCIATION_KINDS, Contact, Organisation, User, name_key
+
+
+@dataclass
+class OrganisationFilter:
+    """The filters of the register's list page (and of later targeting)."""
+
+    q: str | None = None
+    kind: str | None = None
+    sector_id: int | None = None
+    branch_id: int | None = None
+    size: str | None = None
+    status: str = "active"  # active, inactive or all
+
+    def query(self) -> Select:
+        """A SELECT of the matching organisations, ordered by name."""
+        query = select(Organisation).order_by(Organisation.name_key, Organisation.id)
+        if self.q:
+            escaped = self.q.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            query = query.where(or_(
+                Organisation.name_key.like(pattern, escape="\\"),
+                Organisation.kvk_number == self.q.strip(),
+                Organisation.contacts.any(func.lower(Contact.name).like(pattern, escape="\\")),
+                Organisation.contacts.any(Contact.email.like(pattern, escape="\\")),
+            ))
+        if self.kind:
+            query = query.where(Organisation.kind == self.kind)
+        if self.sector_id:
+            query = query.where(Organisation.sector_id == self.sector_id)
+        if self.branch_id:
+            query = query.where(Organisation.branch_id == self.branch_id)
+        if self.size:
+            query = query.where(Organisation.size == self.size)
+        if self.status == "active":
+            query = query.where(Organisation.is_active)
+        elif self.status == "inactive":
+            query = query.where(~Organisation.is_active)
+        return query
+
+
+def find_organisation(kvk_number: str | None, name: str | None, kind: str | None) -> Organisation | None:
+    """The organisation with this KvK number, or else with this name and kind."""
+    if kvk_number:
+        found = db.session.scalar(select(Organisation).where(Organisation.kvk_number == kvk_number))
+        if found is not None:
+            return found
+    if name and kind:
+        return db.session.scalar(select(Organisation).where(
+            Organisation.name_key == name_key(name), Organisation.kind == kind))
+    return None
+
+
+def find_association(reference: str) -> Organisation | None:
+    """A branch association or board by KvK number or by name."""
+    reference = reference.strip()
+    query = select(Organisation).where(Organisation.kind.in_(ASSOCIATION_KINDS))
+    if reference.isdigit():
+        found = db.session.scalar(query.where(Organisation.kvk_number == reference))
+        if found is not None:
+            return found
+    return db.session.scalar(query.where(Organisation.name_key == name_key(reference))
+                             .order_by(Organisation.id).limit(1))
+
+
+def resolve_organisation(identifier: str) -> Organisation | None:
+    """An organisation by id or KvK number (the CLI's ID_OR_KVK)."""
+    identifier = identifier.strip()
+    if len(identifier) == 8 and identifier.isdigit():
+        found = db.session.scalar(select(Organisation).where(Organisation.kvk_number == identifier))
+        if found is not None:
+            return found
+    if identifier.isdigit():
+        return db.session.get(Organisation, int(identifier))
+    return None
+
+
+def association_options() -> list[Organisation]:
+    """Active associations and boards a company can be a member of."""
+    return list(db.session.scalars(
+        select(Organisation)
+        .where(Organisation.kind.in_(ASSOCIATION_KINDS), Organisation.is_active)
+        .order_by(Organisation.name_key)))
+
+
+def apply_kind_rules(organisation: Organisation) -> None:
+    """Clear the fields that do not apply to the organisation's kind."""
+    if organisation.kind == "company":
+        organisation.member_count = None
+        organisation.mkb_member_count = None
+    else:
+        organisation.size = None
+        organisation.is_listed = False
+        organisation.associations = []
+
+
+def set_primary_contact(contact: Contact) -> None:
+    """Make `contact` the only primary contact of its organisation."""
+    for other in contact.organisation.contacts:
+        if other is not contact and other.is_primary:
+            other.is_primary = False
+    db.session.flush()
+    contact.is_primary = True
+    db.session.flush()
+
+
+def add_contact(organisation: Organisation, **fields) -> Contact:
+    """Add a contact; the first contact of an organisation becomes its primary one."""
+    make_primary = fields.pop("is_primary", False) or not organisation.contacts
+    contact = Contact(organisation=organisation, is_primary=False, **fields)
+    db.session.add(contact)
+    db.session.flush()
+    if make_primary:
+        set_primary_contact(contact)
+    return contact
+
+
+def deactivate_organisation(organisation: Organisation) -> None:
+    """Deactivate an organisation and the accounts of its respondents."""
+    organisation.is_active = False
+    for user in db.session.scalars(select(User).where(User.organisation_id == organisation.id)):
+        user.is_active = False
+    db.session.flush()

@@ -1,0 +1,56 @@
+"""The account form of the secretariat."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from ..auth.services import MIN_PASSWORD_LENGTH
+from ..extensions import db
+from ..forms import ValidEmail, coerce_optional_int, empty_to_none, strip_filter
+from ..i18n import code_choices
+from ..models import Organisation, User
+
+
+class UserForm(FlaskForm):
+    """Create or edit an account."""
+
+    email = EmailField(_l("E-mail address"), filters=[strip_filter],
+                       validators=[DataRequired(_l("Enter the e-mail address.")), ValidEmail(), Length(max=254)],
+                       render_kw={"autocomplete": "off"})
+    name = StringField(_l("Name"), filters=[empty_to_none], validators=[Optional(), Length(max=200)])
+    role = SelectField(_l("Role"), validators=[DataRequired(_l("Choose a role."))])
+    organisation_id = SelectField(_l("Organisation (respondents)"), coerce=coerce_optional_int,
+                                  validators=[Optional()])
+    language = SelectField(_l("Language"), filters=[empty_to_none], validators=[Optional()])
+    password = PasswordField(
+        _l("Password"), validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH)],
+        description=_l("Leave blank to send the user a link to choose a password."),
+        render_kw={"autocomplete": "new-password"})
+    is_active = BooleanField(_l("Active"), default=True)
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, user: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.role.choices = [("", _l("Choose..."))] + code_choices("role")
+        organisations = db.session.scalars(
+            select(Organisation).where(Organisation.is_active).order_by(Organisation.name_key))
+        self.organisation_id.choices = [("", _l("None"))] + [(o.id, o.name) for o in organisations]
+        self.language.choices = [("", _l("Not chosen (Dutch)"))] + code_choices("language")
+        if user is not None:
+            del self.password
+
+    def validate_email(self, field) -> None:
+        other = db.session.scalar(select(User).where(User.email == func.lower(field.data)))
+        if other is not None and other is not self.user:
+            raise ValidationError(_l("There is already an account with this e-mail address."))
+
+    def validate_organisation_id(self, field) -> None:
+        if self.role.data == "respondent" and not field.data:
+            raise ValidationError(_l("A respondent needs an organisation."))
+        if self.role.data != "respondent" and field.data:
+            raise ValidationError(_l("Only respondents belong to an organisation."))

@@ -1,0 +1,242 @@
+"""Fixtures: the app on a real database (SQLite, or PostgreSQL when
+IMVO_TEST_DATABASE_URL is set), built once per run by the migrations, with the data
+tables emptied after every test; clients logged in per role; the mail folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from email import policy
+from email.parser import BytesParser
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from config import normalise_database_url
+from imvo_survey import create_app
+from imvo_survey.extensions import db, limiter
+from imvo_survey.seed import seed_reference
+
+from . import factories
+
+#: Tables holding reference data: loaded once per run, kept between tests.
+REFERENCE_TABLES = {
+    "alembic_version", "sector", "sector_alias", "branch", "branch_sector", "aspect_group",
+    "aspect", "activity_type", "reporting_channel", "product_group", "chain_initiative",
+    "country", "country_region",
+}
+PASSWORD = factories.PASSWORD
+
+
+def _postgres_url() -> str | None:
+    url = os.environ.get("IMVO_TEST_DATABASE_URL")
+    return normalise_database_url(url) if url else None
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    """A fresh database for this run: a SQLite file, or a PostgreSQL schema dropped afterwards."""
+    postgres = _postgres_url()
+    if postgres is None:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    schema = f"imvo_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    separator = "&" if "?" in postgres else "?"
+    yield f"{postgres}{separator}options=-csearch_path%3D{schema}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def instance_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("instance")
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose every request gets its own app context, as in production.
+
+    Without this, requests would share the test's app context, and with it `g` (where
+    Flask-Login keeps the loaded user) and the database session, hiding bugs."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+def _test_app(database_url: str, instance_dir: Path, **overrides):
+    application = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=database_url,
+        INSTANCE_PATH=str(instance_dir),
+        MAIL_FILE_DIR=str(instance_dir / "outbox"),
+        **overrides,
+    )
+    application.test_client_class = IsolatedClient
+    return application
+
+
+@pytest.fixture(scope="session")
+def app(database_url, instance_dir):
+    """The application, with its schema built by the migrations and reference data loaded."""
+    application = _test_app(database_url, instance_dir)
+    with application.app_context():
+        upgrade()
+        seed_reference()
+        db.session.commit()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def make_app(database_url, instance_dir):
+    """Another app on the test database with other settings (CSRF on, rate limits, ...)."""
+    made = []
+
+    def make(**overrides):
+        application = _test_app(database_url, instance_dir, **overrides)
+        made.append(application)
+        return application
+
+    yield make
+    for application in made:
+        with application.app_context():
+            db.engine.dispose()
+    # Flask-Limiter keeps its on/off switch on the shared extension object, not per app:
+    # put it back to the testing default so later tests are not rate limited.
+    limiter.reset()
+    limiter.enabled = False
+
+
+def empty_data_tables() -> None:
+    """Delete every row outside the reference tables (after each test)."""
+    db.session.rollback()
+    tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture(autouse=True)
+def app_context(app):
+    """Each test runs in an app context and leaves the data tables and outbox empty."""
+    with app.app_context():
+        yield
+        db.session.remove()
+    with app.app_context():
+        empty_data_tables()
+    shutil.rmtree(app.config["MAIL_FILE_DIR"], ignore_errors=True)
+
+
+@pytest.fixture
+def reseed_reference_after(app):
+    """For tests that empty or change the reference tables: load them again afterwards."""
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name in REFERENCE_TABLES - {"alembic_version"}:
+                db.session.execute(table.delete())
+        db.session.commit()
+        seed_reference()
+        db.session.commit()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    """Log a test client in and out."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = PASSWORD, follow_redirects: bool = False):
+        return self._client.post("/auth/login", data={"email": email, "password": password},
+                                 follow_redirects=follow_redirects)
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def secretariat():
+    user = factories.make_user("secretariat", email="secretariaat@example.org")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def analyst():
+    user = factories.make_user("analyst", email="analist@example.org")
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def respondent():
+    organisation = factories.make_organisation(name="Eigen Brancheorganisatie")
+    user = factories.make_user("respondent", email="respondent@example.org", organisation=organisation)
+    db.session.commit()
+    return user
+
+
+def _logged_in_client(app, user):
+    client = app.test_client()
+    response = AuthActions(client).login(user.email)
+    assert response.status_code == 302, "test login failed"
+    return client
+
+
+@pytest.fixture
+def secretariat_client(app, secretariat):
+    return _logged_in_client(app, secretariat)
+
+
+@pytest.fixture
+def analyst_client(app, analyst):
+    return _logged_in_client(app, analyst)
+
+
+@pytest.fixture
+def respondent_client(app, respondent):
+    return _logged_in_client(app, respondent)
+
+
+@pytest.fixture
+def mail_folder(app):
+    """The messages the file backend wrote, parsed, oldest first."""
+
+    def read():
+        folder = Path(app.config["MAIL_FILE_DIR"])
+        if not folder.exists():
+            return []
+        parser = BytesParser(policy=policy.default)
+        return [parser.parsebytes(path.read_bytes()) for path in sorted(folder.glob("*.eml"))]
+
+    return read

@@ -1,0 +1,76 @@
+"""The migrations are the only source of the schema: an empty database upgraded to
+head has exactly the schema the models declare, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from config import normalise_database_url
+from imvo_survey import create_app
+from imvo_survey.extensions import db
+
+
+def _differences(connection):
+    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    return compare_metadata(context, db.metadata)
+
+
+def test_upgraded_database_matches_the_models(app):
+    """The test database was built by `upgrade()` in conftest: autogenerate finds nothing."""
+    with db.engine.connect() as connection:
+        assert _differences(connection) == []
+
+
+def test_db_check_command_agrees(runner):
+    result = runner.invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def scratch_database(tmp_path):
+    """Another empty database of the same kind as the test database."""
+    postgres = os.environ.get("IMVO_TEST_DATABASE_URL")
+    if not postgres:
+        yield f"sqlite:///{tmp_path / 'scratch.db'}"
+        return
+    postgres = normalise_database_url(postgres)
+    schema = f"imvo_scratch_{secrets.token_hex(4)}"
+    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{postgres}?options=-csearch_path%3D{schema}"
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def test_upgrade_downgrade_upgrade_on_an_empty_database(scratch_database, tmp_path):
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"organisation", "contact", "user_account", "sector", "benchmark_score"} <= tables
+        with db.engine.connect() as connection:
+            assert _differences(connection) == []
+        downgrade(revision="base")
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+        upgrade()
+        with db.engine.connect() as connection:
+            assert _differences(connection) == []
+        db.engine.dispose()
+
+
+def test_the_factory_creates_no_tables(scratch_database, tmp_path):
+    """Convention 1: the schema comes only from migrations."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    with app.app_context():
+        app.test_client().get("/language/en")
+        assert inspect(db.engine).get_table_names() == []
+        db.engine.dispose()
