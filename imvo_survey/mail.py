@@ -80,9 +80,14 @@ def _send_smtp(message: EmailMessage) -> None:
             smtp.send_message(message)
     except smtplib.SMTPResponseException as error:
         permanent = 500 <= error.smtp_code < 600
-        detail = error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+        detail = (error.smtp_error.decode(errors="replace") if isinstance(error.smtp_error, bytes)
+                  else str(error.smtp_error))
         raise MailError(f"{error.smtp_code} {detail}", permanent=permanent) from error
     except smtplib.SMTPRecipientsRefused as error:
-        raise MailError(f"Recipients refused: {error.recipients}", permanent=True) from error
+        # Permanent only when every recipient got a 5xx; a 4xx is worth trying again.
+        codes = [code for code, _message in error.recipients.values()]
+        replies = "; ".join(f"{address}: {code} {reply.decode(errors='replace')}"
+                            for address, (code, reply) in error.recipients.items())
+        raise MailError(replies, permanent=all(500 <= code < 600 for code in codes)) from error
     except (smtplib.SMTPException, OSError) as error:
         raise MailError(str(error) or type(error).__name__) from error

@@ -113,7 +113,8 @@ def make_app(database_url, instance_dir):
             db.engine.dispose()
     # Flask-Limiter keeps its on/off switch on the shared extension object, not per app:
     # put it back to the testing default so later tests are not rate limited.
-    limiter.reset()
+    if limiter.enabled:
+        limiter.reset()
     limiter.enabled = False
 
 
@@ -240,3 +241,47 @@ def mail_folder(app):
         return [parser.parsebytes(path.read_bytes()) for path in sorted(folder.glob("*.eml"))]
 
     return read
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps what arrives, or refuses with a chosen reply."""
+
+    def __init__(self):
+        self.messages = []
+        self.refuse_with: str | None = None  # e.g. "550 No such user", "451 Try again later"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse_with:
+            return self.refuse_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        parser = BytesParser(policy=policy.default)
+        self.messages.append(parser.parsebytes(envelope.original_content or envelope.content))
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    """A free TCP port on loopback (aiosmtpd 1.4.6 cannot pick one itself)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback; the app sends through it during the test."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    saved = {key: app.config[key] for key in ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_BACKEND="smtp", MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)
+    handler.port = controller.port
+    yield handler
+    app.config.update(saved)
+    controller.stop()

@@ -49,8 +49,13 @@ class UserForm(FlaskForm):
         if other is not None and other is not self.user:
             raise ValidationError(_l("There is already an account with this e-mail address."))
 
-    def validate_organisation_id(self, field) -> None:
-        if self.role.data == "respondent" and not field.data:
-            raise ValidationError(_l("A respondent needs an organisation."))
-        if self.role.data != "respondent" and field.data:
-            raise ValidationError(_l("Only respondents belong to an organisation."))
+    def validate(self, extra_validators=None) -> bool:
+        """The organisation depends on the role (checked here: the field is optional)."""
+        valid = super().validate(extra_validators)
+        if self.role.data == "respondent" and not self.organisation_id.data:
+            self.organisation_id.errors.append(_l("A respondent needs an organisation."))
+            valid = False
+        elif self.role.data and self.role.data != "respondent" and self.organisation_id.data:
+            self.organisation_id.errors.append(_l("Only respondents belong to an organisation."))
+            valid = False
+        return valid

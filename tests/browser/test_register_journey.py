@@ -1,0 +1,103 @@
+"""The secretariat's journey through the register in a real browser, with an
+accessibility scan (axe-core) of the pages it passes."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from imvo_survey.extensions import db
+from imvo_survey.models import Contact, Organisation
+
+from .. import factories
+from .conftest import serious_violations
+
+
+def login(page, email: str, password: str = factories.PASSWORD) -> None:
+    page.goto("/auth/login")
+    page.get_by_label("E-mailadres").fill(email)
+    page.get_by_label("Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_login_page_is_accessible(page):
+    page.goto("/auth/login")
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Inloggen").click()  # empty: the error summary appears
+    summary = page.locator("[data-error-summary]")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.hasAttribute('data-error-summary')")
+    assert serious_violations(page) == []
+
+
+def test_skip_link_is_the_first_stop(page):
+    page.goto("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Naar de hoofdinhoud"
+
+
+def test_secretariat_adds_an_organisation_and_a_contact(page, secretariat):
+    login(page, secretariat.email)
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Welkom")
+
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Organisaties").click()
+    assert serious_violations(page) == []
+    page.get_by_role("link", name="Organisatie toevoegen").click()
+
+    page.get_by_label("Naam", exact=True).fill("Browser Vereniging")
+    page.get_by_label("Soort", exact=True).select_option("branch_association")
+    page.get_by_label("KvK-nummer").fill("123")
+    page.get_by_label("Aantal aangesloten bedrijven").fill("40")
+    page.get_by_role("button", name="Opslaan").click()
+
+    # The error summary names the problem, links to the field, and what was typed is kept.
+    summary = page.locator("[data-error-summary]")
+    assert "precies 8 cijfers" in summary.inner_text()
+    assert page.get_by_label("Naam", exact=True).input_value() == "Browser Vereniging"
+    assert page.get_by_label("Aantal aangesloten bedrijven").input_value() == "40"
+    assert serious_violations(page) == []
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "kvk_number"
+
+    page.get_by_label("KvK-nummer").fill("12345678")
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Browser Vereniging")
+    assert "is toegevoegd" in page.locator(".flashes").inner_text()
+
+    page.get_by_role("link", name="Contactpersoon toevoegen").click()
+    page.get_by_label("Naam", exact=True).fill("Bea Browser")
+    page.get_by_label("E-mailadres").fill("Bea@Example.org")
+    page.get_by_role("button", name="Opslaan").click()
+    assert "bea@example.org" in page.locator("table").inner_text()
+    assert serious_violations(page) == []
+
+    organisation = db.session.scalar(select(Organisation).where(Organisation.kvk_number == "12345678"))
+    assert organisation.name == "Browser Vereniging" and organisation.member_count == 40
+    contact = db.session.scalar(select(Contact).where(Contact.organisation_id == organisation.id))
+    assert contact.email == "bea@example.org" and contact.is_primary
+
+
+def test_language_switch_keeps_the_page(page, secretariat):
+    login(page, secretariat.email)
+    page.goto("/organisations/")
+    page.get_by_role("link", name="English").click()
+    assert page.url.endswith("/organisations/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Organisations"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert serious_violations(page) == []
+
+
+def test_logout_in_the_browser(page, secretariat):
+    login(page, secretariat.email)
+    page.get_by_role("button", name="Uitloggen").click()
+    assert "U bent uitgelogd." in page.locator(".flashes").inner_text()
+    page.goto("/organisations/")
+    assert "/auth/login" in page.url
+
+
+def test_the_accessibility_scan_can_fail(page):
+    """Guards the scans above: a page with an unlabeled field is reported."""
+    page.set_content('<html lang="nl"><body><main><h1>Test</h1><form><input type="text"></form>'
+                     '<img src="x.png"></main></body></html>')
+    violations = serious_violations(page)
+    assert any(v.startswith("label") for v in violations)
+    assert any(v.startswith("image-alt") for v in violations)

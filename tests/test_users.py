@@ -1,0 +1,83 @@
+"""Accounts management by the secretariat."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from imvo_survey.extensions import db
+from imvo_survey.models import User
+
+from . import factories
+
+
+def test_create_user_with_password(secretariat_client, client, auth):
+    response = secretariat_client.post("/users/new", data={
+        "email": "Nieuwe.Analist@Example.org", "name": "Nieuwe Analist", "role": "analyst",
+        "password": "een goed wachtwoord", "is_active": "y"})
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "nieuwe.analist@example.org"))
+    assert user.role == "analyst" and user.organisation_id is None
+    assert auth.login("nieuwe.analist@example.org", "een goed wachtwoord").status_code == 302
+
+
+def test_create_user_without_password_sends_a_link(secretariat_client, mail_folder):
+    organisation = factories.make_organisation()
+    db.session.commit()
+    secretariat_client.post("/users/new", data={
+        "email": "respondent2@example.org", "role": "respondent", "organisation_id": str(organisation.id),
+        "is_active": "y"})
+    [message] = mail_folder()
+    assert message["To"] == "respondent2@example.org"
+
+
+def test_respondent_needs_an_organisation_and_others_none(secretariat_client):
+    organisation = factories.make_organisation()
+    db.session.commit()
+    page = secretariat_client.post("/users/new", data={"email": "r@example.org", "role": "respondent"}).get_data(as_text=True)
+    assert "Een respondent hoort bij een organisatie" in page
+    page = secretariat_client.post("/users/new", data={
+        "email": "a@example.org", "role": "analyst", "organisation_id": str(organisation.id)}).get_data(as_text=True)
+    assert "Alleen respondenten horen bij een organisatie." in page
+    assert db.session.scalar(select(User).where(User.email.in_(["r@example.org", "a@example.org"]))) is None
+
+
+def test_duplicate_email_is_refused_whatever_the_case(secretariat_client, secretariat):
+    page = secretariat_client.post("/users/new", data={
+        "email": secretariat.email.upper(), "role": "analyst"}).get_data(as_text=True)
+    assert "Er is al een account met dit e-mailadres." in page
+
+
+def test_deactivate_and_reactivate_a_user(secretariat_client, analyst, app):
+    other = app.test_client()
+    other.post("/auth/login", data={"email": analyst.email, "password": factories.PASSWORD})
+    secretariat_client.post(f"/users/{analyst.id}/deactivate")
+    assert other.get("/organisations/").status_code == 302
+    secretariat_client.post(f"/users/{analyst.id}/activate")
+    db.session.expire_all()
+    assert db.session.get(User, analyst.id).is_active
+
+
+def test_secretariat_cannot_lock_itself_out(secretariat_client, secretariat):
+    secretariat_client.post(f"/users/{secretariat.id}/deactivate")
+    page = secretariat_client.post(f"/users/{secretariat.id}/edit", data={
+        "email": secretariat.email, "role": "analyst", "is_active": "y"}).get_data(as_text=True)
+    assert "U kunt uzelf niet deactiveren" in page
+    db.session.expire_all()
+    user = db.session.get(User, secretariat.id)
+    assert user.is_active and user.role == "secretariat"
+
+
+def test_edit_user(secretariat_client, analyst):
+    organisation = factories.make_organisation()
+    db.session.commit()
+    secretariat_client.post(f"/users/{analyst.id}/edit", data={
+        "email": analyst.email, "name": "Nu Respondent", "role": "respondent",
+        "organisation_id": str(organisation.id), "language": "en", "is_active": "y"})
+    db.session.expire_all()
+    user = db.session.get(User, analyst.id)
+    assert user.role == "respondent" and user.organisation_id == organisation.id and user.language == "en"
+
+
+def test_send_password_link(secretariat_client, analyst, mail_folder):
+    secretariat_client.post(f"/users/{analyst.id}/send-reset")
+    assert [m["To"] for m in mail_folder()] == [analyst.email]
