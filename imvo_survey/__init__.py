@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from .auth import bp as auth_bp
+    from .benchmarks import bp as benchmarks_bp
     from .main import bp as main_bp
     from .organisations import bp as organisations_bp
     from .users import bp as users_bp
@@ -80,6 +81,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
     app.register_blueprint(users_bp, url_prefix="/users")
+    app.register_blueprint(benchmarks_bp, url_prefix="/benchmark")
 
 
 def register_access_control(app: Flask) -> None:

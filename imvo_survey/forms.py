@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField, ValidationError
+from wtforms import StringField, SubmitField, ValidationError
 
 from .auth.services import InvalidEmail, normalise_email
 
@@ -39,6 +39,35 @@ def empty_to_none(value):
     if isinstance(value, str):
         value = value.strip()
     return value or None
+
+
+class DecimalCommaField(StringField):
+    """A number field that reads Dutch notation ("5,5", "1.234,5") as well as "5.5".
+
+    The typed text is shown back unchanged when it is not a number, with a message."""
+
+    def __init__(self, *args, message: str | None = None, **kwargs):
+        kwargs.setdefault("render_kw", {}).setdefault("inputmode", "decimal")
+        super().__init__(*args, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        from .tabular import parse_decimal
+
+        self.data = None
+        if valuelist and valuelist[0].strip():
+            try:
+                self.data = float(parse_decimal(valuelist[0]))
+            except ValueError:
+                self.data = None
+                raise ValueError(self.message or _l("Enter a number, such as 5,5.")) from None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return f"{self.data:g}".replace(".", ",")
 
 
 def coerce_optional_int(value):

@@ -1,0 +1,97 @@
+"""Benchmark scores by year, with totals computed from the rows themselves."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..auth.access import roles
+from ..extensions import db
+from ..forms import ActionForm
+from ..models import BenchmarkScore, Sector
+from . import bp
+from .forms import BenchmarkScoreForm
+
+
+def sector_totals(rows: list[BenchmarkScore]) -> dict:
+    """Summed companies and listed companies, and company-weighted mean scores.
+
+    Computed from the rows, never copied from a printed total, so that a table whose
+    printed "Gemiddeld" disagrees with its rows shows the difference."""
+    counted = [r for r in rows if r.company_count]
+    companies = sum(r.company_count for r in counted)
+    listed = sum(r.listed_count or 0 for r in counted)
+
+    def weighted(attribute: str) -> float | None:
+        scored = [r for r in counted if getattr(r, attribute) is not None]
+        weight = sum(r.company_count for r in scored)
+        return sum(getattr(r, attribute) * r.company_count for r in scored) / weight if weight else None
+
+    return {"companies": companies, "listed": listed, "total_score": weighted("total_score"),
+            "chain_score": weighted("chain_score")}
+
+
+@bp.route("/")
+@roles("secretariat", "analyst")
+def list_scores():
+    """The scores of one year (the newest by default)."""
+    years = db.session.scalars(select(BenchmarkScore.year).distinct().order_by(BenchmarkScore.year.desc())).all()
+    year = request.args.get("year", type=int) or (years[0] if years else None)
+    sector_rows = db.session.scalars(
+        select(BenchmarkScore).join(Sector).where(BenchmarkScore.year == year, BenchmarkScore.level == "sector")
+        .order_by(BenchmarkScore.source, Sector.position)).all()
+    organisation_rows = db.session.scalars(
+        select(BenchmarkScore).where(BenchmarkScore.year == year, BenchmarkScore.level == "organisation")
+        .order_by(BenchmarkScore.source, BenchmarkScore.id)).all()
+    return render_template("benchmarks/list.html", years=years, year=year, sector_rows=sector_rows,
+                           organisation_rows=organisation_rows, totals=sector_totals(sector_rows),
+                           action_form=ActionForm())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles("secretariat")
+def create_score():
+    """Add a score."""
+    form = BenchmarkScoreForm()
+    if form.validate_on_submit():
+        score = BenchmarkScore()
+        _fill(score, form)
+        db.session.add(score)
+        db.session.commit()
+        flash(_("The score has been saved."), "success")
+        return redirect(url_for("benchmarks.list_scores", year=score.year))
+    return render_template("benchmarks/form.html", form=form, score=None)
+
+
+@bp.route("/<int:score_id>/edit", methods=["GET", "POST"])
+@roles("secretariat")
+def edit_score(score_id: int):
+    """Correct a score."""
+    score = db.session.get(BenchmarkScore, score_id) or abort(404)
+    form = BenchmarkScoreForm(obj=score, score=score)
+    if form.validate_on_submit():
+        _fill(score, form)
+        db.session.commit()
+        flash(_("The score has been saved."), "success")
+        return redirect(url_for("benchmarks.list_scores", year=score.year))
+    return render_template("benchmarks/form.html", form=form, score=score)
+
+
+@bp.route("/<int:score_id>/delete", methods=["POST"])
+@roles("secretariat")
+def delete_score(score_id: int):
+    """Remove a score."""
+    score = db.session.get(BenchmarkScore, score_id) or abort(404)
+    if ActionForm().validate_on_submit():
+        db.session.delete(score)
+        db.session.commit()
+        flash(_("The score has been removed."), "success")
+    return redirect(url_for("benchmarks.list_scores", year=score.year))
+
+
+def _fill(score: BenchmarkScore, form: BenchmarkScoreForm) -> None:
+    for name in ("source", "year", "level", "total_score", "chain_score", "company_count", "listed_count"):
+        setattr(score, name, getattr(form, name).data)
+    score.sector_id = form.sector_id.data if form.level.data == "sector" else None
+    score.organisation_id = form.organisation_id.data if form.level.data == "organisation" else None
