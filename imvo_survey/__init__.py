@@ -75,6 +75,8 @@ def register_blueprints(app: Flask) -> None:
     from .benchmarks import bp as benchmarks_bp
     from .main import bp as main_bp
     from .organisations import bp as organisations_bp
+    from .questionnaires import bp as questionnaires_bp
+    from .questionnaires import routes as _questionnaire_routes  # noqa: F401  (see questionnaires/__init__)
     from .users import bp as users_bp
 
     app.register_blueprint(main_bp)
@@ -82,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp, url_prefix="/organisations")
     app.register_blueprint(users_bp, url_prefix="/users")
     app.register_blueprint(benchmarks_bp, url_prefix="/benchmark")
+    app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")
 
 
 def register_access_control(app: Flask) -> None:

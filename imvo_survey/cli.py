@@ -35,6 +35,7 @@ def register(app) -> None:
     app.cli.add_command(seed_command)
     app.cli.add_command(user_group)
     app.cli.add_command(org_group)
+    app.cli.add_command(questionnaire_group)
 
 
 @main.group("i18n")
@@ -79,10 +80,12 @@ def i18n_check() -> None:
 @click.option("--demo", is_flag=True, help="Also load the demo register and the 2008 benchmark scores.")
 @with_appcontext
 def seed_command(demo: bool) -> None:
-    """Load the reference data (and demo data). Safe to run again: it changes nothing then."""
-    from .seed import seed_demo, seed_reference
+    """Load the reference data and the shipped questionnaires (and demo data).
+    Safe to run again: it changes nothing then."""
+    from .seed import seed_demo, seed_questionnaires, seed_reference
 
     report = seed_reference()
+    seed_questionnaires(report)
     if demo:
         seed_demo(report)
     db.session.commit()
@@ -228,3 +231,74 @@ def org_import(file: Path, dry_run: bool) -> None:
     result = apply_import(plan)
     db.session.commit()
     click.echo(f"Imported: {result.created} created, {result.updated} updated, {result.contacts} contacts.")
+
+
+@click.group("questionnaire")
+def questionnaire_group() -> None:
+    """Questionnaires and their versions."""
+
+
+@questionnaire_group.command("list")
+@with_appcontext
+def questionnaire_list() -> None:
+    """Every questionnaire with its versions."""
+    from sqlalchemy import select
+
+    from .models import Questionnaire
+
+    for questionnaire in db.session.scalars(select(Questionnaire).order_by(Questionnaire.code)):
+        click.echo(f"{questionnaire.code}  ({questionnaire.audience})  {questionnaire.title_nl}")
+        for version in questionnaire.versions:
+            published = f"published {version.published_at:%Y-%m-%d}" if version.published_at else "draft"
+            click.echo(f"  v{version.number}  {published}  {len(version.questions)} questions")
+
+
+@questionnaire_group.command("export")
+@click.argument("code")
+@click.option("--version", "number", type=int, help="Version number (default: the newest).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.xlsx (XLSForm) or FILE.json.")
+@with_appcontext
+def questionnaire_export(code: str, number: int | None, output: Path) -> None:
+    """Write a version as an XLSForm workbook or JSON, by the file's extension."""
+    from .questionnaires.definition import dump_json
+    from .questionnaires.services import definition_of, find_version, reference_lists
+    from .questionnaires.xlsform import write_workbook
+
+    version = find_version(code, number)
+    if version is None:
+        raise click.ClickException(f"No questionnaire {code}" + (f" with version {number}." if number else "."))
+    definition = definition_of(version)
+    if output.suffix.lower() == ".json":
+        output.write_bytes(dump_json(definition))
+    elif output.suffix.lower() == ".xlsx":
+        output.write_bytes(write_workbook(definition, reference_lists()))
+    else:
+        raise click.ClickException("The output file must end in .xlsx or .json.")
+    click.echo(f"Wrote {code} version {version.number} to {output}.")
+
+
+@questionnaire_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def questionnaire_import(file: Path) -> None:
+    """Import a workbook or JSON as a new draft version (or a new questionnaire)."""
+    from .questionnaires.services import DefinitionError, read_definition, store_definition
+
+    definition, errors = read_definition(file.read_bytes(), file.name.lower())
+    if definition is not None:
+        try:
+            version = store_definition(definition)
+        except DefinitionError as error:
+            db.session.rollback()
+            errors = [("", "", problem.code or "", problem.message) for problem in error.problems]
+        else:
+            db.session.commit()
+            click.echo(f"Imported as draft version {version.number} of {version.questionnaire.code}.")
+            return
+    click.echo(f"{len(errors)} problem(s) found; nothing was imported:", err=True)
+    for sheet, row, column, message in errors:
+        where = ", ".join(part for part in (f"sheet {sheet}" if sheet else "", f"row {row}" if row else "",
+                                            f"column {column}" if column else "") if part)
+        click.echo(f"  {where or 'file'}: {message}", err=True)
+    sys.exit(1)

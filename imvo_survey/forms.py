@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, ValidationError
+from wtforms.fields.choices import SelectChoice
 
 from .auth.services import InvalidEmail, normalise_email
 
@@ -68,6 +69,11 @@ class DecimalCommaField(StringField):
         if self.data is None:
             return ""
         return f"{self.data:g}".replace(".", ",")
+
+
+def options(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs (WTForms 3.3 deprecates plain tuples)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def coerce_optional_int(value):

@@ -9,7 +9,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..extensions import db
-from ..forms import DecimalCommaField, coerce_optional_int, strip_filter
+from ..forms import DecimalCommaField, coerce_optional_int, options, strip_filter
 from ..i18n import code_choices
 from ..models import DEFAULT_SOURCE, BenchmarkScore, Organisation, Sector
 from ..organisations.forms import taxonomy_choices
@@ -44,7 +44,7 @@ class BenchmarkScoreForm(FlaskForm):
         self.sector_id.choices = taxonomy_choices(Sector, _l("Choose..."))
         companies = db.session.scalars(select(Organisation).where(Organisation.kind == "company")
                                        .order_by(Organisation.name_key))
-        self.organisation_id.choices = [("", _l("Choose..."))] + [(o.id, o.name) for o in companies]
+        self.organisation_id.choices = options([("", _l("Choose..."))] + [(o.id, o.name) for o in companies])
 
     def validate(self, extra_validators=None) -> bool:
         """The subject depends on the level; one row per source, year and subject."""

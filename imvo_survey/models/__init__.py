@@ -12,6 +12,14 @@ from .organisation import (
     name_key,
     organisation_membership,
 )
+from .questionnaire import (
+    Choice,
+    PublishedVersionError,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Section,
+)
 from .reference import (
     TAXONOMIES,
     ActivityType,
@@ -32,7 +40,8 @@ from .user import ROLES, User
 __all__ = [
     "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SIZES",
     "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkScore", "Branch",
-    "ChainInitiative", "Contact", "Country", "Organisation", "ProductGroup",
+    "ChainInitiative", "Choice", "Contact", "PublishedVersionError", "Question", "Questionnaire",
+    "QuestionnaireVersion", "Section", "Country", "Organisation", "ProductGroup",
     "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",
     "country_region", "name_key", "organisation_membership", "utcnow",
 ]

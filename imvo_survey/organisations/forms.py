@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..forms import ValidEmail, coerce_optional_int, empty_to_none, strip_filter
+from ..forms import ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices, current_language
 from ..models import Branch, Contact, Organisation, Sector, name_key
 from .services import association_options
@@ -31,7 +31,7 @@ def taxonomy_choices(model, blank: str) -> list[tuple[object, str]]:
     """(id, label) pairs of a reference list in the current language, after a blank choice."""
     language = current_language()
     items = db.session.scalars(select(model).order_by(model.position))
-    return [("", blank)] + [(item.id, item.label(language)) for item in items]
+    return options([("", blank)] + [(item.id, item.label(language)) for item in items])
 
 
 class OrganisationForm(FlaskForm):
@@ -68,13 +68,12 @@ class OrganisationForm(FlaskForm):
     def __init__(self, *args, organisation: Organisation | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.kind.choices = [("", _l("Choose..."))] + code_choices("kind")
-        self.size.choices = [("", _l("Unknown"))] + code_choices("size")
+        self.kind.choices = code_choices("kind", blank=_l("Choose..."))
+        self.size.choices = code_choices("size", blank=_l("Unknown"))
         self.sector_id.choices = taxonomy_choices(Sector, _l("No sector"))
         self.branch_id.choices = taxonomy_choices(Branch, _l("No branch"))
-        self.associations.choices = [
-            (a.id, a.name) for a in association_options()
-            if organisation is None or a.id != organisation.id]
+        self.associations.choices = options(
+            (a.id, a.name) for a in association_options() if organisation is None or a.id != organisation.id)
 
     def validate_kvk_number(self, field) -> None:
         if not field.data:
@@ -164,11 +163,11 @@ class OrganisationFilterForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [("", _l("All kinds"))] + code_choices("kind")
+        self.kind.choices = code_choices("kind", blank=_l("All kinds"))
         self.sector.choices = taxonomy_choices(Sector, _l("All sectors"))
         self.branch.choices = taxonomy_choices(Branch, _l("All branches"))
-        self.size.choices = [("", _l("All sizes"))] + code_choices("size")
-        self.status.choices = [("active", _l("Active")), ("inactive", _l("Inactive")), ("all", _l("All"))]
+        self.size.choices = code_choices("size", blank=_l("All sizes"))
+        self.status.choices = options([("active", _l("Active")), ("inactive", _l("Inactive")), ("all", _l("All"))])
 
 
 class ImportForm(FlaskForm):

@@ -130,6 +130,28 @@ def _seed_countries(report: SeedReport) -> None:
             report.count("updated", "country_region")
 
 
+QUESTIONNAIRE_DIR = Path(__file__).resolve().parent.parent / "questionnaires" / "data"
+SHIPPED_QUESTIONNAIRES = ("imvo-associations", "imvo-companies")
+
+
+def seed_questionnaires(report: SeedReport | None = None) -> SeedReport:
+    """The two shipped questionnaires, as published version 1, when not yet there."""
+    from ..models import Questionnaire
+    from ..questionnaires.definition import load_json
+    from ..questionnaires.services import publish, store_definition
+
+    report = report or SeedReport()
+    for code in SHIPPED_QUESTIONNAIRES:
+        if db.session.scalar(select(Questionnaire.id).where(Questionnaire.code == code)) is not None:
+            continue
+        definition, problems = load_json((QUESTIONNAIRE_DIR / f"{code}.json").read_bytes())
+        if definition is None:
+            raise RuntimeError(f"The shipped questionnaire {code} is not valid: {problems}")
+        publish(store_definition(definition), user=None)
+        report.count("created", "questionnaire")
+    return report
+
+
 def seed_demo(report: SeedReport | None = None) -> SeedReport:
     """Add the demo data: Tabel 1 as 2008 sector scores and the demo register."""
     from ..organisations.importer import apply_import, plan_import

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.services import MIN_PASSWORD_LENGTH
 from ..extensions import db
-from ..forms import ValidEmail, coerce_optional_int, empty_to_none, strip_filter
+from ..forms import ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices
 from ..models import Organisation, User
 
@@ -36,11 +36,11 @@ class UserForm(FlaskForm):
     def __init__(self, *args, user: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.role.choices = [("", _l("Choose..."))] + code_choices("role")
+        self.role.choices = code_choices("role", blank=_l("Choose..."))
         organisations = db.session.scalars(
             select(Organisation).where(Organisation.is_active).order_by(Organisation.name_key))
-        self.organisation_id.choices = [("", _l("None"))] + [(o.id, o.name) for o in organisations]
-        self.language.choices = [("", _l("Not chosen (Dutch)"))] + code_choices("language")
+        self.organisation_id.choices = options([("", _l("None"))] + [(o.id, o.name) for o in organisations])
+        self.language.choices = code_choices("language", blank=_l("Not chosen (Dutch)"))
         if user is not None:
             del self.password
 

@@ -101,3 +101,23 @@ def test_the_accessibility_scan_can_fail(page):
     violations = serious_violations(page)
     assert any(v.startswith("label") for v in violations)
     assert any(v.startswith("image-alt") for v in violations)
+
+
+def test_questionnaire_preview_is_accessible_and_conditions_work(page, secretariat):
+    from imvo_survey.seed import seed_questionnaires
+
+    seed_questionnaires()
+    db.session.commit()
+    login(page, secretariat.email)
+    page.goto("/questionnaires/imvo-associations/v1/preview/complaint_mechanism?lang=nl")
+    follow_up = page.locator("#q-complaint_mechanism_type")
+    assert follow_up.is_hidden()  # shown only when a mechanism exists
+    page.get_by_label("Ja", exact=True).check()
+    assert follow_up.is_visible()
+    page.get_by_label("Nee", exact=True).check()
+    assert follow_up.is_hidden()
+    assert serious_violations(page) == []
+    page.goto("/questionnaires/imvo-associations/v1/preview/activities?lang=en")
+    assert serious_violations(page) == []
+    page.goto("/questionnaires/imvo-associations/v1")
+    assert serious_violations(page) == []

@@ -1,0 +1,279 @@
+"""Storing definitions as versions and reading them back; drafts, publication and
+comparison. Functions flush, never commit: the caller commits once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..models import (
+    TAXONOMIES,
+    Choice,
+    Question,
+    Questionnaire,
+    QuestionnaireVersion,
+    Section,
+    User,
+    utcnow,
+)
+from .definition import FORMAT, Problem, check_publishable, check_structure, load_json
+from .types import REFERENCE_LISTS
+
+
+class DefinitionError(ValueError):
+    """A definition cannot be stored or a version cannot be published; see `problems`."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _text(nl: str | None, en: str | None) -> dict | None:
+    """A {"nl", "en"} pair, or None when both are empty."""
+    if not nl and not en:
+        return None
+    return {"nl": nl or "", "en": en or ""}
+
+
+# --- models -> definition -----------------------------------------------------------
+
+def definition_of(version: QuestionnaireVersion) -> dict:
+    """The definition (JSON format) of a stored version."""
+    questionnaire = version.questionnaire
+    header = {"code": questionnaire.code, "audience": questionnaire.audience,
+              "title": {"nl": questionnaire.title_nl, "en": questionnaire.title_en}}
+    description = _text(questionnaire.description_nl, questionnaire.description_en)
+    if description:
+        header["description"] = description
+    sections = []
+    for section in version.sections:
+        item = {"code": section.code, "title": {"nl": section.title_nl, "en": section.title_en}}
+        intro = _text(section.intro_nl, section.intro_en)
+        if intro:
+            item["intro"] = intro
+        item["questions"] = [_question_definition(q) for q in section.questions]
+        sections.append(item)
+    return {"format": FORMAT, "format_version": 1, "questionnaire": header, "version": version.number,
+            "default_language": version.default_language, "sections": sections}
+
+
+def _question_definition(question: Question) -> dict:
+    item: dict = {"code": question.code, "type": question.type,
+                  "label": {"nl": question.label_nl, "en": question.label_en}}
+    hint = _text(question.hint_nl, question.hint_en)
+    if hint:
+        item["hint"] = hint
+    if question.type != "repeat":
+        item["required"] = bool(question.required)
+    if question.show_if:
+        item["show_if"] = question.show_if
+    validation = {key: value for key, value in (
+        ("min", question.min_value), ("max", question.max_value),
+        ("max_length", question.max_length), ("pattern", question.pattern)) if value is not None}
+    message = _text(question.constraint_message_nl, question.constraint_message_en)
+    if message:
+        validation["message"] = message
+    if validation:
+        item["validation"] = {k: (int(v) if isinstance(v, float) and v.is_integer() else v)
+                              for k, v in validation.items()}
+    if question.list_name and question.list_name != question.code:
+        item["list_name"] = question.list_name
+    if question.choices:
+        item["choices"] = [{"code": c.code, "label": {"nl": c.label_nl, "en": c.label_en}}
+                           for c in question.choices]
+    if question.reference:
+        item["reference"] = question.reference
+    if question.type == "scale":
+        item["scale"] = {"min_label": {"nl": question.scale_min_label_nl, "en": question.scale_min_label_en},
+                         "max_label": {"nl": question.scale_max_label_nl, "en": question.scale_max_label_en}}
+    if question.type == "repeat":
+        for key in ("inventory", "min_repeat", "max_repeat"):
+            if getattr(question, key) is not None:
+                item[key] = getattr(question, key)
+        item["questions"] = [_question_definition(child) for child in question.children]
+    if question.inventory_field:
+        item["inventory_field"] = question.inventory_field
+    return item
+
+
+# --- definition -> models -----------------------------------------------------------
+
+def store_definition(definition: dict, based_on: QuestionnaireVersion | None = None) -> QuestionnaireVersion:
+    """A new draft version from a definition; the questionnaire is created when its code
+    is new, and its titles are brought up to date. The audience cannot change."""
+    problems = check_structure(definition)
+    header = definition["questionnaire"]
+    questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.code == header["code"]))
+    if questionnaire is None:
+        questionnaire = Questionnaire(code=header["code"], audience=header["audience"])
+        db.session.add(questionnaire)
+    elif questionnaire.audience != header["audience"]:
+        from flask_babel import lazy_gettext as _l
+
+        problems.append(Problem(None, _l("The questionnaire %(code)s is for another audience (%(audience)s).",
+                                         code=questionnaire.code, audience=questionnaire.audience)))
+    if problems:
+        raise DefinitionError(problems)
+    _set_if_changed(questionnaire, title_nl=header["title"]["nl"], title_en=header["title"]["en"],
+                    description_nl=(header.get("description") or {}).get("nl") or None,
+                    description_en=(header.get("description") or {}).get("en") or None)
+    db.session.flush()
+    number = (db.session.scalar(select(func.max(QuestionnaireVersion.number))
+                                .where(QuestionnaireVersion.questionnaire_id == questionnaire.id)) or 0) + 1
+    version = QuestionnaireVersion(questionnaire=questionnaire, number=number, status="draft",
+                                   default_language=definition.get("default_language", "nl"), based_on=based_on)
+    db.session.add(version)
+    db.session.flush()
+    for position, section_definition in enumerate(definition["sections"]):
+        _store_section(version, section_definition, position)
+    db.session.flush()
+    return version
+
+
+def _set_if_changed(target, **values) -> None:
+    for name, value in values.items():
+        if getattr(target, name) != value:
+            setattr(target, name, value)
+
+
+def _store_section(version: QuestionnaireVersion, item: dict, position: int) -> Section:
+    intro = item.get("intro") or {}
+    section = Section(version=version, position=position, code=item["code"], title_nl=item["title"]["nl"],
+                      title_en=item["title"]["en"], intro_nl=intro.get("nl") or None, intro_en=intro.get("en") or None)
+    db.session.add(section)
+    for question_position, question_definition in enumerate(item["questions"]):
+        _store_question(version, section, question_definition, question_position, parent=None)
+    return section
+
+
+def _store_question(version, section, item: dict, position: int, parent: Question | None) -> Question:
+    hint = item.get("hint") or {}
+    rules = item.get("validation") or {}
+    message = rules.get("message") or {}
+    scale = item.get("scale") or {}
+    question = Question(
+        version=version, section=section, parent=parent, position=position, code=item["code"],
+        type=item["type"], label_nl=item["label"]["nl"], label_en=item["label"]["en"],
+        hint_nl=hint.get("nl") or None, hint_en=hint.get("en") or None,
+        required=bool(item.get("required", False)), show_if=item.get("show_if") or None,
+        min_value=rules.get("min"), max_value=rules.get("max"), max_length=rules.get("max_length"),
+        pattern=rules.get("pattern"), constraint_message_nl=message.get("nl") or None,
+        constraint_message_en=message.get("en") or None, list_name=item.get("list_name"),
+        reference=item.get("reference"),
+        scale_min_label_nl=(scale.get("min_label") or {}).get("nl"),
+        scale_min_label_en=(scale.get("min_label") or {}).get("en"),
+        scale_max_label_nl=(scale.get("max_label") or {}).get("nl"),
+        scale_max_label_en=(scale.get("max_label") or {}).get("en"),
+        inventory=item.get("inventory"), min_repeat=item.get("min_repeat"), max_repeat=item.get("max_repeat"),
+        inventory_field=item.get("inventory_field"))
+    db.session.add(question)
+    for choice_position, choice in enumerate(item.get("choices", [])):
+        question.choices.append(Choice(position=choice_position, code=choice["code"],
+                                       label_nl=choice["label"]["nl"], label_en=choice["label"]["en"]))
+    for child_position, child in enumerate(item.get("questions", []) if item["type"] == "repeat" else []):
+        _store_question(version, section, child, child_position, parent=question)
+    return question
+
+
+def read_definition(data: bytes, filename: str) -> tuple[dict | None, list[tuple]]:
+    """A definition from workbook or JSON bytes, or errors as (sheet, row, column, message)."""
+    if filename.endswith(".json") or data.lstrip()[:1] == b"{":
+        definition, problems = load_json(data)
+        return definition, [("", "", problem.code or "", problem.message) for problem in problems]
+    from .xlsform import read_workbook
+
+    definition, workbook_errors = read_workbook(data)
+    errors = [(e.sheet or "", e.row or "", e.column or "", e.message) for e in workbook_errors]
+    return definition, errors
+
+
+# --- life cycle --------------------------------------------------------------------
+
+def new_draft_from(version: QuestionnaireVersion) -> QuestionnaireVersion:
+    """A new draft with the content of `version` (published or not)."""
+    return store_definition(definition_of(version), based_on=version)
+
+
+def publish(version: QuestionnaireVersion, user: User | None) -> None:
+    """Publish a draft after the checks; raises DefinitionError naming the questions."""
+    if version.is_published:
+        return
+    problems = check_publishable(definition_of(version))
+    if problems:
+        raise DefinitionError(problems)
+    version.status = "published"
+    version.published_at = utcnow()
+    version.published_by = user
+    db.session.flush()
+
+
+def find_version(code: str, number: int | None = None, published_only: bool = False) -> QuestionnaireVersion | None:
+    """A version by questionnaire code and number (default: the newest, or newest published)."""
+    query = (select(QuestionnaireVersion).join(Questionnaire).where(Questionnaire.code == code)
+             .order_by(QuestionnaireVersion.number.desc()))
+    if number is not None:
+        query = query.where(QuestionnaireVersion.number == number)
+    if published_only:
+        query = query.where(QuestionnaireVersion.status == "published")
+    return db.session.scalars(query.limit(1)).first()
+
+
+def reference_lists() -> dict[str, list[tuple[str, str, str]]]:
+    """The reference lists as (code, Dutch, English), for writing workbooks."""
+    lists = {}
+    for name in REFERENCE_LISTS:
+        model = TAXONOMIES[name]
+        lists[name] = [(item.code, item.label_nl, item.label_en)
+                       for item in db.session.scalars(select(model).order_by(model.position))]
+    return lists
+
+
+# --- comparison --------------------------------------------------------------------
+
+@dataclass
+class VersionDiff:
+    """What changed between two versions, by question code."""
+
+    added: list[dict] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    changed: list[tuple[dict, dict, list[str]]] = field(default_factory=list)
+    sections_added: list[str] = field(default_factory=list)
+    sections_removed: list[str] = field(default_factory=list)
+    sections_changed: list[str] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.added, self.removed, self.changed, self.sections_added, self.sections_removed,
+                        self.sections_changed))
+
+
+def compare(old: QuestionnaireVersion, new: QuestionnaireVersion) -> VersionDiff:
+    """Questions added, removed and changed (with the changed properties) from old to new."""
+    from .definition import walk
+
+    diff = VersionDiff()
+    old_definition, new_definition = definition_of(old), definition_of(new)
+    old_sections = {s["code"]: s for s in old_definition["sections"]}
+    new_sections = {s["code"]: s for s in new_definition["sections"]}
+    diff.sections_added = [c for c in new_sections if c not in old_sections]
+    diff.sections_removed = [c for c in old_sections if c not in new_sections]
+    diff.sections_changed = [c for c in new_sections if c in old_sections and
+                             {k: v for k, v in new_sections[c].items() if k != "questions"} !=
+                             {k: v for k, v in old_sections[c].items() if k != "questions"}]
+    old_questions = {q["code"]: (s["code"], q, p) for s, q, p in walk(old_definition)}
+    new_questions = {q["code"]: (s["code"], q, p) for s, q, p in walk(new_definition)}
+    for code, (section, question, parent) in new_questions.items():
+        if code not in old_questions:
+            diff.added.append(question)
+            continue
+        old_section, old_question, old_parent = old_questions[code]
+        changes = [key for key in sorted(set(question) | set(old_question)) if key != "questions"
+                   and question.get(key) != old_question.get(key)]
+        if section != old_section or (parent or {}).get("code") != (old_parent or {}).get("code"):
+            changes.append("place")
+        if changes:
+            diff.changed.append((old_question, question, changes))
+    diff.removed = [question for code, (_s, question, _p) in old_questions.items() if code not in new_questions]
+    return diff

@@ -1,0 +1,58 @@
+"""XLSForm workbooks for questionnaire definitions, both ways.
+
+`write_workbook` turns a definition (the JSON format of docs/questionnaire-format.md)
+into an XLSForm workbook (sheets survey, choices and settings, plus `imvo::` columns
+that KoBoToolbox and ODK ignore), so a questionnaire can be edited in a spreadsheet.
+`read_workbook` reads such a workbook back, and also workbooks made in KoBoToolbox or
+other ODK tools; it reports every problem with its sheet, row and column, and returns
+no definition when there is any. No Flask app or database is needed: messages are
+lazy translations, which work without an app.
+
+What the reader emits, so that write -> read gives back the very dict written:
+
+- Texts are {"nl", "en"} pairs. A label (and a title) empty in one language takes the
+  other; when the workbook has only one language, it is used for both. Optional texts
+  (hint, section intro, description, constraint message) are left out when empty in
+  both languages, and otherwise have both keys ("" for the empty one).
+- `required` is always present (a bool) on questions and never on repeats.
+- `hint`, `show_if`, `validation`, `inventory_field`, `inventory`, `min_repeat` and
+  `max_repeat` appear only when given; `list_name` only when it differs from the
+  question code, and never on yes/no questions or reference pickers.
+- Numbers in constraints are ints when written without a decimal point (the writer
+  writes integral floats so), floats otherwise.
+- Yes/no questions have no choices; reference pickers have `reference` and no choices
+  (the list is bound by name, not copied).
+- `version` is the settings' version when it is a whole number of at least 1, else 1;
+  `default_language` comes from the settings, else "nl"; the title is form_title and
+  imvo::title_en (each standing in for the other, the form_id when both are empty).
+- Texts (labels, hints, messages) keep their spacing; names, types and other cells are
+  stripped.
+
+Not kept by a round trip: questions sharing a `list_name` all get the choices (or scale
+labels) of the first, and a `list_name` equal to a reference list's name makes a
+reference picker; a missing `required` comes back as False; a `required` on a repeat
+is dropped; an `any` of equals on one question inside an `all` comes back as `any_of`
+(conditions.parse reads the parenthesised form so).
+
+Other workbooks: metadata rows (start, end, today, deviceid, ...) are skipped, as the
+survey records those itself; appearances other than `multiline` are ignored (they only
+style KoBoToolbox forms); questions outside any group go into sections `section_1`,
+`section_2`, ... titled like the questionnaire; other languages than Dutch and English
+are reported, not dropped silently.
+
+The package: `common` (languages and sheet columns, shared by both directions),
+`writer`, and the reader: `reader` (opening the file, reading the sheets in order),
+`reader_sheets` (cells, rows, columns, the error type), `reader_base` (the reader's
+state, errors, tables, texts and names), then one part per sheet: `reader_settings`,
+`reader_choices`, `reader_questions` and `reader_survey` (groups, repeats, row kinds).
+"""
+
+from __future__ import annotations
+
+from .common import CHOICES_COLUMNS, SETTINGS_COLUMNS, SURVEY_COLUMNS
+from .reader import read_workbook
+from .reader_sheets import WorkbookError
+from .writer import write_workbook
+
+__all__ = ["WorkbookError", "read_workbook", "write_workbook", "SURVEY_COLUMNS", "CHOICES_COLUMNS",
+           "SETTINGS_COLUMNS"]

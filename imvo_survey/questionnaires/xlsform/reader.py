@@ -1,0 +1,77 @@
+"""Reading XLSForm workbooks: `read_workbook` opens the file and reads its sheets in
+order (settings, choices, survey), each by its part of the reader, into a definition
+or a list of every problem found."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Collection
+from io import BytesIO
+
+from flask_babel import lazy_gettext as _l
+from openpyxl import load_workbook
+
+from ..types import REFERENCE_LISTS
+from .reader_settings import SettingsReader
+from .reader_sheets import RawRows, WorkbookError
+from .reader_survey import SurveyReader
+
+#: Errors are reported sheet by sheet in this order, and by row within a sheet.
+SHEET_ORDER = {None: 0, "survey": 1, "choices": 2, "settings": 3}
+
+
+def read_workbook(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS
+                  ) -> tuple[dict | None, list[WorkbookError]]:
+    """The definition an XLSForm workbook states: (definition, []), or (None, errors)
+    with every problem found. A select on a list named in `reference_lists` becomes a
+    reference picker bound to that list."""
+    sheets = _load_sheets(data)
+    if sheets is None:
+        return None, [WorkbookError(None, None, None,
+                                    _l("The XLSX file cannot be opened; is it a valid Excel workbook?"))]
+    reader = _Reader(reference_lists)
+    definition = reader.read(sheets)
+    if reader.errors:
+        errors = sorted(reader.errors, key=lambda e: (SHEET_ORDER.get(e.sheet, 9), e.row or 0))
+        return None, errors
+    return definition, []
+
+
+def _load_sheets(data: bytes) -> dict[str, RawRows] | None:
+    """The rows of each sheet by lower-case name, or None when not an XLSX workbook."""
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it drops (validation lists, styles);
+            # we only read values, so those do not matter here.
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+            try:
+                return {name.strip().lower(): _sheet_rows(workbook[name]) for name in workbook.sheetnames}
+            finally:
+                workbook.close()
+    except Exception:  # openpyxl raises many kinds for a damaged or foreign file
+        return None
+
+
+def _sheet_rows(sheet) -> RawRows:
+    if not hasattr(sheet, "iter_rows"):  # a chart sheet
+        return []
+    sheet.reset_dimensions()  # some tools record a wrong size; read every row there is
+    return [(number, tuple(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+
+
+class _Reader(SettingsReader, SurveyReader):
+    """Reads the sheets of one workbook into a definition, collecting errors."""
+
+    def read(self, sheets: dict[str, RawRows]) -> dict | None:
+        """The definition, or None; problems are in `self.errors`."""
+        questionnaire = self.read_settings(sheets.get("settings"))
+        self.read_choices(sheets.get("choices"))
+        survey = self.survey_table(sheets.get("survey"))
+        if survey is not None:
+            self.walk(survey)
+            self.check_conditions()
+        if self.errors:
+            return None
+        return {"format": "imvo-questionnaire", "format_version": 1, "questionnaire": questionnaire,
+                "version": self.version, "default_language": self.default_language, "sections": self.sections}

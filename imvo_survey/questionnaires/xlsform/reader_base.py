@@ -1,0 +1,181 @@
+"""The base of the XLSForm reader: its state, how it records errors, and what all
+sheets need: tables with their columns checked, texts in both languages and names."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from .common import LANGUAGES
+from .reader_sheets import TEXT_COLUMNS, Column, RawRows, Row, Table, WorkbookError, is_blank, read_column
+
+NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+MAX_NAME_LENGTH = 80  # as the JSON Schema's codes
+#: XLSForm columns for features we do not have; a filled cell is reported.
+UNSUPPORTED_COLUMNS = frozenset({"calculation", "choice_filter", "default", "read_only", "repeat_count",
+                                 "trigger", "parameters", "required_message", "guidance_hint", "image",
+                                 "audio", "video", "big-image"})
+UNSUPPORTED_PREFIXES = ("media::", "bind::", "body::", "instance::")
+
+
+@dataclass
+class Open:
+    """A group or repeat begun and not yet ended; `node` is None when unsupported."""
+
+    kind: str  # "group" or "repeat"
+    row: int
+    node: dict | None
+    fields: dict[str, int] = field(default_factory=dict)  # inventory field -> row
+    fields_checked: bool = True  # False when the repeat's inventory is wrong (already reported)
+
+
+class ReaderBase:
+    """What every part of the reader uses: the state of reading one workbook, the
+    errors found, the tables read, texts and names. The parts for each sheet extend it
+    (reader_settings, reader_choices, reader_questions, reader_survey)."""
+
+    def __init__(self, reference_lists: Collection[str]):
+        self.reference_lists = reference_lists
+        self.errors: list[WorkbookError] = []
+        self.tables: dict[str, Table] = {}
+        self.default_language = "nl"
+        self.form_title: dict | None = None
+        self.lists: dict[str, list[Row]] | None = None  # None: no usable choices sheet
+        self.choices_missing = False  # True: the sheet is absent (reported once when needed)
+        self.checked_lists: dict[tuple[str, str], object] = {}
+        self.names: dict[str, int] = {}
+        self.taken: set[str] = set()
+        self.sections: list[dict] = []
+        self.stack: list[Open] = []
+        self.loose: dict | None = None  # the section taking questions outside any group
+        self.loose_count = 0
+        self.relevant: list[tuple[Row, dict]] = []
+        self.version = 1
+
+    def error(self, sheet: str | None, row: int | None, key: str | None, message) -> None:
+        """Record a problem; `key` is a column key, reported as its header as written."""
+        table = self.tables.get(sheet) if sheet else None
+        column = table.headers.get(key, key) if table and key else key
+        self.errors.append(WorkbookError(sheet, row, column, message))
+
+    def row_error(self, row: Row, key: str | None, message) -> None:
+        self.error(row.sheet, row.number, key, message)
+
+    # --- tables
+
+    def table(self, sheet: str, raw: RawRows, known: frozenset[str] | None) -> Table:
+        """The accepted columns and non-empty rows of a sheet. With `known`, columns we
+        do not read are reported when they hold anything; `$` columns are KoBoToolbox's."""
+        headers = raw[0][1] if raw else ()
+        columns: dict[str, Column] = {}
+        for index, header in enumerate(headers):
+            if is_blank(header) or str(header).strip().startswith("$"):
+                continue
+            column = read_column(index, str(header).strip(), raw, self.default_language)
+            if known is not None and not self.column_accepted(sheet, column, known):
+                continue
+            previous = columns.get(column.key)
+            if previous is not None and previous.filled and column.filled:
+                self.errors.append(WorkbookError(sheet, 1, column.header, _l(
+                    "The column %(column)s appears twice. Remove one.", column=column.header)))
+            elif previous is None or column.filled:  # a filled column wins over an empty one
+                columns[column.key] = column
+        table = Table(sheet, {key: c.header for key, c in columns.items()}, [],
+                      {c.language for c in columns.values() if c.base == "label" and c.filled})
+        for number, values in raw[1:]:
+            cells = {key: values[c.index] for key, c in columns.items()
+                     if c.index < len(values) and not is_blank(values[c.index])}
+            if cells:
+                table.rows.append(Row(sheet, number, cells))
+        self.tables[sheet] = table
+        return table
+
+    def column_accepted(self, sheet: str, column: Column, known: frozenset[str]) -> bool:
+        """Whether a column is one we read; reports it when it is not and holds values."""
+        if not column.filled:
+            return column.base in known
+        header = column.header
+        if column.base in UNSUPPORTED_COLUMNS or column.base.startswith(UNSUPPORTED_PREFIXES):
+            for number in column.filled:
+                self.errors.append(WorkbookError(sheet, number, header, _l(
+                    "The column %(column)s is not supported. Empty this cell.", column=header)))
+        elif column.base not in known:
+            self.errors.append(WorkbookError(sheet, column.filled[0], header, _l(
+                "Unknown column %(column)s. Remove it, or start its name with $ to have it ignored.",
+                column=header)))
+        elif column.base in TEXT_COLUMNS and column.language not in LANGUAGES:
+            self.errors.append(WorkbookError(sheet, column.filled[0], header, _l(
+                "Only Dutch (nl) and English (en) are read. Remove the column %(column)s.", column=header)))
+        else:
+            return True
+        return False
+
+    def require_columns(self, table: Table, keys: Sequence[str]) -> bool:
+        """Report the columns a sheet lacks (a label column in any language will do)."""
+        present = {key.split("::")[0] if key.startswith("label::") else key for key in table.headers}
+        missing = [key for key in keys if key not in present]
+        for key in missing:
+            self.error(table.sheet, 1, key, _l("The column %(column)s is missing. Add it.", column=key))
+        return not missing
+
+    # --- texts and cells
+
+    def texts(self, row: Row, column: str) -> dict[str, str]:
+        """A text in both languages; a language the sheet does not have takes the other."""
+        languages = self.tables[row.sheet].languages
+        values = {language: row.words(f"{column}::{language}") for language in LANGUAGES}
+        for language, other in (("nl", "en"), ("en", "nl")):
+            if language not in languages and not values[language]:
+                values[language] = values[other]
+        return values
+
+    def label(self, row: Row) -> dict[str, str]:
+        """A required label; one empty language takes the other."""
+        values = self.texts(row, "label")
+        if not values["nl"] and not values["en"]:
+            headers = self.tables[row.sheet].headers
+            key = "label::nl" if "label::nl" in headers else "label::en"
+            self.row_error(row, key, _l("The label is missing. Fill it in."))
+        return {"nl": values["nl"] or values["en"], "en": values["en"] or values["nl"]}
+
+    def optional_text(self, row: Row, column: str) -> dict[str, str] | None:
+        values = self.texts(row, column)
+        return values if values["nl"] or values["en"] else None
+
+    def name(self, row: Row) -> str:
+        """The row's name, checked; names are unique across sections, repeats and questions."""
+        name = row.value("name")
+        if not self.valid_name(row, "name", name):
+            return name
+        if name in self.names:
+            self.row_error(row, "name", _l("The name %(name)r is already used in row %(row)s. Choose another name.",
+                                           name=name, row=self.names[name]))
+        else:
+            self.names[name] = row.number
+        return name
+
+    def valid_name(self, row: Row, key: str, name: str) -> bool:
+        """Whether a name (or code) is filled in and well formed; reports it when not."""
+        if not name:
+            self.row_error(row, key, _l("The name is missing. Fill it in."))
+            return False
+        if not NAME_PATTERN.fullmatch(name) or len(name) > MAX_NAME_LENGTH:
+            self.row_error(row, key, _l(
+                "The name %(name)r is not valid. Start with a letter or _, then use letters, digits, _, - or . "
+                "(at most 80 characters).", name=name))
+            return False
+        return True
+
+    # --- rows
+
+    def check_columns(self, row: Row, allowed: frozenset[str]) -> None:
+        """Report filled cells in columns that do not apply to this kind of row."""
+        for key in row.cells:
+            base = key.split("::")[0] if key.split("::")[0] in TEXT_COLUMNS else key
+            if base not in allowed:
+                self.row_error(row, key, _l(
+                    "The column %(column)s does not apply to a %(type)s row. Empty this cell.",
+                    column=self.tables[row.sheet].headers.get(key, key), type=row.value("type")))

@@ -1,0 +1,214 @@
+"""Question rows of the survey sheet: the type, required, the show-if condition, the
+validation rules of a constraint, the list a select question uses and the inventory
+field a question in a repeat fills."""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+
+from .. import conditions
+from ..types import INVENTORY_FIELDS, NUMBER_TYPES, TEXT_TYPES
+from .common import all_questions
+from .reader_choices import ChoicesReader
+from .reader_sheets import Row
+
+TRUE_WORDS = frozenset({"yes", "true", "true()", "1"})
+FALSE_WORDS = frozenset({"", "no", "false", "false()", "0"})
+#: imvo::type values allowed per XLSForm type (the finer type of our vocabulary).
+IMVO_TYPES = {"text": (), "integer": ("year",), "decimal": ("percentage",), "date": (),
+              "select_one": ("yes_no", "scale"), "select_multiple": ()}
+#: Which columns a question row may fill (language columns by their base name).
+QUESTION_COLUMNS = frozenset({"type", "name", "label", "hint", "required", "relevant", "constraint",
+                              "constraint_message", "appearance", "imvo::type", "imvo::field"})
+
+_NUMBER = r"(-?\d+(?:\.\d+)?)"
+#: The supported constraint parts, each matched where the previous one ended.
+CONSTRAINT_PARTS = (
+    ("min", re.compile(r"\.\s*>=\s*" + _NUMBER)),
+    ("max", re.compile(r"\.\s*<=\s*" + _NUMBER)),
+    ("max_length", re.compile(r"string-length\(\s*\.\s*\)\s*<=\s*(\d+)")),
+    ("pattern", re.compile(r"""regex\(\s*\.\s*,\s*(?:'([^']*)'|"([^"]*)")\s*\)""")),
+)
+_AND = re.compile(r"\s+and\s+")
+
+
+class QuestionReader(ChoicesReader):
+    """Reads one question row of the survey sheet into a question."""
+
+    def question(self, row: Row, xlsform_type: str, list_name: str | None) -> dict:
+        name = self.name(row)
+        self.check_columns(row, QUESTION_COLUMNS)
+        kind = self.question_type(row, xlsform_type, list_name)
+        question: dict = {"code": name, "type": kind or "text", "label": self.label(row)}
+        hint = self.optional_text(row, "hint")
+        if hint:
+            question["hint"] = hint
+        question["required"] = self.required(row)
+        self.condition(row, question)
+        validation = self.validation(row, kind)
+        if validation:
+            question["validation"] = validation
+        if kind and list_name:
+            question.update(self.list_part(row, kind, list_name, name))
+        self.inventory_field(row, question, kind)
+        return question
+
+    def question_type(self, row: Row, xlsform_type: str, list_name: str | None) -> str | None:
+        """Our type for an XLSForm type and its imvo::type; None when they do not fit."""
+        imvo_type = row.value("imvo::type")
+        allowed = IMVO_TYPES[xlsform_type]
+        if imvo_type in allowed:
+            return imvo_type
+        if imvo_type:
+            message = (_l("imvo::type %(value)r does not fit the type %(type)s. Use %(allowed)s or leave it empty.",
+                          value=imvo_type, type=xlsform_type, allowed=" or ".join(allowed)) if allowed
+                       else _l("imvo::type does not apply to the type %(type)s. Empty this cell.", type=xlsform_type))
+            self.row_error(row, "imvo::type", message)
+            return None
+        if xlsform_type == "text":
+            return "long_text" if "multiline" in row.value("appearance").lower().split() else "text"
+        reference = list_name in self.reference_lists
+        if xlsform_type == "select_one":
+            return "reference_one" if reference else "single_choice"
+        if xlsform_type == "select_multiple":
+            return "reference_many" if reference else "multiple_choice"
+        return xlsform_type
+
+    def list_part(self, row: Row, kind: str, list_name: str, code: str) -> dict:
+        """The keys a select question takes from its list: reference, choices or scale."""
+        if kind in ("reference_one", "reference_many"):
+            return {"reference": list_name}  # bound to the reference list, not copied
+        rows = self.list_rows(row, list_name)
+        if rows is None:
+            return {}
+        if kind == "yes_no":
+            self.check_yes_no(list_name, rows)
+            return {}
+        own = {} if list_name == code else {"list_name": list_name}
+        if kind == "scale":
+            scale = self.scale(list_name, rows)
+            return {**own, "scale": scale} if scale else own
+        return {**own, "choices": self.choices(list_name, rows)}
+
+    def required(self, row: Row) -> bool:
+        value = row.value("required").lower()
+        if value in TRUE_WORDS:
+            return True
+        if value not in FALSE_WORDS:
+            self.row_error(row, "required", _l("%(value)r is not a yes/no value. Use yes or no.",
+                                               value=row.value("required")))
+        return False
+
+    def condition(self, row: Row, node: dict) -> None:
+        """The show-if condition from `relevant`; its names are checked after the walk."""
+        expression = row.value("relevant")
+        if not expression:
+            return
+        try:
+            condition = conditions.parse(expression)
+        except conditions.ConditionError as error:
+            self.row_error(row, "relevant", _l("The condition cannot be read: %(error)s. Correct it.",
+                                               error=str(error)))
+            return
+        node["show_if"] = condition
+        self.relevant.append((row, condition))
+
+    def check_conditions(self) -> None:
+        known = {question["code"] for question in all_questions({"sections": self.sections})}
+        for row, condition in self.relevant:
+            for code in conditions.referenced_codes(condition):
+                if code not in known:
+                    self.row_error(row, "relevant", _l(
+                        "The condition refers to %(name)r, which is not a question in this form.", name=code))
+
+    def validation(self, row: Row, kind: str | None) -> dict:
+        """Validation rules from the constraint and its message."""
+        rules: dict = {}
+        expression = row.value("constraint")
+        if expression:
+            parsed = _parse_constraint(expression)
+            if parsed is None:
+                self.row_error(row, "constraint", _l(
+                    "The constraint %(constraint)r is not supported. Use . >= N, . <= N, string-length(.) <= N "
+                    "or regex(., 'pattern'), joined by and.", constraint=expression))
+            else:
+                rules = parsed
+                self.check_rules(row, rules, kind)
+        message = self.optional_text(row, "constraint_message")
+        if message:
+            rules["message"] = message
+        return rules
+
+    def check_rules(self, row: Row, rules: dict, kind: str | None) -> None:
+        if kind is None:
+            return
+        if ("min" in rules or "max" in rules) and kind not in NUMBER_TYPES:
+            self.row_error(row, "constraint", _l("A minimum or maximum only applies to number questions."))
+        if ("max_length" in rules or "pattern" in rules) and kind not in TEXT_TYPES:
+            self.row_error(row, "constraint", _l("A length or pattern only applies to text questions."))
+
+    def inventory_field(self, row: Row, question: dict, kind: str | None) -> None:
+        """The inventory field a sub-question of a bound repeat fills (imvo::field)."""
+        value = row.value("imvo::field")
+        if not value:
+            return
+        repeat = next((o for o in reversed(self.stack) if o.kind == "repeat" and o.node is not None), None)
+        if repeat is not None and not repeat.fields_checked:
+            return  # the repeat's inventory is wrong and reported; its fields cannot be checked
+        inventory = repeat.node.get("inventory") if repeat else None
+        if inventory is None:
+            self.row_error(row, "imvo::field", _l(
+                "imvo::field only applies to questions in a repeat with an imvo::inventory."))
+            return
+        fields = INVENTORY_FIELDS[inventory]
+        if value not in fields:
+            self.row_error(row, "imvo::field", _l(
+                "%(field)r is not a field of the %(inventory)s inventory. Use one of: %(fields)s.",
+                field=value, inventory=inventory, fields=", ".join(fields)))
+        elif kind is not None and not _fits(question, fields[value]):
+            self.row_error(row, "imvo::field", _l(
+                "The field %(field)s needs a question of type %(types)s.", field=value,
+                types=_type_description(fields[value])))
+        elif value in repeat.fields:
+            self.row_error(row, "imvo::field", _l(
+                "The field %(field)s is already filled by row %(row)s.", field=value, row=repeat.fields[value]))
+        else:
+            repeat.fields[value] = row.number
+            question["inventory_field"] = value
+
+
+def _fits(question: dict, spec: tuple[tuple[str, ...], str | None, bool]) -> bool:
+    """Whether a question can fill an inventory field (its type and reference list)."""
+    types, reference, _required = spec
+    return question["type"] in types and (reference is None or question.get("reference") == reference)
+
+
+def _type_description(spec: tuple[tuple[str, ...], str | None, bool]) -> str:
+    types, reference, _required = spec
+    return " or ".join(types) + (f" ({reference})" if reference else "")
+
+
+def _parse_constraint(expression: str) -> dict | None:
+    """Validation rules from a constraint in the supported subset, or None."""
+    rules: dict = {}
+    position = 0
+    while True:
+        for key, pattern in CONSTRAINT_PARTS:
+            match = pattern.match(expression, position)
+            if match:
+                break
+        else:
+            return None
+        value = next((group for group in match.groups() if group is not None), "")
+        if key in rules or value == "" or (key == "max_length" and int(value) < 1):
+            return None
+        rules[key] = value if key == "pattern" else (float(value) if "." in value else int(value))
+        position = match.end()
+        if position == len(expression):
+            return rules
+        joiner = _AND.match(expression, position)
+        if joiner is None:
+            return None
+        position = joiner.end()

@@ -1,0 +1,198 @@
+"""The survey sheet's structure: the kind of each row, groups as sections, repeats,
+their ends, and the sections made for questions outside any group."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..types import INVENTORY_FIELDS
+from .reader_base import Open
+from .reader_questions import QuestionReader
+from .reader_sheets import RawRows, Row, Table
+
+SURVEY_KNOWN = frozenset({"type", "name", "label", "hint", "required", "relevant", "constraint",
+                          "constraint_message", "appearance", "imvo::type", "imvo::inventory",
+                          "imvo::field", "imvo::min_repeat", "imvo::max_repeat"})
+STRUCTURE_TYPES = frozenset({"begin_group", "end_group", "begin_repeat", "end_repeat"})
+SIMPLE_TYPES = frozenset({"text", "integer", "decimal", "date"})
+SELECT_TYPES = frozenset({"select_one", "select_multiple"})
+#: Rows that record facts about the submission, not questions; our survey keeps those itself.
+METADATA_TYPES = frozenset({"start", "end", "today", "deviceid", "subscriberid", "simserial",
+                            "phonenumber", "username", "email", "audit", "start-geopoint"})
+UNSUPPORTED_TYPES = frozenset({
+    "note", "calculate", "geopoint", "geotrace", "geoshape", "image", "audio", "video", "file",
+    "barcode", "range", "rank", "acknowledge", "trigger", "hidden", "time", "datetime",
+    "select_one_from_file", "select_multiple_from_file", "select_one_external", "xml-external",
+    "csv-external", "begin_loop", "end_loop", "background-audio", "background-geopoint",
+})
+#: Which columns a group or repeat row may fill (language columns by their base name).
+GROUP_COLUMNS = frozenset({"type", "name", "label", "hint", "relevant", "appearance"})
+REPEAT_COLUMNS = GROUP_COLUMNS | {"imvo::inventory", "imvo::min_repeat", "imvo::max_repeat"}
+
+
+class SurveyReader(QuestionReader):
+    """Walks the survey sheet: sections, repeats and (through QuestionReader) questions."""
+
+    def survey_table(self, raw: RawRows | None) -> Table | None:
+        if raw is None:
+            self.error("survey", None, None, _l("The workbook has no %(sheet)s sheet. Add it.", sheet="survey"))
+            return None
+        table = self.table("survey", raw, SURVEY_KNOWN)
+        return table if self.require_columns(table, ("type", "name", "label")) else None
+
+    def walk(self, table: Table) -> None:
+        """Sections, repeats and questions from the survey rows, in order."""
+        self.taken = {row.value("name") for row in table.rows}
+        for row in table.rows:
+            kind = self.row_kind(row)
+            if kind is None:
+                continue
+            xlsform_type, list_name = kind
+            if xlsform_type == "begin_group":
+                self.begin_group(row)
+            elif xlsform_type == "begin_repeat":
+                self.begin_repeat(row)
+            elif xlsform_type in ("end_group", "end_repeat"):
+                self.end(row, xlsform_type)
+            else:
+                question = self.question(row, xlsform_type, list_name)
+                self.container().append(question)
+        for still_open in self.stack:
+            self.error("survey", still_open.row, "type", _l(
+                "This begin_%(kind)s is never closed. Add an end_%(kind)s row.", kind=still_open.kind))
+        if not self.sections and not any(error.sheet == "survey" for error in self.errors):
+            self.error("survey", None, None, _l("The survey sheet has no questions. Add them."))
+
+    def row_kind(self, row: Row) -> tuple[str, str | None] | None:
+        """(XLSForm type, list name) of a row; None for metadata rows and errors."""
+        written = row.value("type")
+        if not written:
+            self.row_error(row, "type", _l("The type is missing. Fill it in."))
+            return None
+        words = written.split()
+        first, rest = words[0].lower(), words[1:]
+        if rest and f"{first}_{rest[0].lower()}" in STRUCTURE_TYPES | SELECT_TYPES:
+            first, rest = f"{first}_{rest[0].lower()}", rest[1:]  # `begin group`, as some tools write
+        if first in METADATA_TYPES and not rest:
+            return None
+        if first in STRUCTURE_TYPES | SIMPLE_TYPES and not rest:
+            return first, None
+        if first in SELECT_TYPES and len(rest) == 1:
+            return first, rest[0]
+        if first in SELECT_TYPES and not rest:
+            self.row_error(row, "type", _l(
+                "%(type)s needs the name of a choice list, as in %(type)s my_list.", type=first))
+        elif first in UNSUPPORTED_TYPES or first in SELECT_TYPES:
+            self.row_error(row, "type", _l(
+                "The question type %(type)r is not supported. Remove the row or use another type.", type=written))
+        else:
+            self.row_error(row, "type", _l(
+                "Unknown question type %(type)r. Use text, integer, decimal, date, select_one, select_multiple, "
+                "begin_group or begin_repeat.", type=written))
+        return None
+
+    def container(self) -> list:
+        """Where the next question goes: the innermost open repeat or group, or else
+        the section for questions outside any group."""
+        for still_open in reversed(self.stack):
+            if still_open.node is not None:
+                return still_open.node["questions"]
+        if self.loose is None:
+            self.loose = self.loose_section()
+            self.sections.append(self.loose)
+        return self.loose["questions"]
+
+    def loose_section(self) -> dict:
+        """A new section for a run of questions outside any group; its code is not a name
+        the workbook uses."""
+        while True:
+            self.loose_count += 1
+            code = f"section_{self.loose_count}"
+            if code not in self.taken:
+                break
+        title = dict(self.form_title) if self.form_title else {"nl": code, "en": code}
+        return {"code": code, "title": title, "questions": []}
+
+    def begin_group(self, row: Row) -> None:
+        name = self.name(row)
+        if self.stack:
+            message = (_l("A group inside a group is not supported. Move it out.") if self.stack[-1].kind == "group"
+                       else _l("A group inside a repeat is not supported. Move it out."))
+            self.row_error(row, "type", message)
+            self.stack.append(Open("group", row.number, None))
+            return
+        self.check_columns(row, GROUP_COLUMNS)
+        if row.value("relevant"):
+            self.row_error(row, "relevant", _l(
+                "A condition on a group is not supported. Put it on the questions of the group."))
+        section = {"code": name, "title": self.label(row)}
+        intro = self.optional_text(row, "hint")
+        if intro:
+            section["intro"] = intro
+        section["questions"] = []
+        self.sections.append(section)
+        self.loose = None  # questions after this group start a new section
+        self.stack.append(Open("group", row.number, section))
+
+    def begin_repeat(self, row: Row) -> None:
+        name = self.name(row)
+        if any(still_open.kind == "repeat" for still_open in self.stack):
+            self.row_error(row, "type", _l("A repeat inside a repeat is not supported. Move it out."))
+            self.stack.append(Open("repeat", row.number, None))
+            return
+        self.check_columns(row, REPEAT_COLUMNS)
+        repeat: dict = {"code": name, "type": "repeat", "label": self.label(row)}
+        hint = self.optional_text(row, "hint")
+        if hint:
+            repeat["hint"] = hint
+        self.condition(row, repeat)
+        inventory_known = self.repeat_settings(row, repeat)
+        repeat["questions"] = []
+        self.container().append(repeat)
+        self.stack.append(Open("repeat", row.number, repeat, fields_checked=inventory_known))
+
+    def repeat_settings(self, row: Row, repeat: dict) -> bool:
+        """Inventory and number of entries; False when the inventory is not known."""
+        inventory = row.value("imvo::inventory")
+        if inventory in INVENTORY_FIELDS:
+            repeat["inventory"] = inventory
+        elif inventory:
+            self.row_error(row, "imvo::inventory", _l(
+                "Unknown inventory %(value)r. Use %(inventories)s.", value=inventory,
+                inventories=", ".join(INVENTORY_FIELDS)))
+        low = self.whole_number(row, "imvo::min_repeat", 0)
+        high = self.whole_number(row, "imvo::max_repeat", 1)
+        for key, number in (("min_repeat", low), ("max_repeat", high)):
+            if number is not None:
+                repeat[key] = number
+        if low is not None and high is not None and low > high:
+            self.row_error(row, "imvo::max_repeat", _l("The maximum is below the minimum. Raise it."))
+        return not inventory or inventory in INVENTORY_FIELDS
+
+    def whole_number(self, row: Row, key: str, minimum: int) -> int | None:
+        text = row.value(key)
+        if not text:
+            return None
+        if text.isascii() and text.isdigit() and int(text) >= minimum:
+            return int(text)
+        self.row_error(row, key, _l(
+            "%(value)r is not a whole number of at least %(minimum)s.", value=text, minimum=minimum))
+        return None
+
+    def end(self, row: Row, xlsform_type: str) -> None:
+        """Close the innermost group or repeat, if this row's kind matches it."""
+        kind = xlsform_type.removeprefix("end_")
+        if not self.stack:
+            self.row_error(row, "type", _l(
+                "There is nothing to end here. Remove this %(type)s row or add a begin_%(kind)s row above.",
+                type=xlsform_type, kind=kind))
+            return
+        top = self.stack[-1]
+        if top.kind != kind:
+            self.row_error(row, "type", _l(
+                "This %(type)s does not match the begin_%(kind)s in row %(row)s. Use end_%(kind)s.",
+                type=xlsform_type, kind=top.kind, row=top.row))
+            return
+        self.stack.pop()
+        if top.kind == "repeat" and top.node is not None and not top.node["questions"]:
+            self.error("survey", top.row, "type", _l("A repeat needs at least one question. Add one."))

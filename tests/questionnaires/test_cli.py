@@ -1,0 +1,50 @@
+"""`imvo questionnaire list|export|import`."""
+
+from __future__ import annotations
+
+import json
+
+from imvo_survey.extensions import db
+from imvo_survey.questionnaires.services import find_version
+from imvo_survey.seed import seed_questionnaires
+
+
+def test_list_export_import(runner, tmp_path):
+    seed_questionnaires()
+    db.session.commit()
+    listed = runner.invoke(args=["questionnaire", "list"])
+    assert "imvo-associations  (association)" in listed.output and "v1  published" in listed.output
+
+    workbook, document = tmp_path / "companies.xlsx", tmp_path / "companies.json"
+    for path in (workbook, document):
+        result = runner.invoke(args=["questionnaire", "export", "imvo-companies", "-o", str(path)])
+        assert result.exit_code == 0, result.output
+    assert workbook.read_bytes()[:4] == b"PK\x03\x04"
+    assert json.loads(document.read_text(encoding="utf-8"))["questionnaire"]["code"] == "imvo-companies"
+
+    imported = runner.invoke(args=["questionnaire", "import", str(workbook)])
+    assert imported.exit_code == 0, imported.output
+    assert "draft version 2 of imvo-companies" in imported.output
+    imported = runner.invoke(args=["questionnaire", "import", str(document)])
+    assert "draft version 3" in imported.output
+    assert find_version("imvo-companies", 3).status == "draft"
+
+
+def test_export_errors(runner, tmp_path):
+    result = runner.invoke(args=["questionnaire", "export", "nope", "-o", str(tmp_path / "x.xlsx")])
+    assert result.exit_code != 0 and "No questionnaire nope" in result.output
+    seed_questionnaires()
+    db.session.commit()
+    result = runner.invoke(args=["questionnaire", "export", "imvo-companies", "--version", "7",
+                                 "-o", str(tmp_path / "x.xlsx")])
+    assert "with version 7" in result.output
+    result = runner.invoke(args=["questionnaire", "export", "imvo-companies", "-o", str(tmp_path / "x.csv")])
+    assert ".xlsx or .json" in result.output
+
+
+def test_import_reports_errors_and_imports_nothing(runner, tmp_path):
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not a workbook")
+    result = runner.invoke(args=["questionnaire", "import", str(bad)])
+    assert result.exit_code == 1 and "nothing was imported" in result.output
+    assert find_version("bad") is None
