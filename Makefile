@@ -11,8 +11,10 @@ run: install translations
 	$(BIN)/imvo db upgrade
 	$(BIN)/imvo seed --demo
 	$(BIN)/imvo user ensure-admin
-	@echo "Serving on http://127.0.0.1:$(PORT)  (stop with Ctrl+C)"
-	$(BIN)/imvo run --host 127.0.0.1 --port $(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)  (stop with Ctrl+C); the mail worker runs beside it."
+	@$(BIN)/imvo mail send --loop --interval 5 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  IMVO_BASE_URL=$${IMVO_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/imvo run --host 127.0.0.1 --port $(PORT)
 
 test: install-test translations browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

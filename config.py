@@ -90,6 +90,8 @@ class BaseConfig:
         # when several gunicorn workers must share the counts.
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
         self.LOGIN_RATE_LIMIT = env.get("IMVO_LOGIN_RATE_LIMIT", "10 per minute")
+        self.INVITATION_RATE_LIMIT = env.get("INVITATION_RATE_LIMIT", "30 per minute")
+        self.REGISTRATION_RATE_LIMIT = env.get("REGISTRATION_RATE_LIMIT", "5 per hour")
         # Mail: "file" writes .eml files under MAIL_FILE_DIR; "smtp" sends through MAIL_SERVER.
         self.MAIL_BACKEND = env.get("MAIL_BACKEND", self.DEFAULT_MAIL_BACKEND)
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")

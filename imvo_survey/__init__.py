@@ -73,10 +73,14 @@ def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
     from .auth import bp as auth_bp
     from .benchmarks import bp as benchmarks_bp
+    from .mailbox import bp as mailbox_bp
     from .main import bp as main_bp
     from .organisations import bp as organisations_bp
     from .questionnaires import bp as questionnaires_bp
     from .questionnaires import routes as _questionnaire_routes  # noqa: F401  (see questionnaires/__init__)
+    from .registration import bp as registration_bp
+    from .respond import bp as respond_bp
+    from .rounds import bp as rounds_bp
     from .users import bp as users_bp
 
     app.register_blueprint(main_bp)
@@ -85,6 +89,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(users_bp, url_prefix="/users")
     app.register_blueprint(benchmarks_bp, url_prefix="/benchmark")
     app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")
+    app.register_blueprint(rounds_bp, url_prefix="/rounds")
+    app.register_blueprint(respond_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(mailbox_bp, url_prefix="/outbox")
 
 
 def register_access_control(app: Flask) -> None:

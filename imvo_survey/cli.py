@@ -36,6 +36,8 @@ def register(app) -> None:
     app.cli.add_command(user_group)
     app.cli.add_command(org_group)
     app.cli.add_command(questionnaire_group)
+    app.cli.add_command(round_group)
+    app.cli.add_command(mail_group)
 
 
 @main.group("i18n")
@@ -302,3 +304,245 @@ def questionnaire_import(file: Path) -> None:
                                             f"column {column}" if column else "") if part)
         click.echo(f"  {where or 'file'}: {message}", err=True)
     sys.exit(1)
+
+
+# --- rounds -------------------------------------------------------------------------
+
+def _round(identifier: str):
+    from .rounds.services import find_round
+
+    found = find_round(identifier)
+    if found is None:
+        raise click.ClickException(f"No round {identifier}.")
+    return found
+
+
+def _parse_moment(value: str, end_of_day: bool):
+    """A date (2010-06-01) or date and time (2010-06-01T17:00), in Dutch time, as UTC."""
+    from datetime import datetime, time
+
+    from .rounds.services import local_to_utc
+
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date such as 2010-06-01 or 2010-06-01T17:00.") from None
+    if len(value) <= 10:
+        moment = datetime.combine(moment.date(), time(23, 59) if end_of_day else time(9, 0))
+    return local_to_utc(moment.replace(tzinfo=None))
+
+
+def _questionnaire_version(spec: str | None):
+    """CODE or CODE:VERSION; the newest published version by default."""
+    from .questionnaires.services import find_version
+
+    if not spec:
+        return None
+    code, _, number = spec.partition(":")
+    version = find_version(code, int(number) if number else None, published_only=True)
+    if version is None:
+        raise click.ClickException(f"No published version of {spec}.")
+    return version
+
+
+@click.group("round")
+def round_group() -> None:
+    """Survey rounds: create, target, open, invite, remind, close."""
+
+
+@round_group.command("create")
+@click.option("--name", required=True)
+@click.option("--year", type=int, required=True)
+@click.option("--slug", default=None, help="Short name (default: made from the name).")
+@click.option("--association-questionnaire", "association", metavar="CODE[:VERSION]")
+@click.option("--company-questionnaire", "company", metavar="CODE[:VERSION]")
+@click.option("--opens", required=True, metavar="DATE", help="2010-06-01 or 2010-06-01T09:00 (Dutch time).")
+@click.option("--closes", required=True, metavar="DATE", help="2010-09-30 or 2010-09-30T17:00 (Dutch time).")
+@click.option("--baseline", is_flag=True, help="The baseline (nulmeting) round.")
+@click.option("--copy-of", "copy_of", metavar="ROUND", help="Copy settings and targets of this round.")
+@with_appcontext
+def round_create(name, year, slug, association, company, opens, closes, baseline, copy_of) -> None:
+    """Create a draft round."""
+    from .rounds.forms import slugify
+    from .rounds.services import RoundError, copy_round, create_round
+
+    slug = slug or slugify(name)
+    opens_at, closes_at = _parse_moment(opens, False), _parse_moment(closes, True)
+    try:
+        if copy_of:
+            round = copy_round(_round(copy_of), name, slug, year, opens_at, closes_at, is_baseline=baseline)
+        else:
+            if not association and not company:
+                raise click.ClickException("Give --association-questionnaire and/or --company-questionnaire.")
+            round = create_round(name, slug, year, opens_at, closes_at, association=_questionnaire_version(association),
+                                 company=_questionnaire_version(company), is_baseline=baseline)
+    except RoundError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Created round {round.slug} (id {round.id}), draft, with {len(round.invitations)} organisations.")
+
+
+@round_group.command("list")
+@with_appcontext
+def round_list() -> None:
+    """Every round with its status and counts."""
+    from sqlalchemy import select
+
+    from .models import Round
+    from .rounds.services import status_counts
+
+    for round in db.session.scalars(select(Round).order_by(Round.opens_at)):
+        counts = status_counts(round)
+        summary = ", ".join(f"{status} {count}" for status, count in sorted(counts.items())) or "no organisations"
+        baseline = " baseline" if round.is_baseline else ""
+        click.echo(f"{round.id:>4}  {round.slug:<24} {round.year}  {round.status:<6}{baseline}  {summary}")
+
+
+@round_group.command("target")
+@click.argument("round_id", metavar="ROUND")
+@click.option("--kind", type=click.Choice(["branch_association", "product_board", "industry_board", "company"]))
+@click.option("--sector", metavar="CODE")
+@click.option("--branch", metavar="CODE")
+@click.option("--size", type=click.Choice(["large", "mkb"]))
+@click.option("--org", "orgs", multiple=True, metavar="ID_OR_KVK", help="By hand; may be repeated.")
+@with_appcontext
+def round_target(round_id, kind, sector, branch, size, orgs) -> None:
+    """Add the matching active organisations to a round."""
+    from sqlalchemy import select
+
+    from .models import Branch, Sector
+    from .organisations.services import OrganisationFilter, resolve_organisation
+    from .rounds.services import add_targets, preview_targets
+
+    round = _round(round_id)
+    filters = OrganisationFilter(kind=kind, size=size, status="active")
+    for code, model, attribute in ((sector, Sector, "sector_id"), (branch, Branch, "branch_id")):
+        if code:
+            item = db.session.scalar(select(model).where(model.code == code))
+            if item is None:
+                raise click.ClickException(f"Unknown {attribute.removesuffix('_id')} {code}.")
+            setattr(filters, attribute, item.id)
+    ids = None
+    if orgs:
+        ids = []
+        for identifier in orgs:
+            organisation = resolve_organisation(identifier)
+            if organisation is None:
+                raise click.ClickException(f"No organisation with id or KvK number {identifier}.")
+            ids.append(organisation.id)
+    preview = preview_targets(round, filters, ids)
+    added = add_targets(round, preview.new)
+    db.session.commit()
+    click.echo(f"Added {len(added)} organisations; {len(preview.already)} were already in the round.")
+    for organisation in preview.no_contact:
+        click.echo(f"  problem: {organisation.name} (id {organisation.id}) has no usable contact e-mail", err=True)
+    for organisation in preview.no_questionnaire:
+        click.echo(f"  left out: {organisation.name}: the round has no questionnaire for its kind", err=True)
+
+
+def _round_action(round_id: str, action_name: str) -> None:
+    from .rounds import services
+
+    round = _round(round_id)
+    try:
+        getattr(services, action_name)(round)
+    except services.RoundError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Round {round.slug} is {round.status}.")
+
+
+@round_group.command("open")
+@click.argument("round_id", metavar="ROUND")
+@with_appcontext
+def round_open(round_id) -> None:
+    """Open a draft round."""
+    _round_action(round_id, "open_round")
+
+
+@round_group.command("close")
+@click.argument("round_id", metavar="ROUND")
+@with_appcontext
+def round_close(round_id) -> None:
+    """Close an open round."""
+    _round_action(round_id, "close_round")
+
+
+@round_group.command("invite")
+@click.argument("round_id", metavar="ROUND")
+@click.option("--dry-run", is_flag=True, help="Show who would be invited; send nothing.")
+@with_appcontext
+def round_invite(round_id, dry_run) -> None:
+    """Queue the invitations of the organisations not yet invited."""
+    from .rounds.services import RoundError, invite, usable_contacts
+
+    round = _round(round_id)
+    unreachable = [inv for inv in round.invitations if inv.status == "targeted"
+                   and not usable_contacts(inv.organisation, round.contact_mode)]
+    try:
+        invitations = invite(round, dry_run=dry_run)
+    except RoundError as error:
+        raise click.ClickException(str(error)) from None
+    for invitation in invitations:
+        if invitation not in unreachable:
+            click.echo(f"{'would invite' if dry_run else 'invited'}  {invitation.organisation.name}")
+    for invitation in unreachable:
+        click.echo(f"  problem: {invitation.organisation.name} has no usable contact e-mail; not invited", err=True)
+    invitations = [inv for inv in invitations if inv not in unreachable]
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: {len(invitations)} would be invited; nothing sent.")
+        return
+    db.session.commit()
+    click.echo(f"{len(invitations)} invitations queued; `imvo mail send` delivers them.")
+
+
+@round_group.command("remind")
+@click.argument("round_id", metavar="ROUND")
+@click.option("--dry-run", is_flag=True, help="Show who would be reminded; send nothing.")
+@with_appcontext
+def round_remind(round_id, dry_run) -> None:
+    """Queue reminders for organisations that have not submitted and not declined."""
+    from .rounds.services import remind
+
+    round = _round(round_id)
+    invitations = remind(round, dry_run=dry_run)
+    for invitation in invitations:
+        click.echo(f"{'would remind' if dry_run else 'reminded'}  {invitation.organisation.name}")
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: {len(invitations)} would be reminded; nothing sent.")
+        return
+    db.session.commit()
+    click.echo(f"{len(invitations)} reminders queued.")
+
+
+# --- mail ---------------------------------------------------------------------------
+
+@click.group("mail")
+def mail_group() -> None:
+    """The mail outbox."""
+
+
+@mail_group.command("send")
+@click.option("--loop", is_flag=True, help="Keep going: send, send scheduled reminders, wait, repeat.")
+@click.option("--interval", type=float, default=10.0, show_default=True, help="Seconds between passes.")
+@with_appcontext
+def mail_send(loop: bool, interval: float) -> None:
+    """Send the queued messages (and, with --loop, the scheduled reminders too)."""
+    import time
+
+    from .outbox import send_due
+    from .rounds.services import send_scheduled_reminders
+
+    while True:
+        reminded = send_scheduled_reminders()
+        db.session.commit()
+        report = send_due()
+        if report.sent or report.failed or report.retried or reminded or not loop:
+            click.echo(f"mail: {len(report.sent)} sent, {len(report.retried)} to retry, {len(report.failed)} "
+                       f"failed, {reminded} scheduled reminders queued")
+        if not loop:
+            return
+        db.session.remove()
+        time.sleep(interval)

@@ -27,6 +27,20 @@ CODE_LABELS = {
     },
     "language": {"nl": _l("Dutch"), "en": _l("English")},
     "level": {"sector": _l("Sector"), "organisation": _l("Organisation")},
+    "invitation_status": {
+        "targeted": _l("Not yet invited"), "invited": _l("Invited"), "opened": _l("Link opened"),
+        "in_progress": _l("In progress"), "submitted": _l("Submitted"),
+        "returned": _l("Returned for clarification"), "accepted": _l("Accepted"), "declined": _l("Declined"),
+        "bounced": _l("Not delivered"),
+    },
+    "round_status": {"draft": _l("Draft"), "open": _l("Open"), "closed": _l("Closed")},
+    "contact_mode": {"primary": _l("The primary contact"), "all": _l("All contacts")},
+    "round_event": {
+        "created": _l("created"), "opened": _l("opened"), "closed": _l("closed"), "reopened": _l("reopened"),
+        "copied": _l("copied from another round"), "invited": _l("invitations sent"),
+        "reminded": _l("reminders sent"), "extended": _l("deadline extended"),
+    },
+    "outbox_status": {"queued": _l("Queued"), "sent": _l("Sent"), "failed": _l("Failed")},
 }
 
 

@@ -1,4 +1,5 @@
-"""Building and delivering e-mail.
+"""Building and delivering e-mail. Messages are not delivered from a request: they go
+through the outbox (`imvo_survey.outbox`), whose worker calls `deliver`.
 
 Two backends: `file` writes each message as an `.eml` file under `MAIL_FILE_DIR`
 (the default for `make run`, so no mail server is needed), and `smtp` delivers
@@ -25,6 +26,13 @@ class MailError(RuntimeError):
     def __init__(self, message: str, permanent: bool = False):
         super().__init__(message)
         self.permanent = permanent
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for messages: the configured IMVO_BASE_URL plus the route's path.
+    Never the request's Host header, and it works outside requests (CLI, worker)."""
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
 
 
 def build_message(to: str, subject: str, template: str, **context) -> EmailMessage:
@@ -58,7 +66,7 @@ def deliver(message: EmailMessage) -> None:
 def _write_file(message: EmailMessage) -> Path:
     directory = Path(current_app.config["MAIL_FILE_DIR"])
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
     path = directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
     path.write_bytes(bytes(message))
     return path

@@ -231,9 +231,13 @@ def respondent_client(app, respondent):
 
 @pytest.fixture
 def mail_folder(app):
-    """The messages the file backend wrote, parsed, oldest first."""
+    """Run the outbox worker once (as `imvo mail send` does), then return the messages
+    the file backend wrote, parsed, oldest first."""
+    from imvo_survey.outbox import send_due
 
     def read():
+        with app.app_context():
+            send_due()
         folder = Path(app.config["MAIL_FILE_DIR"])
         if not folder.exists():
             return []

@@ -60,3 +60,50 @@ def make_user(role: str = "secretariat", password: str | None = PASSWORD, **valu
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def published_versions():
+    """The shipped questionnaires, seeded and published (association, company)."""
+    from imvo_survey.questionnaires.services import find_version
+    from imvo_survey.seed import seed_questionnaires
+
+    seed_questionnaires()
+    db.session.flush()
+    return (find_version("imvo-associations", published_only=True),
+            find_version("imvo-companies", published_only=True))
+
+
+def make_round(status: str = "open", **values):
+    """A round with both shipped questionnaires, open from yesterday for two weeks."""
+    from datetime import timedelta
+
+    from imvo_survey.models import utcnow
+    from imvo_survey.rounds.services import create_round
+
+    number = next(_numbers)
+    association, company = published_versions()
+    now = utcnow()
+    values.setdefault("opens_at", now - timedelta(days=1))
+    values.setdefault("closes_at", now + timedelta(days=14))
+    values.setdefault("association", association)
+    values.setdefault("company", company)
+    round = create_round(values.pop("name", f"Uitvraag {number}"), values.pop("slug", f"uitvraag-{number}"),
+                         values.pop("year", 2010), **values)
+    round.status = status
+    db.session.flush()
+    return round
+
+
+def make_invitation(round, organisation=None, status: str = "targeted", **values):
+    """An invitation of an organisation (with a contact) to a round."""
+    from imvo_survey.models import Invitation
+    from imvo_survey.rounds.services import audience_of
+
+    if organisation is None:
+        organisation = make_organisation()
+        make_contact(organisation)
+    invitation = Invitation(round=round, organisation=organisation, audience=audience_of(organisation),
+                            status=status, **values)
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation

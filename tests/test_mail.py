@@ -51,10 +51,14 @@ def test_unreachable_server(app):
         app.config.update(MAIL_BACKEND="file", MAIL_SERVER="", MAIL_PORT=25)
 
 
-def test_password_reset_through_smtp(client, smtp_server):
+def test_password_reset_goes_through_the_outbox_to_smtp(client, smtp_server):
+    from imvo_survey.outbox import send_due
+
     user = factories.make_user("analyst", email="reset@example.org")
     db.session.commit()
     client.post("/auth/reset", data={"email": user.email})
+    assert smtp_server.messages == []  # queued, not sent from the request
+    assert send_due().sent
     [message] = smtp_server.messages
     assert message["To"] == "reset@example.org"
 

@@ -20,6 +20,8 @@ from ..extensions import login_manager
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Any logged-in user, whatever the role.
 ANY_ROLE = "*"
+#: Someone without an account who opened a valid invitation link in this session.
+INVITEE = "invitee"
 
 
 @dataclass(frozen=True)
@@ -80,10 +82,19 @@ def check_access():
     if rule.public:
         return None
     if not current_user.is_authenticated:
+        allowed = rule.read if request.method in READ_METHODS else rule.write
+        if INVITEE in allowed and _invitation_session_is_valid():
+            return None
         return login_manager.unauthorized()
     if not rule.allows(current_user.role, request.method):
         abort(403)
     return None
+
+
+def _invitation_session_is_valid() -> bool:
+    from ..respond.access import session_token
+
+    return session_token() is not None
 
 
 def ensure_own_organisation(organisation_id: int) -> None:

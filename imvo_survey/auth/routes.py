@@ -12,7 +12,8 @@ from flask_login import current_user, login_user, logout_user
 
 from ..extensions import db, limiter
 from ..forms import safe_next_url
-from ..mail import MailError, build_message, deliver
+from ..mail import build_message, external_url
+from ..outbox import queue
 from . import bp
 from .access import logged_in, public
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
@@ -69,6 +70,7 @@ def request_reset():
         user = find_user_by_email(form.email.data)
         if user is not None and user.is_active:
             send_reset_mail(user)
+            db.session.commit()
         flash(_("If an account exists for %(email)s, we have sent it a link to choose a new "
                 "password. The link is valid for one hour.", email=form.email.data), "info")
         return redirect(url_for("auth.login"))
@@ -76,9 +78,9 @@ def request_reset():
 
 
 def send_reset_mail(user) -> None:
-    """Mail the user a reset link built from the configured base URL."""
+    """Queue a reset link for the user, built from the configured base URL (flushes)."""
     token = make_reset_token(user)
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("auth.reset_password", token=token)
+    link = external_url("auth.reset_password", token=token)
     with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         message = build_message(
             user.email,
@@ -88,11 +90,7 @@ def send_reset_mail(user) -> None:
             link=link,
             minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
         )
-    try:
-        deliver(message)
-    except MailError:
-        # Logged, not shown: the page must not reveal whether the account exists.
-        current_app.logger.exception("Could not send the password reset mail to user %s", user.id)
+    queue(message, "password_reset")
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])

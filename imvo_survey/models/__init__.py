@@ -20,6 +20,7 @@ from .questionnaire import (
     QuestionnaireVersion,
     Section,
 )
+from .outbox import OUTBOX_STATUSES, OutboxMessage
 from .reference import (
     TAXONOMIES,
     ActivityType,
@@ -35,9 +36,25 @@ from .reference import (
     branch_sector,
     country_region,
 )
+from .registration import REGISTRATION_STATUSES, Registration
+from .round import (
+    INVITATION_STATUSES,
+    REMINDABLE_STATUSES,
+    RESPONDED_STATUSES,
+    ROUND_STATUSES,
+    DeadlineExtension,
+    Invitation,
+    InvitationToken,
+    Reminder,
+    Round,
+    RoundEvent,
+)
 from .user import ROLES, User
 
 __all__ = [
+    "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES",
+    "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
+    "OutboxMessage", "Registration", "Reminder", "Round", "RoundEvent",
     "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SIZES",
     "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkScore", "Branch",
     "ChainInitiative", "Choice", "Contact", "PublishedVersionError", "Question", "Questionnaire",

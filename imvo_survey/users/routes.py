@@ -47,6 +47,7 @@ def create():
         db.session.commit()
         if not form.password.data and user.is_active:
             send_reset_mail(user)
+            db.session.commit()
             flash(_("The account for %(email)s has been created and a link to choose a password "
                     "has been sent.", email=user.email), "success")
         else:
@@ -109,6 +110,7 @@ def send_reset(user_id: int):
     user = db.session.get(User, user_id) or abort(404)
     if ActionForm().validate_on_submit() and user.is_active:
         send_reset_mail(user)
+        db.session.commit()
         flash(_("A link to choose a password has been sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("users.list_users"))
 

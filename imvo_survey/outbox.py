@@ -1,0 +1,139 @@
+"""The mail outbox: queue messages in the caller's transaction, and deliver them from
+a worker (`imvo mail send [--loop]`) that claims each message before sending.
+
+Safe to repeat and to run twice: a message is claimed with a conditional UPDATE (only
+one worker's UPDATE matches), sent, then marked sent. A worker that dies between claim
+and mark leaves a claim that expires; only then may another worker try the message
+again. Failures are retried with exponential backoff; a permanent refusal (5xx) or the
+last attempt marks the message failed, with the SMTP error for the secretariat.
+"""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from .extensions import db
+from .mail import MailError, deliver
+from .models import Invitation, OutboxMessage, Round, utcnow
+
+MAX_ATTEMPTS = 6
+BACKOFF_SECONDS = 60          # 1, 2, 4, 8, 16 minutes ...
+BACKOFF_CAP_SECONDS = 6 * 3600
+
+
+def queue(message: EmailMessage, kind: str, invitation: Invitation | None = None,
+          round: Round | None = None) -> OutboxMessage:
+    """Write a message to the outbox (flushes; it is sent once the caller commits)."""
+    item = OutboxMessage(kind=kind, to_address=str(message["To"]), subject=str(message["Subject"])[:300],
+                         raw=bytes(message), status="queued", attempts=0, next_attempt_at=utcnow(),
+                         invitation=invitation, round=round or (invitation.round if invitation else None))
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def parse(item: OutboxMessage) -> EmailMessage:
+    """The stored message as an EmailMessage."""
+    return BytesParser(policy=policy.default).parsebytes(item.raw)
+
+
+def worker_name() -> str:
+    """An identifier of this worker process, for claims."""
+    import os
+
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+@dataclass
+class SendReport:
+    """What one pass of the worker did."""
+
+    sent: list[int] = field(default_factory=list)
+    retried: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    skipped: int = 0
+
+
+def _claimable(now):
+    return (OutboxMessage.status == "queued") & or_(OutboxMessage.claimed_until.is_(None),
+                                                    OutboxMessage.claimed_until < now)
+
+
+def claim(message_id: int, worker: str) -> bool:
+    """Claim one message for `worker`; False when another worker holds it (commits)."""
+    now = utcnow()
+    seconds = current_app.config.get("MAIL_CLAIM_SECONDS", 300)
+    result = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, _claimable(now))
+        .values(claimed_by=worker, claimed_until=now + timedelta(seconds=seconds))
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def send_due(limit: int = 100, worker: str | None = None) -> SendReport:
+    """Deliver the messages that are due, each claimed first. Commits per message."""
+    worker = worker or worker_name()
+    report = SendReport()
+    now = utcnow()
+    due = db.session.scalars(
+        select(OutboxMessage.id).where(_claimable(now), OutboxMessage.next_attempt_at <= now)
+        .order_by(OutboxMessage.id).limit(limit)).all()
+    db.session.commit()
+    for message_id in due:
+        if not claim(message_id, worker):
+            report.skipped += 1
+            continue
+        _deliver_claimed(message_id, worker, report)
+    return report
+
+
+def _deliver_claimed(message_id: int, worker: str, report: SendReport) -> None:
+    item = db.session.get(OutboxMessage, message_id)
+    try:
+        deliver(parse(item))
+    except MailError as error:
+        _record_failure(item, worker, error, report)
+    else:
+        item.status, item.sent_at, item.attempts = "sent", utcnow(), item.attempts + 1
+        item.claimed_by = item.claimed_until = None
+        item.last_error = None
+        report.sent.append(item.id)
+    db.session.commit()
+
+
+def _record_failure(item: OutboxMessage, worker: str, error: MailError, report: SendReport) -> None:
+    item.attempts += 1
+    item.last_error = str(error)[:2000]
+    item.claimed_by = item.claimed_until = None
+    current_app.logger.warning("Mail %s to %s failed (attempt %s): %s", item.id, item.to_address,
+                               item.attempts, error)
+    if error.permanent or item.attempts >= MAX_ATTEMPTS:
+        item.status = "failed"
+        report.failed.append(item.id)
+        if error.permanent and item.invitation is not None and item.kind in ("invitation", "reminder"):
+            from .rounds.services import mark_bounced
+
+            mark_bounced(item.invitation, str(error))
+        return
+    delay = min(BACKOFF_SECONDS * 2 ** (item.attempts - 1), BACKOFF_CAP_SECONDS)
+    item.next_attempt_at = utcnow() + timedelta(seconds=delay)
+    report.retried.append(item.id)
+
+
+def retry(item: OutboxMessage) -> None:
+    """Put a failed message back in the queue, to be tried now (flushes)."""
+    item.status = "queued"
+    item.attempts = 0
+    item.next_attempt_at = utcnow()
+    item.claimed_by = item.claimed_until = None
+    db.session.flush()

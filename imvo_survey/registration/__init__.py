@@ -1,0 +1,8 @@
+"""MKB self-registration: the public page, the e-mail confirmation, and the
+secretariat's review (merge or reject)."""
+
+from flask import Blueprint
+
+bp = Blueprint("registration", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,8 @@
+"""Survey rounds for the secretariat: settings, targeting, invitations, reminders,
+extensions and the tracking dashboard."""
+
+from flask import Blueprint
+
+bp = Blueprint("rounds", __name__)
+
+from . import dashboard, routes  # noqa: E402,F401

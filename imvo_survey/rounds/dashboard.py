@@ -1,0 +1,318 @@
+"""The round dashboard: counts per status, response rates, the organisations list and
+its exports, and the round's outbox.
+
+The counts come from GROUP BY queries and the list from one query (plus the count of
+the pagination), so the page stays fast with thousands of invitations. Analysts read
+the dashboard too; it shows them no e-mail addresses.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import abort, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import contains_eager, joinedload
+from wtforms import SearchField, SelectField
+
+from ..auth.access import access
+from ..exports import csv_bytes, xlsx_bytes
+from ..extensions import db
+from ..forms import options, strip_filter
+from ..i18n import code_choices, code_label, current_language
+from ..models import (
+    INVITATION_STATUSES,
+    KINDS,
+    OUTBOX_STATUSES,
+    RESPONDED_STATUSES,
+    Branch,
+    Invitation,
+    Organisation,
+    OutboxMessage,
+    Round,
+    Sector,
+)
+from . import bp
+from .services import status_counts, utc_to_local
+
+STAFF = ("secretariat", "analyst")
+PER_PAGE = 50
+#: How many failed messages the dashboard lists; the outbox page has them all.
+FAILED_SHOWN = 20
+NO_GROUP = "none"
+SORT_KEYS = ("name", "status", "activity", "reminders")
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def get_round(slug: str) -> Round:
+    """The round with this slug, or a 404."""
+    round = db.session.scalar(select(Round).where(Round.slug == slug))
+    if round is None:
+        abort(404)
+    return round
+
+
+# --- counts and rates ---------------------------------------------------------------
+
+def status_table(round: Round) -> dict[str, int]:
+    """Invitations per status, every status present (0 when none), in lifecycle order."""
+    found = status_counts(round)
+    return {status: found.get(status, 0) for status in INVITATION_STATUSES}
+
+
+@dataclass(frozen=True)
+class ResponseRate:
+    """Invited, responded and declined organisations of one group (or of the round)."""
+
+    #: The group's code (kind or sector/branch code); None for "none" or the whole round.
+    key: str | None
+    #: The group's name in the current language.
+    label: str
+    #: Invitations beyond `targeted`: the organisations that were actually invited.
+    invited: int
+    #: Of those, submitted, returned or accepted.
+    responded: int
+    #: Of those, declined.
+    declined: int
+
+    @property
+    def rate(self) -> float | None:
+        """Responded as a percentage of invited; None when nobody was invited."""
+        return 100 * self.responded / self.invited if self.invited else None
+
+
+def _aggregates():
+    """invited, responded and declined as SQL sums over invitations."""
+    return (func.sum(case((Invitation.status != "targeted", 1), else_=0)),
+            func.sum(case((Invitation.status.in_(RESPONDED_STATUSES), 1), else_=0)),
+            func.sum(case((Invitation.status == "declined", 1), else_=0)))
+
+
+def overall_rate(counts: dict[str, int]) -> ResponseRate:
+    """The whole round's rate from the status counts."""
+    return ResponseRate(key=None, label=_("All organisations"), invited=sum(counts.values()) - counts["targeted"],
+                        responded=sum(counts[s] for s in RESPONDED_STATUSES), declined=counts["declined"])
+
+
+def rates_by_kind(round: Round) -> list[ResponseRate]:
+    """Response rates per kind of organisation, in the order of the kinds."""
+    rows = db.session.execute(
+        select(Organisation.kind, *_aggregates()).select_from(Invitation).join(Invitation.organisation)
+        .where(Invitation.round_id == round.id).group_by(Organisation.kind)).all()
+    order = {kind: position for position, kind in enumerate(KINDS)}
+    return [ResponseRate(kind, code_label(kind, "kind"), int(invited), int(responded), int(declined))
+            for kind, invited, responded, declined in sorted(rows, key=lambda row: order.get(row[0], len(order)))]
+
+
+def rates_by_taxonomy(round: Round, model: type[Sector] | type[Branch]) -> list[ResponseRate]:
+    """Response rates per sector or branch; organisations without one in a last row "none"."""
+    foreign_key = Organisation.sector_id if model is Sector else Organisation.branch_id
+    rows = db.session.execute(
+        select(model.code, model.label_nl, model.label_en, model.position, *_aggregates())
+        .select_from(Invitation).join(Invitation.organisation).outerjoin(model, foreign_key == model.id)
+        .where(Invitation.round_id == round.id)
+        .group_by(model.id, model.code, model.label_nl, model.label_en, model.position)).all()
+    language = current_language()
+    rates = []
+    for code, label_nl, label_en, position, invited, responded, declined in sorted(
+            rows, key=lambda row: (row.code is None, row.position or 0, row.code or "")):
+        label = _("none") if code is None else (label_en if language == "en" else label_nl)
+        rates.append(ResponseRate(code, label, int(invited), int(responded), int(declined)))
+    return rates
+
+
+def outbox_state(round: Round) -> tuple[dict[str, int], list[OutboxMessage]]:
+    """The round's messages per outbox status, and the newest failed ones."""
+    found = dict(db.session.execute(
+        select(OutboxMessage.status, func.count()).where(OutboxMessage.round_id == round.id)
+        .group_by(OutboxMessage.status)).all())
+    failed = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.round_id == round.id, OutboxMessage.status == "failed")
+        .options(joinedload(OutboxMessage.invitation).joinedload(Invitation.organisation))
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(FAILED_SHOWN)).all()
+    return {status: found.get(status, 0) for status in OUTBOX_STATUSES}, failed
+
+
+# --- the organisations list -----------------------------------------------------------
+
+class DashboardFilterForm(FlaskForm):
+    """Filters and order of the organisations list (a GET form: no token needed)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search by name"), filters=[strip_filter])
+    status = SelectField(_l("Status"), default="")
+    kind = SelectField(_l("Kind"), default="")
+    sector = SelectField(_l("Sector"), default="")
+    branch = SelectField(_l("Branch"), default="")
+    sort = SelectField(_l("Sort by"), default="name")
+    order = SelectField(_l("Order"), default="asc")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = current_language()
+        self.status.choices = code_choices("invitation_status", blank=_l("All statuses"))
+        self.kind.choices = code_choices("kind", blank=_l("All kinds"))
+        self.sector.choices = _taxonomy_options(Sector, _l("All sectors"), _l("No sector"), language)
+        self.branch.choices = _taxonomy_options(Branch, _l("All branches"), _l("No branch"), language)
+        self.sort.choices = options([("name", _l("Name")), ("status", _l("Status")),
+                                     ("activity", _l("Last activity")), ("reminders", _l("Reminders sent"))])
+        self.order.choices = options([("asc", _l("Ascending")), ("desc", _l("Descending"))])
+
+
+def _taxonomy_options(model, all_label, none_label, language: str):
+    items = db.session.scalars(select(model).order_by(model.position))
+    return options([("", all_label), (NO_GROUP, none_label)]
+                   + [(item.code, item.label(language)) for item in items])
+
+
+@dataclass
+class InvitationFilter:
+    """What the organisations list shows, from the GET parameters; invalid values are ignored."""
+
+    q: str | None = None
+    status: str | None = None
+    kind: str | None = None
+    #: A sector code, "none" for organisations without a sector, or None for all.
+    sector: str | None = None
+    #: A branch code, "none", or None.
+    branch: str | None = None
+    sort: str = "name"
+    order: str = "asc"
+
+    @classmethod
+    def from_form(cls, form) -> InvitationFilter:
+        form.validate()
+
+        def valid(field):
+            return field.data if field.data and not field.errors else None
+
+        return cls(q=form.q.data or None, status=valid(form.status), kind=valid(form.kind),
+                   sector=valid(form.sector), branch=valid(form.branch), sort=valid(form.sort) or "name",
+                   order=valid(form.order) or "asc")
+
+    def query(self, round: Round) -> Select:
+        """The round's invitations with organisation, sector and branch loaded (one query)."""
+        query = (select(Invitation).join(Invitation.organisation)
+                 .outerjoin(Sector, Organisation.sector_id == Sector.id)
+                 .outerjoin(Branch, Organisation.branch_id == Branch.id)
+                 .options(contains_eager(Invitation.organisation).contains_eager(Organisation.sector),
+                          contains_eager(Invitation.organisation).contains_eager(Organisation.branch))
+                 .where(Invitation.round_id == round.id))
+        if self.q:
+            escaped = self.q.casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            query = query.where(Organisation.name_key.like(f"%{escaped}%", escape="\\"))
+        if self.status:
+            query = query.where(Invitation.status == self.status)
+        if self.kind:
+            query = query.where(Organisation.kind == self.kind)
+        for model, code in ((Sector, self.sector), (Branch, self.branch)):
+            if code == NO_GROUP:
+                query = query.where(model.id.is_(None))
+            elif code:
+                query = query.where(model.code == code)
+        return query.order_by(*self._ordering())
+
+    def _ordering(self) -> list:
+        descending = self.order == "desc"
+        by_name = [Organisation.name_key, Invitation.id]
+        if self.sort == "status":
+            # In the order of the lifecycle, not alphabetically.
+            column = case({status: position for position, status in enumerate(INVITATION_STATUSES)},
+                          value=Invitation.status)
+        elif self.sort == "activity":
+            column = Invitation.last_activity_at
+        elif self.sort == "reminders":
+            column = Invitation.reminder_count
+        else:
+            return [column.desc() for column in by_name] if descending else by_name
+        # Never-active organisations go last either way (NULLS LAST is not portable).
+        nulls_last = [column.is_(None)] if self.sort == "activity" else []
+        return nulls_last + [column.desc() if descending else column.asc()] + by_name
+
+    def args(self, **changes) -> dict[str, str]:
+        """The GET parameters of this filter, with `changes`, for links."""
+        values = {"q": self.q, "status": self.status, "kind": self.kind, "sector": self.sector,
+                  "branch": self.branch, "sort": self.sort, "order": self.order} | changes
+        return {key: value for key, value in values.items() if value}
+
+
+def sort_link(filters: InvitationFilter, slug: str, key: str) -> tuple[str, str | None]:
+    """The URL of a column header that sorts by `key` (twice: reversed), and its aria-sort."""
+    if filters.sort == key:
+        order = "desc" if filters.order == "asc" else "asc"
+        current = "ascending" if filters.order == "asc" else "descending"
+    else:
+        order, current = "asc", None
+    return url_for("rounds.dashboard", slug=slug, **filters.args(sort=key, order=order)), current
+
+
+# --- pages ------------------------------------------------------------------------
+
+@bp.route("/<slug>/dashboard")
+@access(read=STAFF)
+def dashboard(slug: str):
+    """How a round is going: statuses, response rates, organisations and the outbox."""
+    round = get_round(slug)
+    form = DashboardFilterForm(request.args)
+    filters = InvitationFilter.from_form(form)
+    counts = status_table(round)
+    page = db.paginate(filters.query(round), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
+                       error_out=False)
+    outbox_counts, failed = outbox_state(round)
+    return render_template(
+        "rounds/dashboard.html", round=round, form=form, filters=filters, page=page, counts=counts,
+        total=sum(counts.values()), overall=overall_rate(counts), by_kind=rates_by_kind(round),
+        by_sector=rates_by_taxonomy(round, Sector), by_branch=rates_by_taxonomy(round, Branch),
+        outbox_counts=outbox_counts, failed=failed, failed_shown=FAILED_SHOWN,
+        show_outbox=current_user.role == "secretariat",
+        sort_links={key: sort_link(filters, round.slug, key) for key in SORT_KEYS})
+
+
+def export_headers() -> list[str]:
+    """Column headers of the organisations export, in the user's language."""
+    return [_("Organisation"), _("KvK number"), _("Kind"), _("Sector"), _("Branch"), _("Status"),
+            _("Invited at"), _("Opened at"), _("Last activity"), _("Reminders sent"), _("Reason for declining")]
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    """A UTC time as naive Europe/Amsterdam time, to the second (spreadsheets have no zones)."""
+    return utc_to_local(moment).replace(tzinfo=None, microsecond=0) if moment is not None else None
+
+
+def export_rows(invitations) -> list[list[object]]:
+    """One row per invitation, matching `export_headers`; no e-mail addresses."""
+    language = current_language()
+    rows = []
+    for invitation in invitations:
+        organisation = invitation.organisation
+        rows.append([
+            organisation.name, organisation.kvk_number, code_label(organisation.kind, "kind"),
+            organisation.sector.label(language) if organisation.sector else None,
+            organisation.branch.label(language) if organisation.branch else None,
+            code_label(invitation.status, "invitation_status"), _local(invitation.invited_at),
+            _local(invitation.opened_at), _local(invitation.last_activity_at), invitation.reminder_count,
+            invitation.decline_reason])
+    return rows
+
+
+@bp.route("/<slug>/dashboard/organisations.<any(csv, xlsx):format>")
+@access(read=STAFF)
+def export_organisations(slug: str, format: str):
+    """The filtered organisations list, all rows, as CSV (Dutch Excel) or XLSX."""
+    round = get_round(slug)
+    filters = InvitationFilter.from_form(DashboardFilterForm(request.args))
+    rows = export_rows(db.session.scalars(filters.query(round)))
+    name = f"{round.slug}-organisations.{format}"
+    if format == "csv":
+        data, mimetype = csv_bytes(export_headers(), rows), "text/csv; charset=utf-8"
+    else:
+        data, mimetype = xlsx_bytes([(_("Organisations"), export_headers(), rows)]), XLSX_MIMETYPE
+    return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

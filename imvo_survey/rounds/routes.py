@@ -1,0 +1,382 @@
+"""Round pages: list, create (or copy), edit, open/close/reopen, targeting, invite,
+remind, and one invitation with its links, reminders and extension."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..auth.access import access, roles
+from ..extensions import db
+from ..forms import ActionForm
+from ..models import Invitation, OutboxMessage, QuestionnaireVersion, Round
+from ..organisations.forms import OrganisationFilterForm
+from ..organisations.services import OrganisationFilter
+from . import bp
+from .forms import BounceForm, ExtensionForm, ReasonForm, RoundForm, TargetConfirmForm, slugify
+from .services import (
+    RoundError,
+    add_targets,
+    close_round,
+    copy_round,
+    create_round,
+    deadline_for,
+    extend_deadline,
+    invite,
+    local_to_utc,
+    mark_bounced,
+    open_round,
+    preview_targets,
+    remind,
+    remindable,
+    remove_target,
+    reopen_round,
+    revoke_tokens,
+    send_invitation,
+    send_reminder,
+    set_versions,
+    status_counts,
+    usable_contacts,
+    utc_to_local,
+)
+
+STAFF = ("secretariat", "analyst")
+
+
+def get_round(slug: str) -> Round:
+    round = db.session.scalar(select(Round).where(Round.slug == slug))
+    if round is None:
+        abort(404)
+    return round
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+@bp.route("/")
+@access(read=STAFF)
+def list_rounds():
+    """All rounds, newest first."""
+    rounds = db.session.scalars(select(Round).order_by(Round.opens_at.desc())).all()
+    return render_template("rounds/list.html", rounds=rounds, counts={r.id: status_counts(r) for r in rounds})
+
+
+def _version(version_id: int | None) -> QuestionnaireVersion | None:
+    return db.session.get(QuestionnaireVersion, version_id) if version_id else None
+
+
+def _settings(form: RoundForm) -> dict:
+    return {"contact_mode": form.contact_mode.data, "reminder_days": form.reminder_days.parsed,
+            "invitation_subject_nl": form.invitation_subject_nl.data or None,
+            "invitation_subject_en": form.invitation_subject_en.data or None,
+            "invitation_intro_nl": form.invitation_intro_nl.data or None,
+            "invitation_intro_en": form.invitation_intro_en.data or None}
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles("secretariat")
+def create():
+    """A new round, or a copy of an earlier one."""
+    form = RoundForm()
+    if form.validate_on_submit():
+        slug = form.slug.data or slugify(form.name.data)
+        opens_at, closes_at = local_to_utc(form.opens_at.data), local_to_utc(form.closes_at.data)
+        try:
+            if form.copy_of.data:
+                source = db.session.get(Round, form.copy_of.data) or abort(400)
+                round = copy_round(source, form.name.data, slug, form.year.data, opens_at, closes_at,
+                                   is_baseline=form.is_baseline.data, user=_user())
+            else:
+                round = create_round(form.name.data, slug, form.year.data, opens_at, closes_at,
+                                     association=_version(form.association_version_id.data),
+                                     company=_version(form.company_version_id.data),
+                                     is_baseline=form.is_baseline.data, user=_user(), **_settings(form))
+        except RoundError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The round %(name)s has been created as a draft.", name=round.name), "success")
+            return redirect(url_for("rounds.show", slug=round.slug))
+    return render_template("rounds/form.html", form=form, round=None)
+
+
+@bp.route("/<slug>")
+@access(read=STAFF)
+def show(slug: str):
+    """A round's settings, status, actions and log."""
+    round = get_round(slug)
+    return render_template("rounds/show.html", round=round, counts=status_counts(round), action_form=ActionForm(),
+                           reason_form=ReasonForm(), local=utc_to_local,
+                           remindable_count=len(remindable(round)),
+                           pending_count=sum(1 for inv in round.invitations if inv.status == "targeted"))
+
+
+@bp.route("/<slug>/edit", methods=["GET", "POST"])
+@roles("secretariat")
+def edit(slug: str):
+    """Change a round's settings; the questionnaires only while it is a draft."""
+    round = get_round(slug)
+    form = RoundForm(obj=round, round=round)
+    if request.method == "GET":
+        form.opens_at.data = utc_to_local(round.opens_at).replace(tzinfo=None)
+        form.closes_at.data = utc_to_local(round.closes_at).replace(tzinfo=None)
+        form.reminder_days.data = ", ".join(str(days) for days in round.reminder_days)
+    if form.validate_on_submit():
+        try:
+            _apply_edit(round, form)
+        except RoundError as error:
+            db.session.rollback()
+            form.name.errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(_("The changes have been saved."), "success")
+            return redirect(url_for("rounds.show", slug=round.slug))
+    return render_template("rounds/form.html", form=form, round=round)
+
+
+def _apply_edit(round: Round, form: RoundForm) -> None:
+    from .services import check_baseline
+
+    slug = form.slug.data or round.slug
+    if slug != round.slug and db.session.scalar(select(Round.id).where(Round.slug == slug)):
+        raise RoundError(_("There is already a round with the short name %(slug)s.", slug=slug))
+    new_versions = (form.association_version_id.data, form.company_version_id.data)
+    if new_versions != (round.association_version_id, round.company_version_id):
+        if round.status != "draft":
+            raise RoundError(_("The questionnaires can change only while the round is a draft."))
+        set_versions(round, _version(new_versions[0]), _version(new_versions[1]))
+    round.name, round.slug, round.year = form.name.data, slug, form.year.data
+    round.opens_at, round.closes_at = local_to_utc(form.opens_at.data), local_to_utc(form.closes_at.data)
+    round.is_baseline = form.is_baseline.data
+    check_baseline(round)
+    for key, value in _settings(form).items():
+        if value is not None:
+            setattr(round, key, value)
+    db.session.flush()
+
+
+def _status_action(slug: str, action, message: str):
+    round = get_round(slug)
+    if ActionForm().validate_on_submit():
+        try:
+            action(round, user=_user())
+        except RoundError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for("rounds.show", slug=slug))
+
+
+@bp.route("/<slug>/open", methods=["POST"])
+@roles("secretariat")
+def open(slug: str):  # noqa: A001  (the endpoint reads rounds.open)
+    """Open a draft round."""
+    return _status_action(slug, open_round, _("The round is open. Now invite the organisations."))
+
+
+@bp.route("/<slug>/close", methods=["POST"])
+@roles("secretariat")
+def close(slug: str):
+    """Close an open round (extensions keep running)."""
+    return _status_action(slug, close_round, _("The round is closed."))
+
+
+@bp.route("/<slug>/reopen", methods=["POST"])
+@roles("secretariat")
+def reopen(slug: str):
+    """Reopen a closed round, with a reason that is logged."""
+    round = get_round(slug)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            reopen_round(round, form.reason.data, _user())
+        except RoundError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The round is open again."), "success")
+    else:
+        flash(_("Give a reason for reopening the round."), "error")
+    return redirect(url_for("rounds.show", slug=slug))
+
+
+@bp.route("/<slug>/target", methods=["GET", "POST"])
+@roles("secretariat")
+def target(slug: str):
+    """Choose organisations by kind, sector, branch, size or by hand; see them first."""
+    round = get_round(slug)
+    filter_form = OrganisationFilterForm(request.args)
+    filter_form.validate()
+    filters = OrganisationFilter(q=filter_form.q.data or None, kind=filter_form.kind.data or None,
+                                 sector_id=filter_form.sector.data, branch_id=filter_form.branch.data,
+                                 size=filter_form.size.data or None, status="active")
+    confirm_form = TargetConfirmForm()
+    if confirm_form.validate_on_submit():
+        chosen = [int(value) for value in request.form.getlist("organisation") if value.isdigit()]
+        preview = preview_targets(round, filters, chosen or [-1])
+        added = add_targets(round, preview.new)
+        db.session.commit()
+        flash(_("%(count)d organisations have been added to the round.", count=len(added)), "success")
+        return redirect(url_for("rounds.show", slug=slug))
+    preview = preview_targets(round, filters) if request.args.get("preview") else None
+    return render_template("rounds/target.html", round=round, filter_form=filter_form, preview=preview,
+                           confirm_form=confirm_form)
+
+
+@bp.route("/<slug>/invite", methods=["GET", "POST"])
+@roles("secretariat")
+def invite_all(slug: str):
+    """Send the invitations (the page first says how many)."""
+    round = get_round(slug)
+    pending = invite(round, dry_run=True)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        try:
+            sent = invite(round, user=_user())
+        except RoundError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("%(count)d invitations are queued in the outbox.", count=len(sent)), "success")
+        return redirect(url_for("rounds.show", slug=slug))
+    return render_template("rounds/confirm_send.html", round=round, invitations=pending, kind="invite",
+                           action_form=ActionForm(),
+                           unreachable={inv.id for inv in pending
+                                        if not usable_contacts(inv.organisation, round.contact_mode)})
+
+
+@bp.route("/<slug>/remind", methods=["GET", "POST"])
+@roles("secretariat")
+def remind_all(slug: str):
+    """Remind the organisations that have not answered and not declined."""
+    round = get_round(slug)
+    targets = remind(round, dry_run=True)
+    if request.method == "POST" and ActionForm().validate_on_submit():
+        reminded = remind(round, user=_user())
+        db.session.commit()
+        flash(_("%(count)d reminders are queued in the outbox.", count=len(reminded)), "success")
+        return redirect(url_for("rounds.show", slug=slug))
+    return render_template("rounds/confirm_send.html", round=round, invitations=targets, kind="remind",
+                           action_form=ActionForm(),
+                           unreachable={inv.id for inv in targets
+                                        if not usable_contacts(inv.organisation, round.contact_mode)})
+
+
+def get_invitation(round: Round, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.round_id != round.id:
+        abort(404)
+    return invitation
+
+
+@bp.route("/<slug>/invitations/<int:invitation_id>")
+@access(read=STAFF)
+def show_invitation(slug: str, invitation_id: int):
+    """One organisation in the round: status, links sent, reminders, messages, extension."""
+    round = get_round(slug)
+    invitation = get_invitation(round, invitation_id)
+    messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.invitation_id == invitation.id)
+                                  .order_by(OutboxMessage.created_at.desc())).all()
+    return render_template("rounds/invitation.html", round=round, invitation=invitation, messages=messages,
+                           deadline=deadline_for(round, invitation.organisation_id), action_form=ActionForm(),
+                           extension_form=ExtensionForm(), bounce_form=BounceForm(), local=utc_to_local)
+
+
+def _invitation_action(slug: str, invitation_id: int, action, message: str):
+    round = get_round(slug)
+    invitation = get_invitation(round, invitation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            action(invitation)
+        except RoundError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(message, "success")
+    return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation.id))
+
+
+@bp.route("/<slug>/invitations/<int:invitation_id>/resend", methods=["POST"])
+@roles("secretariat")
+def resend(slug: str, invitation_id: int):
+    """Send the invitation again with new links (the old links stop working)."""
+    return _invitation_action(slug, invitation_id, lambda inv: send_invitation(inv, _user()),
+                              _("The invitation is queued again, with new links; the old links no longer work."))
+
+
+@bp.route("/<slug>/invitations/<int:invitation_id>/remind", methods=["POST"])
+@roles("secretariat")
+def remind_one(slug: str, invitation_id: int):
+    """Remind one organisation."""
+    return _invitation_action(slug, invitation_id, lambda inv: send_reminder(inv, "manual", user=_user()),
+                              _("A reminder is queued."))
+
+
+@bp.route("/<slug>/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@roles("secretariat")
+def revoke(slug: str, invitation_id: int):
+    """Make every link of this invitation stop working."""
+    return _invitation_action(slug, invitation_id, revoke_tokens, _("The links of this invitation no longer work."))
+
+
+@bp.route("/<slug>/invitations/<int:invitation_id>/untarget", methods=["POST"])
+@roles("secretariat")
+def untarget(slug: str, invitation_id: int):
+    """Take an organisation off the list before it is invited."""
+    round = get_round(slug)
+    invitation = get_invitation(round, invitation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            remove_target(invitation)
+        except RoundError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation_id))
+        db.session.commit()
+        flash(_("The organisation has been taken off the list."), "success")
+    return redirect(url_for("rounds.show", slug=slug))
+
+
+@bp.route("/<slug>/invitations/<int:invitation_id>/bounce", methods=["POST"])
+@roles("secretariat")
+def bounce(slug: str, invitation_id: int):
+    """Mark an invitation as not delivered (when a mail server says so later)."""
+    round = get_round(slug)
+    invitation = get_invitation(round, invitation_id)
+    form = BounceForm()
+    if form.validate_on_submit():
+        mark_bounced(invitation, form.note.data)
+        db.session.commit()
+        flash(_("The invitation is marked as not delivered."), "success")
+    else:
+        flash(_("Write a short note."), "error")
+    return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation_id))
+
+
+@bp.route("/<slug>/invitations/<int:invitation_id>/extend", methods=["POST"])
+@roles("secretariat")
+def extend(slug: str, invitation_id: int):
+    """Give the organisation a later deadline."""
+    round = get_round(slug)
+    invitation = get_invitation(round, invitation_id)
+    form = ExtensionForm()
+    if form.validate_on_submit():
+        try:
+            extend_deadline(round, invitation.organisation, local_to_utc(form.until.data), form.reason.data, _user())
+        except RoundError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(_("The deadline of %(name)s has been extended.", name=invitation.organisation.name), "success")
+    else:
+        flash(_("Enter the new deadline and a reason."), "error")
+    return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation_id))

@@ -1,0 +1,510 @@
+"""Rounds: creating and copying, opening and closing, targeting organisations,
+invitation tokens, invitations and reminders through the outbox, deadline extensions,
+declining. Functions flush, never commit: the caller commits once."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..mail import build_message, external_url
+from ..models import (
+    ASSOCIATION_KINDS,
+    REMINDABLE_STATUSES,
+    Contact,
+    DeadlineExtension,
+    Invitation,
+    InvitationToken,
+    Organisation,
+    QuestionnaireVersion,
+    Reminder,
+    Round,
+    RoundEvent,
+    User,
+    utcnow,
+)
+from ..organisations.services import OrganisationFilter
+from ..outbox import queue
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
+
+
+class RoundError(ValueError):
+    """A round cannot do what was asked; the message says why (translated)."""
+
+
+def audience_of(organisation: Organisation) -> str:
+    """Which questionnaire an organisation answers: association or company."""
+    return "association" if organisation.kind in ASSOCIATION_KINDS else "company"
+
+
+def find_round(identifier: str) -> Round | None:
+    """A round by id or slug (the CLI's ROUND)."""
+    identifier = identifier.strip()
+    found = db.session.scalar(select(Round).where(Round.slug == identifier))
+    if found is None and identifier.isdigit():
+        found = db.session.get(Round, int(identifier))
+    return found
+
+
+def log(round: Round, kind: str, detail: str | None = None, user: User | None = None) -> RoundEvent:
+    event = RoundEvent(round=round, kind=kind, detail=detail, user=user)
+    db.session.add(event)
+    return event
+
+
+def local_to_utc(moment: datetime) -> datetime:
+    """A naive Europe/Amsterdam time (as typed) in UTC."""
+    return moment.replace(tzinfo=AMSTERDAM).astimezone(ZoneInfo("UTC"))
+
+
+def utc_to_local(moment: datetime) -> datetime:
+    return moment.astimezone(AMSTERDAM)
+
+
+# --- creating ---------------------------------------------------------------------
+
+def default_texts(name: str) -> dict[str, str]:
+    """Invitation subject and intro for a new round, in both languages."""
+    with force_locale("nl"):
+        nl_subject = _("Invitation: %(round)s", round=name)
+        nl_intro = _("The SER would like to know what your organisation actually does about responsible "
+                     "international supply chains (IMVO). Please fill in the questionnaire.")
+    with force_locale("en"):
+        en_subject = _("Invitation: %(round)s", round=name)
+        en_intro = _("The SER would like to know what your organisation actually does about responsible "
+                     "international supply chains (IMVO). Please fill in the questionnaire.")
+    return {"invitation_subject_nl": nl_subject, "invitation_subject_en": en_subject,
+            "invitation_intro_nl": nl_intro, "invitation_intro_en": en_intro}
+
+
+def set_versions(round: Round, association: QuestionnaireVersion | None, company: QuestionnaireVersion | None):
+    """Point the round at published versions (and their questionnaires)."""
+    for audience, version in (("association", association), ("company", company)):
+        if version is not None and not version.is_published:
+            raise RoundError(_("Only a published questionnaire version can be used in a round."))
+        if version is not None and version.questionnaire.audience != audience:
+            raise RoundError(_("The questionnaire %(code)s is not for this audience.",
+                               code=version.questionnaire.code))
+    round.association_version = association
+    round.association_questionnaire = association.questionnaire if association else None
+    round.company_version = company
+    round.company_questionnaire = company.questionnaire if company else None
+
+
+def check_baseline(round: Round) -> None:
+    """At most one baseline round per questionnaire (also a database index)."""
+    if not round.is_baseline:
+        return
+    for column, questionnaire in ((Round.association_questionnaire_id, round.association_questionnaire),
+                                  (Round.company_questionnaire_id, round.company_questionnaire)):
+        if questionnaire is None:
+            continue
+        other = db.session.scalar(select(Round).where(column == questionnaire.id, Round.is_baseline,
+                                                      Round.id != (round.id or 0)))
+        if other is not None:
+            raise RoundError(_("%(round)s is already the baseline of the questionnaire %(code)s.",
+                               round=other.name, code=questionnaire.code))
+
+
+def create_round(name: str, slug: str, year: int, opens_at: datetime, closes_at: datetime,
+                 association: QuestionnaireVersion | None = None, company: QuestionnaireVersion | None = None,
+                 is_baseline: bool = False, user: User | None = None, **settings) -> Round:
+    """A new draft round (times in UTC)."""
+    if db.session.scalar(select(Round.id).where(Round.slug == slug)) is not None:
+        raise RoundError(_("There is already a round with the short name %(slug)s.", slug=slug))
+    if closes_at <= opens_at:
+        raise RoundError(_("The round must close after it opens."))
+    values = default_texts(name)
+    values.update({key: value for key, value in settings.items() if value is not None})
+    round = Round(name=name, slug=slug, year=year, opens_at=opens_at, closes_at=closes_at,
+                  is_baseline=is_baseline, status="draft", **values)
+    set_versions(round, association, company)
+    check_baseline(round)
+    db.session.add(round)
+    log(round, "created", user=user)
+    db.session.flush()
+    return round
+
+
+def copy_round(source: Round, name: str, slug: str, year: int, opens_at: datetime, closes_at: datetime,
+               is_baseline: bool = False, user: User | None = None) -> Round:
+    """A new round with the settings and target list of `source` and the newest
+    published versions of its questionnaires."""
+    from ..questionnaires.services import find_version
+
+    def newest(questionnaire):
+        return find_version(questionnaire.code, published_only=True) if questionnaire else None
+
+    round = create_round(
+        name, slug, year, opens_at, closes_at, association=newest(source.association_questionnaire),
+        company=newest(source.company_questionnaire), is_baseline=is_baseline, user=user,
+        contact_mode=source.contact_mode, reminder_days=list(source.reminder_days),
+        invitation_subject_nl=source.invitation_subject_nl.replace(source.name, name),
+        invitation_subject_en=source.invitation_subject_en.replace(source.name, name),
+        invitation_intro_nl=source.invitation_intro_nl, invitation_intro_en=source.invitation_intro_en)
+    round.copied_from = source
+    add_targets(round, [invitation.organisation for invitation in source.invitations
+                        if invitation.organisation.is_active])
+    log(round, "copied", source.slug, user)
+    db.session.flush()
+    return round
+
+
+# --- status -----------------------------------------------------------------------
+
+def open_round(round: Round, user: User | None = None) -> None:
+    if round.status != "draft":
+        raise RoundError(_("Only a draft round can be opened."))
+    if round.association_version is None and round.company_version is None:
+        raise RoundError(_("Choose at least one questionnaire before opening the round."))
+    round.status = "open"
+    log(round, "opened", user=user)
+    db.session.flush()
+
+
+def close_round(round: Round, user: User | None = None) -> None:
+    if round.status != "open":
+        raise RoundError(_("Only an open round can be closed."))
+    round.status = "closed"
+    log(round, "closed", user=user)
+    db.session.flush()
+
+
+def reopen_round(round: Round, reason: str, user: User | None = None) -> None:
+    if round.status != "closed":
+        raise RoundError(_("Only a closed round can be reopened."))
+    if not reason or not reason.strip():
+        raise RoundError(_("Give a reason for reopening the round."))
+    round.status = "open"
+    log(round, "reopened", reason.strip(), user)
+    db.session.flush()
+
+
+def deadline_for(round: Round, organisation_id: int) -> datetime:
+    """When an organisation's answers close: the round's closing time or its extension."""
+    extension = db.session.scalar(select(DeadlineExtension).where(
+        DeadlineExtension.round_id == round.id, DeadlineExtension.organisation_id == organisation_id))
+    if extension is not None and extension.until > round.closes_at:
+        return extension.until
+    return round.closes_at
+
+
+def is_open_for(round: Round, organisation_id: int, now: datetime | None = None) -> bool:
+    """Whether the organisation can still answer: the round is open (or closed while its
+    extension runs) and the deadline has not passed."""
+    now = now or utcnow()
+    if round.status == "draft" or now < round.opens_at:
+        return False
+    deadline = deadline_for(round, organisation_id)
+    if round.status == "closed" and deadline <= round.closes_at:
+        return False
+    return now < deadline
+
+
+def extend_deadline(round: Round, organisation: Organisation, until: datetime, reason: str,
+                    user: User | None = None) -> DeadlineExtension:
+    """Give one organisation a later deadline (replacing an earlier extension)."""
+    if until <= round.closes_at:
+        raise RoundError(_("An extension must end after the round closes."))
+    if not reason or not reason.strip():
+        raise RoundError(_("Give a reason for the extension."))
+    extension = db.session.scalar(select(DeadlineExtension).where(
+        DeadlineExtension.round_id == round.id, DeadlineExtension.organisation_id == organisation.id))
+    if extension is None:
+        extension = DeadlineExtension(round=round, organisation=organisation)
+        db.session.add(extension)
+    extension.until, extension.reason, extension.created_by_id = until, reason.strip(), getattr(user, "id", None)
+    log(round, "extended", f"{organisation.name}: {reason.strip()}", user)
+    db.session.flush()
+    return extension
+
+
+# --- targeting --------------------------------------------------------------------
+
+def usable_contacts(organisation: Organisation, mode: str) -> list[Contact]:
+    """The contacts an invitation goes to: all, or the primary one (else the first)."""
+    contacts = [c for c in organisation.contacts if c.email]
+    if mode == "all":
+        return contacts
+    primary = next((c for c in contacts if c.is_primary), None)
+    return [primary or contacts[0]] if contacts else []
+
+
+@dataclass
+class TargetPreview:
+    """What targeting would do: who is added, who is already in, and the problems."""
+
+    new: list[Organisation] = field(default_factory=list)
+    already: list[Organisation] = field(default_factory=list)
+    no_contact: list[Organisation] = field(default_factory=list)
+    no_questionnaire: list[Organisation] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.new)
+
+
+def preview_targets(round: Round, filters: OrganisationFilter, organisation_ids: list[int] | None = None
+                    ) -> TargetPreview:
+    """The active organisations matching the filters (or chosen by hand), checked."""
+    query = filters.query().where(Organisation.is_active)
+    if organisation_ids:
+        query = query.where(Organisation.id.in_(organisation_ids))
+    existing = set(db.session.scalars(select(Invitation.organisation_id).where(Invitation.round_id == round.id)))
+    preview = TargetPreview()
+    for organisation in db.session.scalars(query):
+        if organisation.id in existing:
+            preview.already.append(organisation)
+        elif round.version_for(audience_of(organisation)) is None:
+            preview.no_questionnaire.append(organisation)
+        else:
+            preview.new.append(organisation)
+            if not usable_contacts(organisation, round.contact_mode):
+                preview.no_contact.append(organisation)
+    return preview
+
+
+def add_targets(round: Round, organisations: list[Organisation]) -> list[Invitation]:
+    """Add organisations to the round (status targeted); those already in are skipped."""
+    existing = {inv.organisation_id for inv in round.invitations}
+    added = []
+    for organisation in organisations:
+        if organisation.id in existing or round.version_for(audience_of(organisation)) is None:
+            continue
+        invitation = Invitation(round=round, organisation=organisation, audience=audience_of(organisation),
+                                status="targeted")
+        db.session.add(invitation)
+        existing.add(organisation.id)
+        added.append(invitation)
+    db.session.flush()
+    return added
+
+
+def remove_target(invitation: Invitation) -> None:
+    """Take an organisation off the list before it was invited."""
+    if invitation.status != "targeted":
+        raise RoundError(_("Only an organisation that was not yet invited can be taken off the list."))
+    db.session.delete(invitation)
+    db.session.flush()
+
+
+# --- tokens -----------------------------------------------------------------------
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(invitation: Invitation, contact: Contact) -> str:
+    """A new personal token for a contact; an earlier one of the same contact is voided."""
+    now = utcnow()
+    for old in invitation.tokens:
+        if old.contact_id == contact.id and old.revoked_at is None:
+            old.revoked_at = now
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    db.session.add(InvitationToken(invitation=invitation, contact=contact, email=contact.email,
+                                   token_hash=hash_token(token)))
+    db.session.flush()
+    return token
+
+
+def revoke_tokens(invitation: Invitation) -> int:
+    """Void every link of an invitation (a new invitation makes new ones)."""
+    now = utcnow()
+    count = 0
+    for token in invitation.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = now
+            count += 1
+    db.session.flush()
+    return count
+
+
+def token_from_link(token: str) -> InvitationToken | None:
+    """The token of a link when it works: known, not revoked, before the deadline."""
+    if not token or len(token) > 200:
+        return None
+    found = db.session.scalar(select(InvitationToken).where(InvitationToken.token_hash == hash_token(token)))
+    if found is None or found.revoked_at is not None:
+        return None
+    invitation = found.invitation
+    if not link_usable(invitation):
+        return None
+    return found
+
+
+def link_usable(invitation: Invitation, now: datetime | None = None) -> bool:
+    """Links work from the opening until the organisation's deadline."""
+    return is_open_for(invitation.round, invitation.organisation_id, now)
+
+
+# --- messages ---------------------------------------------------------------------
+
+def _link(token: str) -> str:
+    return external_url("respond.landing", token=token)
+
+
+def deadline_in_words(moment: datetime, language: str) -> str:
+    """'maandag 1 november 2010 om 17:00' in the contact's language (Europe/Amsterdam)."""
+    with force_locale(language):
+        return format_datetime(moment, "EEEE d MMMM y 'om' HH:mm" if language == "nl"
+                               else "EEEE d MMMM y 'at' HH:mm")
+
+
+def _message_for(invitation: Invitation, contact: Contact, token: str, kind: str):
+    round = invitation.round
+    language = contact.language or "nl"
+    deadline = deadline_for(round, invitation.organisation_id)
+    version = round.version_for(invitation.audience)
+    with force_locale(language):
+        subject = round.subject(language) if kind == "invitation" else _(
+            "Reminder: %(subject)s", subject=round.subject(language))
+        return build_message(contact.email, subject, kind, round=round, invitation=invitation, contact=contact,
+                             intro=round.intro(language), link=_link(token), language=language,
+                             deadline=deadline_in_words(deadline, language),
+                             questionnaire=version.questionnaire.title(language) if version else "")
+
+
+def send_invitation(invitation: Invitation, user: User | None = None) -> int:
+    """Queue the invitation for its contacts, each with a new personal link."""
+    round = invitation.round
+    if round.status != "open":
+        raise RoundError(_("Invitations can be sent only while the round is open."))
+    contacts = usable_contacts(invitation.organisation, round.contact_mode)
+    for contact in contacts:
+        token = issue_token(invitation, contact)
+        queue(_message_for(invitation, contact, token, "invitation"), "invitation", invitation=invitation)
+    if contacts:
+        now = utcnow()
+        invitation.invited_at = invitation.invited_at or now
+        if invitation.status in ("targeted", "bounced"):
+            invitation.status = "invited"
+    db.session.flush()
+    return len(contacts)
+
+
+def invite(round: Round, dry_run: bool = False, user: User | None = None) -> list[Invitation]:
+    """Invite every organisation of the round that was not yet invited."""
+    pending = [inv for inv in round.invitations if inv.status == "targeted"]
+    if dry_run:
+        return pending
+    sent = [inv for inv in pending if send_invitation(inv, user)]
+    log(round, "invited", str(len(sent)), user)
+    db.session.flush()
+    return sent
+
+
+def remindable(round: Round) -> list[Invitation]:
+    """Invited organisations that have not submitted and not declined."""
+    return [inv for inv in round.invitations if inv.status in REMINDABLE_STATUSES]
+
+
+def send_reminder(invitation: Invitation, kind: str = "manual", days_before: int | None = None,
+                  user: User | None = None) -> int:
+    """Queue a reminder (with new links) and log it on the invitation."""
+    if invitation.status not in REMINDABLE_STATUSES:
+        return 0
+    contacts = usable_contacts(invitation.organisation, invitation.round.contact_mode)
+    for contact in contacts:
+        token = issue_token(invitation, contact)
+        queue(_message_for(invitation, contact, token, "reminder"), "reminder", invitation=invitation)
+    db.session.add(Reminder(invitation=invitation, kind=kind, days_before=days_before,
+                            user_id=getattr(user, "id", None)))
+    invitation.reminder_count += 1
+    db.session.flush()
+    return len(contacts)
+
+
+def remind(round: Round, dry_run: bool = False, user: User | None = None) -> list[Invitation]:
+    """Remind, by hand, every organisation that has not answered and not declined."""
+    targets = remindable(round)
+    if dry_run:
+        return targets
+    reminded = [inv for inv in targets if send_reminder(inv, "manual", user=user)]
+    log(round, "reminded", str(len(reminded)), user)
+    db.session.flush()
+    return reminded
+
+
+def send_scheduled_reminders(now: datetime | None = None) -> int:
+    """The worker's schedule: N days before each organisation's deadline, once per N."""
+    now = now or utcnow()
+    count = 0
+    for round in db.session.scalars(select(Round).where(Round.status.in_(("open", "closed")))):
+        for invitation in remindable(round):
+            deadline = deadline_for(round, invitation.organisation_id)
+            if not is_open_for(round, invitation.organisation_id, now):
+                continue
+            done = {r.days_before for r in invitation.reminders if r.kind == "scheduled"}
+            due = [days for days in sorted(round.reminder_days, reverse=True)
+                   if now >= deadline - timedelta(days=days) and days not in done]
+            if due:
+                # One message even when several reminders became due at once; all are logged.
+                count += bool(send_reminder(invitation, "scheduled", days_before=min(due)))
+                for days in due:
+                    if days != min(due):
+                        db.session.add(Reminder(invitation=invitation, kind="scheduled", days_before=days))
+    db.session.flush()
+    return count
+
+
+# --- the organisation's answers -----------------------------------------------------
+
+def mark_opened(invitation: Invitation, token: InvitationToken | None = None) -> None:
+    now = utcnow()
+    invitation.opened_at = invitation.opened_at or now
+    invitation.last_activity_at = now
+    if token is not None:
+        token.last_used_at = now
+    if invitation.status in ("targeted", "invited"):
+        invitation.status = "opened"
+    db.session.flush()
+
+
+def decline(invitation: Invitation, reason: str | None) -> None:
+    """The organisation does not take part (it can undo that while it can answer)."""
+    if invitation.status in ("submitted", "accepted"):
+        raise RoundError(_("Your answers have already been submitted."))
+    if invitation.status != "declined":
+        invitation.status_before = invitation.status
+    invitation.status = "declined"
+    invitation.declined_at = utcnow()
+    invitation.decline_reason = (reason or "").strip() or None
+    invitation.last_activity_at = utcnow()
+    db.session.flush()
+
+
+def undo_decline(invitation: Invitation) -> None:
+    if invitation.status != "declined":
+        return
+    invitation.status = invitation.status_before or "opened"
+    invitation.status_before = None
+    invitation.declined_at = None
+    invitation.decline_reason = None
+    invitation.last_activity_at = utcnow()
+    db.session.flush()
+
+
+def mark_bounced(invitation: Invitation, reason: str) -> None:
+    """A permanent SMTP refusal (or the secretariat's note): the invitation bounced."""
+    if invitation.status in ("targeted", "invited", "opened"):
+        invitation.status_before = invitation.status
+        invitation.status = "bounced"
+    invitation.bounce_reason = reason[:2000]
+    db.session.flush()
+
+
+def status_counts(round: Round) -> dict[str, int]:
+    """Invitations per status."""
+    rows = db.session.execute(select(Invitation.status, func.count()).where(Invitation.round_id == round.id)
+                              .group_by(Invitation.status))
+    return {status: count for status, count in rows}
