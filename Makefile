@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-test translations check-python browser clean
+.PHONY: run test install install-test translations check-python system-deps clean
 
 run: install translations
 	$(BIN)/imvo db upgrade
@@ -16,7 +16,7 @@ run: install translations
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  IMVO_BASE_URL=$${IMVO_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/imvo run --host 127.0.0.1 --port $(PORT)
 
-test: install-test translations browser
+test: install-test translations system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 check-python:
@@ -42,13 +42,17 @@ install-test: $(VENV)/.installed-test
 translations: install
 	$(BIN)/imvo i18n compile
 
-# Browser tests drive Debian's Chromium (never a downloaded browser).
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  echo "Installing Debian's chromium for the browser tests..."; \
+# What the tests need from the system: Debian's Chromium for the browser tests (never a
+# downloaded browser) and Pango for WeasyPrint's PDFs. Installed once, with apt-get.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0
+system-deps:
+	@missing=""; for package in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing$$missing for the tests..."; \
 	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null || \
-	    { echo "Could not install chromium: the browser tests cannot run."; exit 1; }; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null || \
+	    { echo "Could not install$$missing: the browser and PDF tests cannot run."; exit 1; }; \
 	fi
 
 clean:

@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from .questionnaires import routes as _questionnaire_routes  # noqa: F401  (see questionnaires/__init__)
     from .registration import bp as registration_bp
     from .respond import bp as respond_bp
+    from .review import bp as review_bp
     from .rounds import bp as rounds_bp
     from .users import bp as users_bp
 
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")
     app.register_blueprint(rounds_bp, url_prefix="/rounds")
     app.register_blueprint(respond_bp)
+    app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(registration_bp)
     app.register_blueprint(mailbox_bp, url_prefix="/outbox")
 

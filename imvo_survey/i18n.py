@@ -39,7 +39,13 @@ CODE_LABELS = {
         "created": _l("created"), "opened": _l("opened"), "closed": _l("closed"), "reopened": _l("reopened"),
         "copied": _l("copied from another round"), "invited": _l("invitations sent"),
         "reminded": _l("reminders sent"), "extended": _l("deadline extended"),
+        "feedback_sent": _l("feedback sent"),
     },
+    "carry_status": {"carried": _l("to confirm"), "continued": _l("continued"), "changed": _l("changed"),
+                     "ended": _l("ended")},
+    "response_status": {"in_progress": _l("In progress"), "submitted": _l("Submitted"),
+                        "returned": _l("Returned for clarification"), "accepted": _l("Accepted"),
+                        "declined": _l("Declined")},
     "outbox_status": {"queued": _l("Queued"), "sent": _l("Sent"), "failed": _l("Failed")},
 }
 

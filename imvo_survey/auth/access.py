@@ -85,6 +85,9 @@ def check_access():
         allowed = rule.read if request.method in READ_METHODS else rule.write
         if INVITEE in allowed and _invitation_session_is_valid():
             return None
+        from ..respond.pending import stash_if_wanted
+
+        stash_if_wanted()
         return login_manager.unauthorized()
     if not rule.allows(current_user.role, request.method):
         abort(403)

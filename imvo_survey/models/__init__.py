@@ -37,6 +37,18 @@ from .reference import (
     country_region,
 )
 from .registration import REGISTRATION_STATUSES, Registration
+from .response import (
+    CARRY_STATUSES,
+    RESPONSE_STATUSES,
+    Activity,
+    Answer,
+    Bottleneck,
+    Dilemma,
+    PendingSave,
+    Response,
+    ResponseEvent,
+    ResponseNote,
+)
 from .round import (
     INVITATION_STATUSES,
     REMINDABLE_STATUSES,
@@ -52,6 +64,8 @@ from .round import (
 from .user import ROLES, User
 
 __all__ = [
+    "CARRY_STATUSES", "RESPONSE_STATUSES", "Activity", "Answer", "Bottleneck", "Dilemma", "PendingSave",
+    "Response", "ResponseEvent", "ResponseNote",
     "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES",
     "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
     "OutboxMessage", "Registration", "Reminder", "Round", "RoundEvent",

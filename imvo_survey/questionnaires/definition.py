@@ -261,6 +261,11 @@ def _inventory_problems(definition: dict) -> Iterator[Problem]:
             continue
         spec = INVENTORY_FIELDS[inventory]
         bound = {child["inventory_field"]: child for child in question["questions"] if child.get("inventory_field")}
+        for child in question["questions"]:
+            if not child.get("inventory_field"):
+                # Bound groups are stored only in the inventory tables, field by field.
+                yield Problem(child["code"], _l(
+                    "Every question of a repeating group that feeds an inventory must fill one of its fields."))
         for field, child in bound.items():
             if field not in spec:
                 yield Problem(child["code"], _l("The %(inventory)s inventory has no field %(field)s.",

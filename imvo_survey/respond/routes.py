@@ -12,8 +12,12 @@ from ..auth.services import find_user_by_email, set_password
 from ..extensions import db, limiter
 from ..models import Invitation, User
 from ..rounds.services import RoundError, decline, deadline_for, is_open_for, mark_opened, token_from_link, undo_decline
+from ..i18n import current_language
+from ..responses import services
+from ..responses.checks import missing
 from . import bp
 from .access import invitation_or_404, remember_token, session_token
+from .pages import progress
 from .forms import DeclineForm, SetPasswordForm
 
 RESPONDENTS = ("respondent", "secretariat", INVITEE)
@@ -50,10 +54,24 @@ def overview(invitation_id: int):
     can_answer = is_open_for(round, invitation.organisation_id)
     show_account_offer = (not current_user.is_authenticated and token is not None
                           and find_user_by_email(token.email) is None)
-    return render_template("respond/overview.html", invitation=invitation, round=round,
-                           version=round.version_for(invitation.audience),
+    response = services.response_for(invitation)
+    version = round.version_for(invitation.audience)
+    context = {"response": response, "previous": None, "minutes": 0, "progress": []}
+    if response is not None:
+        layout, document = services.document_of(response)
+        context["progress"] = progress(layout, document, missing(layout, document), current_language())
+    elif version is not None:
+        context["previous"] = services.previous_response(invitation)
+        context["minutes"] = estimated_minutes(services.layout_of(version))
+    return render_template("respond/overview.html", invitation=invitation, round=round, version=version,
                            deadline=deadline_for(round, invitation.organisation_id), can_answer=can_answer,
-                           decline_form=DeclineForm(), show_account_offer=show_account_offer)
+                           decline_form=DeclineForm(), show_account_offer=show_account_offer, **context)
+
+
+def estimated_minutes(layout) -> int:
+    """A rough time needed: half a minute a question, five minutes a repeating group."""
+    plain = sum(len(layout.plain_questions(s)) for s in layout.sections)
+    return max(10, int(round((plain * 0.5 + len(layout.repeats()) * 5) / 5.0) * 5))
 
 
 @bp.route("/respond/<int:invitation_id>/decline", methods=["POST"])

@@ -343,8 +343,17 @@ def token_from_link(token: str) -> InvitationToken | None:
 
 
 def link_usable(invitation: Invitation, now: datetime | None = None) -> bool:
-    """Links work from the opening until the organisation's deadline."""
-    return is_open_for(invitation.round, invitation.organisation_id, now)
+    """Links work from the opening until the organisation's deadline, and while a
+    response returned for clarification is open."""
+    if is_open_for(invitation.round, invitation.organisation_id, now):
+        return True
+    if invitation.status != "returned":
+        return False
+    from ..responses.services import response_for
+
+    response = response_for(invitation)
+    return (response is not None and response.status == "returned"
+            and (response.returned_until is None or (now or utcnow()) < response.returned_until))
 
 
 # --- messages ---------------------------------------------------------------------
@@ -477,6 +486,7 @@ def decline(invitation: Invitation, reason: str | None) -> None:
     if invitation.status != "declined":
         invitation.status_before = invitation.status
     invitation.status = "declined"
+    _mirror_on_response(invitation, "declined")
     invitation.declined_at = utcnow()
     invitation.decline_reason = (reason or "").strip() or None
     invitation.last_activity_at = utcnow()
@@ -488,10 +498,20 @@ def undo_decline(invitation: Invitation) -> None:
         return
     invitation.status = invitation.status_before or "opened"
     invitation.status_before = None
+    _mirror_on_response(invitation, "in_progress")
     invitation.declined_at = None
     invitation.decline_reason = None
     invitation.last_activity_at = utcnow()
     db.session.flush()
+
+
+def _mirror_on_response(invitation: Invitation, status: str) -> None:
+    """A response follows its invitation in and out of 'declined'."""
+    from ..responses.services import response_for
+
+    response = response_for(invitation)
+    if response is not None and response.status in ("in_progress", "declined"):
+        response.status = status
 
 
 def mark_bounced(invitation: Invitation, reason: str) -> None:

@@ -174,6 +174,7 @@ def seed_demo(report: SeedReport | None = None) -> SeedReport:
         if not planned.organisation.is_demo:
             planned.organisation.is_demo = True
     db.session.flush()
+    seed_questionnaires(report)
     return report
 
 

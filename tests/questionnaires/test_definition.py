@@ -71,7 +71,7 @@ def test_condition_on_a_sub_question_from_outside_its_repeat():
 
 def test_sub_question_may_look_at_an_earlier_sibling_and_at_top_level_questions():
     repeat = activity_repeat()
-    repeat["questions"].append(q("activity_other", "text", show_if={"all": [
+    repeat["questions"].append(q("activity_other", "text", inventory_field="description", show_if={"all": [
         {"op": "answered", "question": "activity_title"}, {"op": "equals", "question": "a", "value": "yes"}]}))
     assert problems(definition(q("a", "yes_no"), repeat)) == []
 
@@ -116,6 +116,13 @@ def test_optional_unreachable_questions_are_not_refused():
     d = definition(q("a", "yes_no"), q("b", "text", show_if={"all": [YES, {"op": "equals", "question": "a",
                                                                             "value": "no"}]}))
     assert problems(d) == []
+
+
+def test_every_question_of_a_bound_repeat_fills_a_field():
+    repeat = activity_repeat()
+    repeat["questions"].append(q("activity_note", "text"))
+    assert problems(definition(repeat)) == [("activity_note", "Every question of a repeating group that feeds an "
+                                                              "inventory must fill one of its fields.")]
 
 
 def test_bound_repeat_needs_its_inventory_fields():

@@ -1,0 +1,225 @@
+"""A response as one document: the plain answers by question code, and the entries of
+each repeating group (inventory rows for bound groups, numbered answer rows for the
+others), read from and written to the database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import (
+    TAXONOMIES,
+    Activity,
+    Answer,
+    Bottleneck,
+    Dilemma,
+    Response,
+)
+from .layout import Layout
+from .values import is_empty
+
+INVENTORY_MODELS = {"activity": Activity, "dilemma": Dilemma, "bottleneck": Bottleneck}
+#: Inventory fields kept in a column of the same name.
+SCALAR_FIELDS = ("title", "description", "start_year", "member_share", "partners_other", "what_would_help")
+#: Inventory fields that are links to a reference list: field -> list name.
+LINK_FIELDS = {"aspects": "aspect", "countries": "country", "product_groups": "product_group",
+               "channels": "reporting_channel", "partners": "chain_initiative"}
+
+
+@dataclass
+class Entry:
+    """One entry of a repeating group; `key` is "activity:12" or "entry:3"."""
+
+    key: str
+    values: dict
+    carry_status: str | None = None
+    position: int = 0
+
+
+@dataclass
+class Document:
+    """Everything answered: plain answers by code, and entries by repeating group."""
+
+    answers: dict = field(default_factory=dict)
+    entries: dict[str, list[Entry]] = field(default_factory=dict)
+
+    def entry(self, repeat_code: str, key: str) -> Entry | None:
+        return next((e for e in self.entries.get(repeat_code, []) if e.key == key), None)
+
+
+class References:
+    """Reference list entries by code, loaded once per list."""
+
+    def __init__(self) -> None:
+        self._by_code: dict[str, dict] = {}
+
+    def index(self, name: str) -> dict:
+        if name not in self._by_code:
+            model = TAXONOMIES[name]
+            self._by_code[name] = {item.code: item for item in db.session.scalars(select(model))}
+        return self._by_code[name]
+
+    def codes(self, name: str) -> set[str]:
+        return set(self.index(name))
+
+
+# --- reading ----------------------------------------------------------------------
+
+def answer_value(row: Answer, question: dict):
+    """The typed value of an answer row."""
+    kind = question["type"]
+    if kind in ("multiple_choice", "reference_many"):
+        return list(row.json_value or [])
+    if kind in ("integer", "year"):
+        return int(row.number_value) if row.number_value is not None else None
+    if kind in ("decimal", "percentage"):
+        return row.number_value
+    if kind == "date":
+        return row.date_value
+    return row.text_value
+
+
+def load(response: Response, layout: Layout) -> Document:
+    """The response as a document."""
+    document = Document()
+    numbered: dict[str, dict[int, dict]] = {}
+    for row in response.answers:
+        question = layout.questions.get(row.code)
+        if question is None:
+            continue
+        parent = layout.parent.get(row.code)
+        if parent is None and row.entry == 0:
+            document.answers[row.code] = answer_value(row, question)
+        elif parent is not None and row.entry > 0:
+            numbered.setdefault(parent, {}).setdefault(row.entry, {})[row.code] = answer_value(row, question)
+    for repeat in layout.repeats():
+        if repeat.get("inventory"):
+            document.entries[repeat["code"]] = [_inventory_entry(row, repeat, layout)
+                                                for row in _inventory_rows(response, repeat["inventory"])]
+        else:
+            document.entries[repeat["code"]] = [Entry(key=f"entry:{number}", values=values, position=number)
+                                                for number, values in sorted(numbered.get(repeat["code"], {}).items())]
+    return document
+
+
+def _inventory_rows(response: Response, inventory: str) -> list:
+    return {"activity": response.activities, "dilemma": response.dilemmas,
+            "bottleneck": response.bottlenecks}[inventory]
+
+
+def _inventory_entry(row, repeat: dict, layout: Layout) -> Entry:
+    values = {}
+    for field_name, code in layout.binding(repeat).items():
+        values[code] = _field_value(row, field_name)
+    return Entry(key=f"{repeat['inventory']}:{row.id}", values=values,
+                 carry_status=getattr(row, "carry_status", None), position=row.position)
+
+
+def _field_value(row, field_name: str):
+    if field_name in LINK_FIELDS:
+        return [item.code for item in getattr(row, field_name)]
+    if field_name == "activity_type":
+        return row.activity_type.code if row.activity_type else None
+    if field_name == "publish_consent":
+        return None if row.publish_consent is None else ("yes" if row.publish_consent else "no")
+    return getattr(row, field_name)
+
+
+# --- writing ----------------------------------------------------------------------
+
+def set_answer(response: Response, layout: Layout, code: str, value, entry: int = 0) -> None:
+    """Store (or remove, for an empty value) one answer row (flushes later)."""
+    question = layout.questions[code]
+    row = next((a for a in response.answers if a.code == code and a.entry == entry), None)
+    if is_empty(value):
+        if row is not None:
+            response.answers.remove(row)
+        return
+    if row is None:
+        row = Answer(question_id=layout.question_ids[code], code=code, entry=entry)
+        response.answers.append(row)
+    row.text_value = row.number_value = row.date_value = row.json_value = None
+    kind = question["type"]
+    if kind in ("multiple_choice", "reference_many"):
+        row.json_value = list(value)
+    elif kind in ("integer", "year", "decimal", "percentage"):
+        row.number_value = float(value)
+    elif kind == "date":
+        row.date_value = value
+    else:
+        row.text_value = str(value)
+
+
+def write_entry(response: Response, layout: Layout, repeat: dict, key: str | None, values: dict,
+                references: References) -> str:
+    """Create or update one entry of a repeating group; returns its key."""
+    if repeat.get("inventory"):
+        return _write_inventory(response, layout, repeat, key, values, references)
+    numbers = [a.entry for a in response.answers if layout.parent.get(a.code) == repeat["code"]]
+    number = int(key.split(":")[1]) if key else max(numbers, default=0) + 1
+    for child in repeat["questions"]:
+        if child["code"] in values:
+            set_answer(response, layout, child["code"], values[child["code"]], entry=number)
+    return f"entry:{number}"
+
+
+def _write_inventory(response, layout, repeat, key, values, references) -> str:
+    inventory = repeat["inventory"]
+    model = INVENTORY_MODELS[inventory]
+    rows = _inventory_rows(response, inventory)
+    if key:
+        row = next((r for r in rows if f"{inventory}:{r.id}" == key), None)
+        if row is None:
+            raise KeyError(key)
+    else:
+        row = model(position=max((r.position for r in rows), default=0) + 1)
+        rows.append(row)
+    for field_name, code in layout.binding(repeat).items():
+        if code in values:
+            _set_field(row, field_name, values[code], references)
+    db.session.flush()
+    return f"{inventory}:{row.id}"
+
+
+def _set_field(row, field_name: str, value, references: References) -> None:
+    if field_name in LINK_FIELDS:
+        index = references.index(LINK_FIELDS[field_name])
+        setattr(row, field_name, [index[code] for code in (value or [])])
+    elif field_name == "activity_type":
+        row.activity_type = references.index("activity_type").get(value) if value else None
+    elif field_name == "publish_consent":
+        row.publish_consent = None if value is None else value == "yes"
+    elif field_name == "start_year":
+        row.start_year = int(value) if value is not None else None
+    elif field_name == "member_share":
+        row.member_share = float(value) if value is not None else None
+    else:
+        setattr(row, field_name, value if not is_empty(value) else None)
+
+
+def delete_entry(response: Response, layout: Layout, repeat: dict, key: str) -> bool:
+    """Remove one entry; False when it was not there."""
+    if repeat.get("inventory"):
+        rows = _inventory_rows(response, repeat["inventory"])
+        row = next((r for r in rows if f"{repeat['inventory']}:{r.id}" == key), None)
+        if row is None:
+            return False
+        rows.remove(row)
+        for position, other in enumerate(rows, start=1):
+            other.position = position
+        return True
+    number = int(key.split(":")[1])
+    doomed = [a for a in response.answers if layout.parent.get(a.code) == repeat["code"] and a.entry == number]
+    for row in doomed:
+        response.answers.remove(row)
+    return bool(doomed)
+
+
+def inventory_row(response: Response, key: str):
+    """The Activity, Dilemma or Bottleneck of an entry key."""
+    inventory, _, row_id = key.partition(":")
+    if inventory not in INVENTORY_MODELS or not row_id.isdigit():
+        return None
+    return next((r for r in _inventory_rows(response, inventory) if r.id == int(row_id)), None)
