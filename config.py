@@ -76,6 +76,7 @@ class BaseConfig:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
+    FEEDBACK_LINK_DAYS = 365  # days a feedback link (sent after a round) keeps working
 
     RATELIMIT_HEADERS_ENABLED = True
     ORGANISATIONS_PER_PAGE = 50

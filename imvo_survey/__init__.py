@@ -71,10 +71,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """One blueprint per feature."""
+    from .account import bp as account_bp
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .benchmarks import bp as benchmarks_bp
     from .mailbox import bp as mailbox_bp
     from .main import bp as main_bp
+    from .matrix import bp as matrix_bp
     from .organisations import bp as organisations_bp
     from .questionnaires import bp as questionnaires_bp
     from .questionnaires import routes as _questionnaire_routes  # noqa: F401  (see questionnaires/__init__)
@@ -95,6 +98,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(review_bp, url_prefix="/review")
     app.register_blueprint(registration_bp)
     app.register_blueprint(mailbox_bp, url_prefix="/outbox")
+    app.register_blueprint(account_bp, url_prefix="/account")
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    app.register_blueprint(matrix_bp, url_prefix="/matrix")
 
 
 def register_access_control(app: Flask) -> None:

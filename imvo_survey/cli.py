@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
+from .analysis_cli import matrix_group
 from .extensions import db
 
 ADMIN_DEFAULT_EMAIL = "secretariaat@example.org"
@@ -38,6 +39,7 @@ def register(app) -> None:
     app.cli.add_command(questionnaire_group)
     app.cli.add_command(round_group)
     app.cli.add_command(mail_group)
+    app.cli.add_command(matrix_group)
 
 
 @main.group("i18n")

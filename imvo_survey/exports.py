@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import numbers
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
@@ -28,6 +30,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 UTF8_BOM = "\ufeff"
 #: Characters XML 1.0 (and so XLSX) cannot hold; tab, line feed and CR are allowed.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: Rows of an Excel worksheet, the header included.
+EXCEL_MAX_ROWS = 1_048_576
+#: Characters an Excel cell holds.
+EXCEL_MAX_TEXT = 32_767
 #: Characters a sheet title may not contain.
 _SHEET_TITLE_ILLEGAL = re.compile(r"[\[\]:*?/\\]")
 
@@ -48,6 +54,11 @@ def neutralise(value):
 
 def _csv_cell(value, decimal_comma: bool) -> str:
     """One value as CSV text: dates in ISO form, decimals with a comma for Dutch Excel."""
+    kind = type(value)  # the common types first: exports run this for millions of cells
+    if kind is str:
+        return neutralise(value)
+    if kind is int:
+        return str(value)
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -56,12 +67,34 @@ def _csv_cell(value, decimal_comma: bool) -> str:
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    if isinstance(value, (float, Decimal)):
+    if isinstance(value, numbers.Integral):  # numpy integers too: -3 stays a number
+        return str(int(value))
+    if isinstance(value, (float, Decimal, numbers.Real)):
+        if isinstance(value, numbers.Real) and not isinstance(value, Decimal) and not math.isfinite(value):
+            return ""  # NaN is pandas' empty cell
         text = str(value)
         return text.replace(".", ",") if decimal_comma else text
-    if isinstance(value, int):
-        return str(value)
     return neutralise(str(value))
+
+
+def write_csv(stream, headers: Sequence[str], rows: Iterable[Row], delimiter: str = ";",
+              decimal_comma: bool | None = None) -> int:
+    """Write a CSV file to a text stream (opened with `newline=""`): a byte order mark,
+    the headers, then the rows, every text cell neutralised. Returns the rows written.
+
+    The rows are consumed one by one, so a table of any length is written in constant
+    memory (the ZIP of CSV files streams into its entries this way).
+    """
+    if decimal_comma is None:
+        decimal_comma = delimiter == ";"
+    stream.write(UTF8_BOM)
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([_csv_cell(header, decimal_comma) for header in headers])
+    count = 0
+    for row in rows:
+        writer.writerow([_csv_cell(value, decimal_comma) for value in row])
+        count += 1
+    return count
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Row], delimiter: str = ";",
@@ -72,14 +105,15 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Row], delimiter: str = ";",
     expects when the file is opened by a double click. Dates are written as
     `YYYY-MM-DD` and times as `YYYY-MM-DD HH:MM:SS`, which Excel reads in any locale.
     """
-    if decimal_comma is None:
-        decimal_comma = delimiter == ";"
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([_csv_cell(header, decimal_comma) for header in headers])
-    for row in rows:
-        writer.writerow([_csv_cell(value, decimal_comma) for value in row])
-    return (UTF8_BOM + buffer.getvalue()).encode("utf-8")
+    write_csv(buffer, headers, rows, delimiter, decimal_comma)
+    return buffer.getvalue().encode("utf-8")
+
+
+def clean_text(value: str) -> str:
+    """Text for a spreadsheet cell: characters XML cannot hold removed, cut to Excel's
+    32,767 characters, and neutralised."""
+    return neutralise(_XML_ILLEGAL.sub("", value))[:EXCEL_MAX_TEXT]
 
 
 def _xlsx_value(value):

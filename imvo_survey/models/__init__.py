@@ -1,5 +1,6 @@
 """All models, imported here so that the metadata is complete for Alembic."""
 
+from .api_token import ApiToken
 from .base import UTCDateTime, utcnow
 from .benchmark import DEFAULT_SOURCE, LEVELS, BenchmarkScore
 from .organisation import (
@@ -36,6 +37,7 @@ from .reference import (
     branch_sector,
     country_region,
 )
+from .activity_count import ActivityCount, refresh_counts
 from .registration import REGISTRATION_STATUSES, Registration
 from .response import (
     CARRY_STATUSES,
@@ -64,6 +66,7 @@ from .round import (
 from .user import ROLES, User
 
 __all__ = [
+    "ActivityCount", "ApiToken", "refresh_counts",
     "CARRY_STATUSES", "RESPONSE_STATUSES", "Activity", "Answer", "Bottleneck", "Dilemma", "PendingSave",
     "Response", "ResponseEvent", "ResponseNote",
     "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES",

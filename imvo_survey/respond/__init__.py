@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("respond", __name__)
 
-from . import entries, form, routes, submit, workbook_routes  # noqa: E402,F401
+from . import entries, feedback, form, routes, submit, workbook_routes  # noqa: E402,F401

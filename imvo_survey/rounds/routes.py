@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from ..models import Invitation, OutboxMessage, QuestionnaireVersion, Round
 from ..organisations.forms import OrganisationFilterForm
 from ..organisations.services import OrganisationFilter
 from . import bp
+from .feedback import feedback_last_sent, responded_invitations, send_feedback
 from .forms import BounceForm, ExtensionForm, ReasonForm, RoundForm, TargetConfirmForm, slugify
 from .services import (
     RoundError,
@@ -112,7 +114,9 @@ def show(slug: str):
     return render_template("rounds/show.html", round=round, counts=status_counts(round), action_form=ActionForm(),
                            reason_form=ReasonForm(), local=utc_to_local,
                            remindable_count=len(remindable(round)),
-                           pending_count=sum(1 for inv in round.invitations if inv.status == "targeted"))
+                           pending_count=sum(1 for inv in round.invitations if inv.status == "targeted"),
+                           feedback_sent=feedback_last_sent(round),
+                           responded_count=len(responded_invitations(round)) if round.status == "closed" else 0)
 
 
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
@@ -204,6 +208,25 @@ def reopen(slug: str):
             flash(_("The round is open again."), "success")
     else:
         flash(_("Give a reason for reopening the round."), "error")
+    return redirect(url_for("rounds.show", slug=slug))
+
+
+@bp.route("/<slug>/feedback", methods=["POST"])
+@roles("secretariat")
+def send_feedback_mails(slug: str):
+    """Mail every responding organisation's contacts a personal link to its feedback
+    (after the close; again when asked, the round page shows when it was last sent)."""
+    round = get_round(slug)
+    if ActionForm().validate_on_submit():
+        try:
+            count = send_feedback(round, _user())
+        except RoundError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash(ngettext("%(num)d feedback message is queued in the outbox.",
+                           "%(num)d feedback messages are queued in the outbox.", count), "success")
     return redirect(url_for("rounds.show", slug=slug))
 
 

@@ -174,7 +174,10 @@ def seed_demo(report: SeedReport | None = None) -> SeedReport:
         if not planned.organisation.is_demo:
             planned.organisation.is_demo = True
     db.session.flush()
+    from .demo_rounds import seed_demo_rounds
+
     seed_questionnaires(report)
+    seed_demo_rounds(report)
     return report
 
 

@@ -1,0 +1,7 @@
+"""The user's own account pages: for now, personal API tokens (staff only)."""
+
+from flask import Blueprint
+
+bp = Blueprint("account", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,8 @@
+"""The coverage matrix page for the secretariat and analysts: the table with filters and
+measures, the drill-down behind each cell, and the exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("matrix", __name__)
+
+from . import routes  # noqa: E402,F401

@@ -1,0 +1,33 @@
+"""An analyst reads the coverage matrix in a real browser: filters, the measure switch,
+a drill-down, and accessibility scans (axe-core) of both pages."""
+
+from __future__ import annotations
+
+from imvo_survey.extensions import db
+
+from .. import factories
+from ..analysis.builders import association, company, respond
+from .conftest import serious_violations
+from .test_register_journey import login
+
+
+def test_the_analyst_reads_the_matrix_and_a_cell(page):
+    factories.make_user("analyst", email="analist@example.org")
+    round = factories.make_round(slug="imvo-2010", year=2010, status="closed")
+    respond(round, association("Vereniging A", members=100),
+            [{"title": "Convenant kinderarbeid", "aspects": ["child_labour"], "share": 40}])
+    respond(round, company("Bedrijf C"), [{"title": "Audit klimaat", "aspects": ["climate"]}])
+    db.session.commit()
+    login(page, "analist@example.org")
+    page.get_by_role("link", name="Matrix").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Dekkingsmatrix")
+    assert serious_violations(page) == []
+    page.get_by_label("Tonen").select_option("members")
+    page.get_by_role("button", name="Tonen").click()
+    assert "measure=members" in page.url  # the view has an address to share
+    food = page.get_by_role("row", name="Voedsel en drank")
+    assert "40 %" in food.inner_text()
+    food.get_by_role("link", name="40 %").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Voedsel en drank")
+    assert page.get_by_role("cell", name="Convenant kinderarbeid").is_visible()
+    assert serious_violations(page) == []
