@@ -12,9 +12,11 @@ run: install translations
 	$(BIN)/imvo seed --demo
 	$(BIN)/imvo user ensure-admin
 	@echo "Serving on http://127.0.0.1:$(PORT)  (stop with Ctrl+C); the mail worker runs beside it."
-	@$(BIN)/imvo mail send --loop --interval 5 & worker=$$!; \
+	@# The worker builds the scheduled reminders: their links need the same base URL as the server's.
+	@export IMVO_BASE_URL=$${IMVO_BASE_URL:-http://127.0.0.1:$(PORT)}; \
+	  $(BIN)/imvo mail send --loop --interval 5 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  IMVO_BASE_URL=$${IMVO_BASE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/imvo run --host 127.0.0.1 --port $(PORT)
+	  $(BIN)/imvo run --host 127.0.0.1 --port $(PORT)
 
 test: install-test translations system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -2,6 +2,7 @@
 
     imvo matrix export imvo-2010 --format xlsx -o matrix.xlsx --filter sector=voedsel_drank
     imvo matrix export imvo-2011 --format csv -o matrix.zip --measure change --panel
+    imvo matrix export imvo-2011 -o change.xlsx --measure change --change-of members
 
 Thin: it reads the options into `ExportOptions`, lets the analysis package build the
 tables, and writes them with the chosen writer, reporting progress on stderr.
@@ -15,11 +16,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from .analysis.filters import COLUMNS, MEASURES, ROWS, FilterError, Filters
+from .analysis.filters import CHANGE_OF, COLUMNS, MEASURES, ROWS, FilterError, Filters
 
 FORMATS = ("xlsx", "csv", "json", "sav")
 #: --filter keys that set the matrix's layout rather than a filter.
-LAYOUT_KEYS = ("rows", "columns", "threshold", "lagging_measure")
+LAYOUT_KEYS = ("rows", "columns", "threshold", "lagging_measure", "change_of")
 
 
 @click.group("matrix")
@@ -61,7 +62,7 @@ class StderrProgress:
 
 
 def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging_measure, compare, panel,
-             language):
+             language, change_of=None):
     from .analysis.export_tables import ExportOptions
     from .analysis.matrix import DEFAULT_THRESHOLD
 
@@ -69,15 +70,18 @@ def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging
     rows = rows or layout.get("rows", "sector")
     columns = columns or layout.get("columns", "aspect")
     lagging_measure = lagging_measure or layout.get("lagging_measure", "share")
-    if rows not in ROWS or columns not in COLUMNS or lagging_measure not in ("share", "members"):
+    change_of = change_of or layout.get("change_of", "share")
+    if (rows not in ROWS or columns not in COLUMNS or lagging_measure not in ("share", "members")
+            or change_of not in CHANGE_OF):
         raise click.BadParameter(f"rows is one of {', '.join(ROWS)}, columns one of {', '.join(COLUMNS)}, "
-                                 "lagging_measure share or members.", param_hint="--filter")
+                                 "lagging_measure and change_of share or members.", param_hint="--filter")
     try:
         threshold = threshold if threshold is not None else float(layout.get("threshold", DEFAULT_THRESHOLD))
     except ValueError:
         raise click.BadParameter("threshold is a number, such as 25.", param_hint="--filter") from None
     return ExportOptions(filters, measure=measure, rows=rows, columns=columns, threshold=threshold,
-                         lagging_measure=lagging_measure, compare=compare, panel=panel, language=language)
+                         lagging_measure=lagging_measure, compare=compare, panel=panel, language=language,
+                         change_of=change_of)
 
 
 @matrix_group.command("export")
@@ -89,10 +93,13 @@ def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging
               help="The file to write.")
 @click.option("--filter", "filter_items", multiple=True, metavar="KEY=VALUE",
               help=f"A filter: {', '.join(k for k in Filters.KEYS if k != 'round')}; also rows, columns, "
-                   "threshold and lagging_measure. Repeat for several.")
+                   "threshold, lagging_measure and change_of. Repeat for several.")
 @click.option("--measure", type=click.Choice(MEASURES), default="share", show_default=True)
 @click.option("--compare", metavar="ROUND", help="Compare with this round (default: the baseline).")
 @click.option("--panel", is_flag=True, help="Only organisations that responded in both rounds.")
+@click.option("--change-of", type=click.Choice(CHANGE_OF),
+              help="The change since the comparison round is that of the share of organisations (default) "
+                   "or of the member coverage; percentage points either way.")
 @click.option("--rows", type=click.Choice(ROWS), help="Rows of the matrix (default: sector).")
 @click.option("--columns", type=click.Choice(COLUMNS), help="Columns of the matrix (default: aspect).")
 @click.option("--threshold", type=float, help="Lagging below this percentage (default: 25).")
@@ -102,7 +109,7 @@ def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging
 @click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True,
               help="CSV: ';' with decimal commas (Dutch Excel) or ',' with decimal points.")
 @with_appcontext
-def matrix_export(round_ref, file_format, output, filter_items, measure, compare, panel, rows, columns,
+def matrix_export(round_ref, file_format, output, filter_items, measure, compare, panel, change_of, rows, columns,
                   threshold, lagging_measure, language, separator) -> None:
     """Export the coverage matrix of ROUND (id or slug) and the inventory behind it."""
     from .analysis.export_formats import write_export
@@ -112,7 +119,7 @@ def matrix_export(round_ref, file_format, output, filter_items, measure, compare
     file_format = file_format or (suffix if suffix in FORMATS else "xlsx")
     try:
         options = _options(round_ref, filter_items, measure, rows, columns, threshold, lagging_measure,
-                           compare, panel, language)
+                           compare, panel, language, change_of)
         counts = write_export(db.session.connection(), options, file_format, output, progress=StderrProgress(),
                               separator=separator)
     except FilterError as error:

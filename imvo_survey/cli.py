@@ -282,29 +282,37 @@ def questionnaire_export(code: str, number: int | None, output: Path) -> None:
     click.echo(f"Wrote {code} version {version.number} to {output}.")
 
 
+def _where(sheet, row, column) -> str:
+    """Where in a workbook a problem is, as "sheet survey, row 4, column type"."""
+    parts = (f"sheet {sheet}" if sheet else "", f"row {row}" if row else "", f"column {column}" if column else "")
+    return ", ".join(part for part in parts if part) or "file"
+
+
 @questionnaire_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def questionnaire_import(file: Path) -> None:
     """Import a workbook or JSON as a new draft version (or a new questionnaire)."""
-    from .questionnaires.services import DefinitionError, read_definition, store_definition
+    from .questionnaires.services import DefinitionError, grouped_warnings, read_import, store_definition
 
-    definition, errors = read_definition(file.read_bytes(), file.name.lower())
-    if definition is not None:
+    reading = read_import(file.read_bytes(), file.name.lower())
+    errors = reading.errors
+    if reading.definition is not None and not errors:
         try:
-            version = store_definition(definition)
+            version = store_definition(reading.definition)
         except DefinitionError as error:
             db.session.rollback()
             errors = [("", "", problem.code or "", problem.message) for problem in error.problems]
         else:
             db.session.commit()
             click.echo(f"Imported as draft version {version.number} of {version.questionnaire.code}.")
+            for sheet, rows, column, message in grouped_warnings(reading.warnings):
+                rows_text = ", ".join(str(row) for row in rows)
+                click.echo(f"  ignored ({_where(sheet, rows_text, column)}): {message}", err=True)
             return
     click.echo(f"{len(errors)} problem(s) found; nothing was imported:", err=True)
     for sheet, row, column, message in errors:
-        where = ", ".join(part for part in (f"sheet {sheet}" if sheet else "", f"row {row}" if row else "",
-                                            f"column {column}" if column else "") if part)
-        click.echo(f"  {where or 'file'}: {message}", err=True)
+        click.echo(f"  {_where(sheet, row, column)}: {message}", err=True)
     sys.exit(1)
 
 
@@ -372,7 +380,10 @@ def round_create(name, year, slug, association, company, opens, closes, baseline
     opens_at, closes_at = _parse_moment(opens, False), _parse_moment(closes, True)
     try:
         if copy_of:
-            round = copy_round(_round(copy_of), name, slug, year, opens_at, closes_at, is_baseline=baseline)
+            # The versions given replace the newest ones the copy would otherwise take.
+            round = copy_round(_round(copy_of), name, slug, year, opens_at, closes_at, is_baseline=baseline,
+                               association=_questionnaire_version(association),
+                               company=_questionnaire_version(company))
         else:
             if not association and not company:
                 raise click.ClickException("Give --association-questionnaire and/or --company-questionnaire.")
@@ -407,9 +418,10 @@ def round_list() -> None:
 @click.option("--branch", metavar="CODE")
 @click.option("--size", type=click.Choice(["large", "mkb"]))
 @click.option("--org", "orgs", multiple=True, metavar="ID_OR_KVK", help="By hand; may be repeated.")
+@click.option("--dry-run", is_flag=True, help="Show who would be added (and the problems); save nothing.")
 @with_appcontext
-def round_target(round_id, kind, sector, branch, size, orgs) -> None:
-    """Add the matching active organisations to a round."""
+def round_target(round_id, kind, sector, branch, size, orgs, dry_run) -> None:
+    """Add the matching active organisations to a round, naming each one."""
     from sqlalchemy import select
 
     from .models import Branch, Sector
@@ -433,13 +445,20 @@ def round_target(round_id, kind, sector, branch, size, orgs) -> None:
                 raise click.ClickException(f"No organisation with id or KvK number {identifier}.")
             ids.append(organisation.id)
     preview = preview_targets(round, filters, ids)
-    added = add_targets(round, preview.new)
-    db.session.commit()
-    click.echo(f"Added {len(added)} organisations; {len(preview.already)} were already in the round.")
+    added = preview.new if dry_run else [inv.organisation for inv in add_targets(round, preview.new)]
+    for organisation in added:
+        click.echo(f"{'would add' if dry_run else 'added'}  {organisation.name} (id {organisation.id})")
     for organisation in preview.no_contact:
         click.echo(f"  problem: {organisation.name} (id {organisation.id}) has no usable contact e-mail", err=True)
     for organisation in preview.no_questionnaire:
         click.echo(f"  left out: {organisation.name}: the round has no questionnaire for its kind", err=True)
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run: {len(added)} organisations would be added; {len(preview.already)} are already "
+                   "in the round; nothing saved.")
+        return
+    db.session.commit()
+    click.echo(f"Added {len(added)} organisations; {len(preview.already)} were already in the round.")
 
 
 def _round_action(round_id: str, action_name: str) -> None:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from imvo_survey.extensions import db
@@ -31,6 +32,50 @@ def test_user_create_respondent_by_kvk(runner):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "r@example.org"))
     assert user.organisation_id == organisation.id
+
+
+def test_user_create_respondent_by_numeric_id(runner):
+    """--org takes the id of the register as well as a KvK number."""
+    organisation = factories.make_organisation(kvk_number="87654321")
+    db.session.commit()
+    result = runner.invoke(args=["user", "create", "r@example.org", "--role", "respondent",
+                                 "--org", str(organisation.id)], input="een lang wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    assert f"for {organisation.name}" in result.output
+    user = db.session.scalar(select(User).where(User.email == "r@example.org"))
+    assert user.role == "respondent" and user.organisation_id == organisation.id
+
+
+@pytest.fixture
+def terminal(monkeypatch):
+    """Make the runner's standard input look like a terminal, so the command prompts
+    (hidden, twice) instead of reading one line; the runner feeds `input` to the prompts."""
+    from click.testing import _NamedTextIOWrapper
+
+    monkeypatch.setattr(_NamedTextIOWrapper, "isatty", lambda stream: stream.name == "<stdin>")
+
+
+def test_user_create_asks_for_the_password_twice_at_a_terminal(runner, auth, terminal):
+    result = runner.invoke(args=["user", "create", "tty@example.org", "--role", "analyst"],
+                           input="een lang wachtwoord\neen lang wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    assert "Password:" in result.output and "Repeat for confirmation:" in result.output
+    assert "een lang wachtwoord" not in result.output
+    assert auth.login("tty@example.org", "een lang wachtwoord").status_code == 302
+
+
+def test_user_create_at_a_terminal_asks_again_when_the_two_differ(runner, auth, terminal):
+    result = runner.invoke(args=["user", "create", "tty@example.org", "--role", "analyst"],
+                           input="een lang wachtwoord\nanders\ntweede wachtwoord\ntweede wachtwoord\n")
+    assert result.exit_code == 0, result.output
+    assert "do not match" in result.output
+    assert auth.login("tty@example.org", "tweede wachtwoord").status_code == 302
+
+
+def test_user_create_at_a_terminal_without_an_answer_creates_nothing(runner, terminal):
+    result = runner.invoke(args=["user", "create", "tty@example.org", "--role", "analyst"], input="")
+    assert result.exit_code != 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
 
 
 def test_user_create_refusals(runner):

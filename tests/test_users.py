@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
@@ -81,3 +82,55 @@ def test_edit_user(secretariat_client, analyst):
 def test_send_password_link(secretariat_client, analyst, mail_folder):
     secretariat_client.post(f"/users/{analyst.id}/send-reset")
     assert [m["To"] for m in mail_folder()] == [analyst.email]
+
+
+def _listed_emails(client, **params) -> list[str]:
+    """The e-mail addresses in the accounts table, in order."""
+    import re
+
+    page = client.get("/users/", query_string=params).get_data(as_text=True)
+    table = page[page.index("<tbody>"):page.index("</tbody>")]
+    return re.findall(r"<td>([^<\s]+@[^<\s]+)", table)
+
+
+@pytest.fixture
+def accounts(secretariat):
+    """Accounts to search: by e-mail address, name and organisation name."""
+    koffie = factories.make_organisation(name="Koffie Branchevereniging")
+    factories.make_user("respondent", email="jan@koffie.example.org", name="Jan de Vries", organisation=koffie)
+    factories.make_user("respondent", email="piet@thee.example.org", name="Piet Bakker",
+                        organisation=factories.make_organisation(name="Thee 100%"))
+    factories.make_user("analyst", email="anna@example.org", name="Anna Koffieboon")
+    factories.make_user("analyst", email="oud@example.org", name="Oud Koffie", is_active=False)
+    db.session.commit()
+
+
+def test_users_list_searches_email_name_and_organisation(secretariat_client, accounts):
+    assert _listed_emails(secretariat_client, q="KOFFIE") == ["jan@koffie.example.org", "anna@example.org"]
+    assert _listed_emails(secretariat_client, q="bakker") == ["piet@thee.example.org"]
+    assert _listed_emails(secretariat_client, q="thee 100%") == ["piet@thee.example.org"]
+    assert _listed_emails(secretariat_client, q="koffie branchevereniging") == ["jan@koffie.example.org"]
+    # % and _ are matched literally, not as wildcards.
+    assert _listed_emails(secretariat_client, q="%") == ["piet@thee.example.org"]
+    assert _listed_emails(secretariat_client, q="_") == []
+
+
+def test_users_list_filters_by_role_and_status(secretariat_client, accounts):
+    assert _listed_emails(secretariat_client, role="analyst") == ["anna@example.org"]
+    assert _listed_emails(secretariat_client, role="analyst", status="all") == [
+        "anna@example.org", "oud@example.org"]
+    assert _listed_emails(secretariat_client, q="koffie", role="analyst", status="inactive") == [
+        "oud@example.org"]
+    assert _listed_emails(secretariat_client, role="boss") == _listed_emails(secretariat_client)
+
+
+def test_users_list_keeps_the_active_filter(secretariat_client, accounts):
+    page = secretariat_client.get("/users/", query_string={
+        "q": "koffie", "role": "analyst", "status": "inactive"}).get_data(as_text=True)
+    assert 'method="get"' in page
+    assert 'name="q" type="search" value="koffie"' in page
+    assert '<option selected value="analyst">' in page
+    assert 'name="status" type="hidden" value="inactive"' in page
+    # The tabs keep the search and the role.
+    assert 'href="/users/?status=all&amp;q=koffie&amp;role=analyst"' in page
+    assert "1 account found" in page or "1 account gevonden" in page

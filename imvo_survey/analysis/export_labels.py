@@ -134,6 +134,7 @@ ITEMS: dict[str, Pair] = {
     "year": ("Jaar", "Year"),
     "baseline": ("Nulmeting", "Baseline"),
     "compared_with": ("Vergeleken met", "Compared with"),
+    "change_of": ("Verandering van", "Change of"),
     "panel": ("Panel (alleen organisaties die in beide rondes antwoordden)",
               "Panel (only organisations that responded in both rounds)"),
     "measure": ("Maat in de matrix", "Measure in the matrix"),
@@ -167,10 +168,10 @@ DEFINITIONS: dict[str, Pair] = {
                 "responding organisations with a member count. A missing share counts as 0."),
     "activities": ("Aantal activiteiten op het aspect (een activiteit op twee aspecten telt bij beide).",
                    "Number of activities on the aspect (an activity on two aspects counts for both)."),
-    "change": ("Aandeel (of ledendekking) in deze ronde min dat in de vergelijkingsronde, in procentpunten; "
-               "leeg als een van beide leeg is.",
-               "Share (or member coverage) in this round minus that in the comparison round, in percentage "
-               "points; empty when either is empty."),
+    "change": ("Aandeel organisaties (of, als gekozen, ledendekking; zie 'Verandering van') in deze ronde "
+               "min dat in de vergelijkingsronde, in procentpunten; leeg als een van beide leeg is.",
+               "Share of organisations (or, when chosen, member coverage; see 'Change of') in this round minus "
+               "that in the comparison round, in percentage points; empty when either is empty."),
     "targeted": ("Organisaties die voor de ronde zijn benaderd.", "Organisations targeted by the round."),
     "responded": ("Organisaties die hun antwoord hebben ingediend (ingediend, teruggestuurd of geaccepteerd).",
                   "Organisations that submitted their response (submitted, returned or accepted)."),
@@ -185,10 +186,14 @@ DEFINITIONS: dict[str, Pair] = {
               "An empty cell means: no responding organisation in the row (not 0)."),
     "benchmark": ("Transparantiebenchmark per sector: het laatste jaar niet na het jaar van de ronde; in dat "
                   "jaar het gemiddelde van de organisatiescores als die er zijn, anders de sectorrij. Het "
-                  "totaal is gewogen naar aantal bedrijven.",
+                  "totaal is gewogen naar aantal bedrijven en telt elke sector één keer. Rijen per sector en "
+                  "soort krijgen de cijfers van hun sector; rijen per branche hebben geen benchmark (een "
+                  "branche kan meerdere sectoren omvatten).",
                   "Transparantiebenchmark per sector: the latest year not after the round's year; within "
                   "that year the mean of the organisations' scores when there are any, else the sector's "
-                  "row. The total is weighted by the number of companies."),
+                  "row. The total is weighted by the number of companies and counts each sector once. Rows "
+                  "by sector and kind get their sector's figures; rows by branch have no benchmark (a branch "
+                  "can span several sectors)."),
     "neutralised": ("Tekst die begint met =, +, -, @, een tab of een regelterugloop krijgt een ' ervoor, "
                     "zodat een spreadsheet hem nooit als formule uitvoert.",
                     "Text beginning with =, +, -, @, a tab or a carriage return gets a ' in front, so that "

@@ -24,7 +24,7 @@ from .export_answers import answers_table, codebook_table, local_time, questions
 from .export_inventory import activities_long_table, activities_table, bottlenecks_table, dilemmas_table
 from .export_reading import describe_organisations, load_vocabulary, responders, select_activities
 from .export_schema import Column, Table, plain, plain_int, static_table
-from .filters import MEASURES, RESPONDED, FilterError, Filters
+from .filters import CHANGE_OF, MEASURES, RESPONDED, FilterError, Filters
 from .matrix import DEFAULT_THRESHOLD, TOTAL_KEY, Comparison, Matrix, build_matrix, year_over_year
 
 #: The sheets in workbook order.
@@ -53,6 +53,8 @@ class ExportOptions:
     compare: int | str | None = None
     panel: bool = False
     language: str = "nl"
+    #: What the change since the comparison round is of: share or members (member coverage).
+    change_of: str = "share"
 
     def matrix_options(self) -> dict:
         return {"rows": self.rows, "columns": self.columns, "threshold": self.threshold,
@@ -76,8 +78,12 @@ class MatrixExport:
         """The measure shown, rows by columns (totals row last)."""
         if self.options.measure != "change":
             return self.matrix.wide(self.options.measure)
-        table = self.comparison.change("share").unstack("column")
+        table = self.change().unstack("column")
         return table.reindex(index=self.matrix.row_order(), columns=list(self.matrix.column_labels.index))
+
+    def change(self) -> pd.Series | None:
+        """The change per cell of the chosen base measure, or None without a comparison."""
+        return self.comparison.change(self.options.change_of) if self.comparison is not None else None
 
 
 def prepare_export(conn, options: ExportOptions, now: datetime | None = None) -> MatrixExport:
@@ -85,6 +91,8 @@ def prepare_export(conn, options: ExportOptions, now: datetime | None = None) ->
     change or a comparison (or the panel) is asked for."""
     if options.measure not in MEASURES:
         raise FilterError(f"The measure is one of {', '.join(MEASURES)}.")
+    if options.change_of not in CHANGE_OF:
+        raise FilterError(f"The change is of one of {', '.join(CHANGE_OF)}.")
     comparison = None
     if options.measure == "change" or options.compare is not None or options.panel:
         comparison = year_over_year(conn, options.filters, compare_with=options.compare, panel=options.panel,
@@ -219,6 +227,7 @@ def matrix_preamble(export: MatrixExport) -> list[tuple[str, object]]:
         old = export.comparison.old.round
         lines.append((item("compared_with"), f"{old.name} ({old.slug})"
                       + (f"; {item('panel')}" if export.comparison.panel else "")))
+        lines.append((item("change_of"), words.text(words.MEASURES[options.change_of], language)))
     lines.append((item("exported_at"), local_time(export.exported_at)))
     return lines
 
@@ -284,7 +293,7 @@ def matrix_document(export: MatrixExport) -> dict:
 
     matrix, language = export.matrix, export.language
     label = f"label_{'en' if language == 'en' else 'nl'}"
-    change = export.comparison.change("share") if export.comparison is not None else None
+    change = export.change()
     figures = ("organisations", "activities", "share", "members_reached", "member_base", "member_coverage",
                "relevance", "gap")
     rows = []
@@ -305,7 +314,7 @@ def matrix_document(export: MatrixExport) -> dict:
         "round": {"id": matrix.round.id, "slug": matrix.round.slug, "name": matrix.round.name,
                   "year": matrix.round.year, "is_baseline": matrix.round.is_baseline},
         "compared_with": {"slug": old.slug, "name": old.name, "year": old.year,
-                          "panel": export.comparison.panel} if old else None,
+                          "panel": export.comparison.panel, "change_of": export.options.change_of} if old else None,
         "filters": {key: value for key, value in matrix.filters.params().items() if key != "round"},
         "rows_by": matrix.rows_by, "columns_by": matrix.columns_by, "measure": export.options.measure,
         "threshold": float(matrix.threshold), "lagging_measure": matrix.lagging_measure, "language": language,

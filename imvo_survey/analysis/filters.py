@@ -10,6 +10,8 @@ AUDIENCES = ("both", "association", "company")
 ROWS = ("sector", "branch", "sector_kind")
 COLUMNS = ("aspect", "aspect_group")
 MEASURES = ("share", "organisations", "members", "activities", "change")
+#: What the change since the comparison round is the change of (percentage points either way).
+CHANGE_OF = ("share", "members")
 KINDS = ("branch_association", "product_board", "industry_board", "company")
 SIZES = ("large", "mkb")
 RESPONDED = ("submitted", "returned", "accepted")

@@ -14,10 +14,12 @@ import pandas as pd
 
 from . import benchmark as benchmarks
 from . import queries
+from .export_labels import code_label
 from .filters import COLUMNS, ROWS, Filters, FilterError
 
 NONE_KEY = "_none"  # the row of organisations without a sector (or branch)
 TOTAL_KEY = "_total"
+NONE_LABEL = {"nl": "Geen", "en": "None"}
 DEFAULT_THRESHOLD = 25.0
 
 #: relevance(row_key, column_key) -> 0..1; the risk analysis will supply it, until then 1.
@@ -110,19 +112,22 @@ def _row_labels(conn, rows_by: str, organisations: pd.DataFrame) -> pd.DataFrame
         order = {code: number for number, code in enumerate(sectors.index)}
         keys = sorted((key for key in present if key.split("|")[0] in order or key.startswith(NONE_KEY)),
                       key=lambda key: (order.get(key.split("|")[0], 999), key))
-        frame = pd.DataFrame({"label_nl": [_pair_label(k, sectors, "label_nl") for k in keys],
-                              "label_en": [_pair_label(k, sectors, "label_en") for k in keys]}, index=keys,
+        frame = pd.DataFrame({"label_nl": [_pair_label(k, sectors, "nl") for k in keys],
+                              "label_en": [_pair_label(k, sectors, "en") for k in keys]}, index=keys,
                              dtype=object)
     if NONE_KEY in present:
-        frame.loc[NONE_KEY] = ["Geen", "None"]
+        frame.loc[NONE_KEY] = [NONE_LABEL["nl"], NONE_LABEL["en"]]
     frame.loc[TOTAL_KEY] = ["Totaal", "Total"]
     return frame
 
 
-def _pair_label(key: str, sectors: pd.DataFrame, column: str) -> str:
+def _pair_label(key: str, sectors: pd.DataFrame, language: str) -> str:
+    """'Voedsel en drank / Brancheorganisatie': the sector's label and the kind's, in `language`."""
     sector, _, kind = key.partition("|")
-    name = sectors.at[sector, column] if sector in sectors.index else ("Geen" if column == "label_nl" else "None")
-    return f"{name} / {kind}"
+    column = f"label_{language}"
+    name = sectors.at[sector, column] if sector in sectors.index else NONE_LABEL[language]
+    kind_name = NONE_LABEL[language] if kind == NONE_KEY else code_label("kind", kind, language)
+    return f"{name} / {kind_name}"
 
 
 def _cells(links: pd.DataFrame, responding: pd.DataFrame, row_keys: list[str], column_keys: list[str]):
@@ -177,14 +182,22 @@ def _rows(conn, organisations: pd.DataFrame, responding: pd.DataFrame, round, ro
     table = figures(organisations)
     table.loc[TOTAL_KEY] = figures(organisations.assign(row=TOTAL_KEY)).loc[TOTAL_KEY] if len(organisations) else \
         [0, 0, 0, np.nan]
-    if rows_by == "sector":
-        bench = benchmarks.benchmark_by_sector(conn, round.year)
-        table = table.join(bench, how="left")
-        for key, value in benchmarks.totals(table.drop(index=TOTAL_KEY, errors="ignore")).items():
-            table.loc[TOTAL_KEY, key] = value
-    else:
+    if rows_by == "branch":
+        # A branch can span several sectors, and the benchmark scores sectors: no one
+        # sector's figures belong beside a branch, so the columns stay empty.
         for column in benchmarks.COLUMNS:
             table[column] = np.nan
+        return table
+    # By sector, or by sector and kind: each row has one sector (the key's first part).
+    keys = [key for key in table.index if key != TOTAL_KEY]
+    sectors = [key.partition("|")[0] for key in keys]
+    bench = benchmarks.benchmark_by_sector(conn, round.year)
+    beside = bench.reindex(sectors)
+    beside.index = pd.Index(keys, dtype=object)
+    table = table.join(beside, how="left")
+    # The totals row counts each sector once, however many kinds it is split into.
+    for key, value in benchmarks.totals(bench.reindex(sorted(set(sectors)))).items():
+        table.loc[TOTAL_KEY, key] = value
     return table
 
 
@@ -228,6 +241,8 @@ class Comparison:
     panel: bool
 
     def change(self, measure: str = "share") -> pd.Series:
+        """The change per cell of `measure`: share or members (percentage points), or
+        organisations or activities (counts)."""
         return compare_matrices(self.new, self.old, measure)
 
 

@@ -6,7 +6,7 @@ the values the API accepts. tests/api/test_openapi.py runs schemathesis against 
 
 from __future__ import annotations
 
-from ..analysis.filters import AUDIENCES, COLUMNS, KINDS, MEASURES, ROWS, SIZES
+from ..analysis.filters import AUDIENCES, CHANGE_OF, COLUMNS, KINDS, MEASURES, ROWS, SIZES
 from ..models import LEVELS, ActivityType, Aspect, Branch, Country, ProductGroup, Sector
 from . import params
 from .inventory import DEFAULT_PER_PAGE, MAX_PER_PAGE
@@ -59,6 +59,9 @@ def _parameters() -> dict:
                           "Round (id or slug) to compare with; default the baseline."),
         "panel": _query("panel", {"type": "boolean"},
                         "Compare only organisations that responded in both rounds."),
+        "change_of": _query("change_of", _enum(CHANGE_OF),
+                            "What each cell's `change` is the change of: the share of organisations (default) or "
+                            "the member coverage; in percentage points either way."),
         "row": _query("row", {"type": "string"}, "One row of the matrix (a key of `rows`, or `_total`)."),
         "aspect": _query("aspect", reference["aspect"], "Only those on this IMVO aspect."),
         "page": _query("page", {"type": "integer", "minimum": 1}, "Page number (default 1)."),
@@ -108,7 +111,8 @@ def _paths() -> dict:
         "/rounds/{round}": _operation("getRound", "One round", "Round", [], True),
         "/rounds/{round}/matrix": _operation(
             "getMatrix", "The coverage matrix of a round", "Matrix",
-            FILTERS + ["rows", "columns", "measure", "threshold", "lagging_measure", "compare", "panel"], True),
+            FILTERS + ["rows", "columns", "measure", "threshold", "lagging_measure", "compare", "panel",
+                       "change_of"], True),
         "/rounds/{round}/activities": _operation(
             "listActivities", "The counted activities of a round, a page at a time", "ActivityPage",
             FILTERS + ["rows", "row", "aspect", "page", "per_page"], True),

@@ -5,7 +5,7 @@ exactly what the API sends; figures that can be empty are nullable (null, never 
 
 from __future__ import annotations
 
-from ..analysis.filters import COLUMNS, KINDS, MEASURES, ROWS, SIZES
+from ..analysis.filters import CHANGE_OF, COLUMNS, KINDS, MEASURES, ROWS, SIZES
 from ..models import CARRY_STATUSES, LEVELS, ROUND_STATUSES
 
 
@@ -61,7 +61,9 @@ MATRIX_ROW = obj({
     "lagging": boolean(),
     "benchmark": obj({"total": number(), "chain": number(), "companies": number(), "listed": number(),
                       "year": integer(nullable=True), "level": string(nullable=True, enum=[*LEVELS, None])},
-                     description="Transparantiebenchmark beside the row (rows by sector only; else nulls)."),
+                     description="Transparantiebenchmark of the row's sector (rows by sector, or by sector and "
+                                 "kind; in the totals the sectors counted once). Nulls for rows by branch, which "
+                                 "can span several sectors."),
 })
 
 MATRIX_CELL = obj({
@@ -71,8 +73,8 @@ MATRIX_CELL = obj({
     "member_coverage": number(description="Members reached by associations and boards, in %."),
     "gap": number(description="Relevance times the uncovered part (0-1) of the lagging measure."),
     "lagging": boolean(),
-    "change": number(description="Change of the share since the comparison round, in percentage points; "
-                                 "only present when there is a comparison."),
+    "change": number(description="Change since the comparison round of the share or the member coverage "
+                                 "(`change_of`), in percentage points; only present when there is a comparison."),
     "value": number(description="The figure of the requested measure."),
 }, optional=("change",))
 
@@ -83,7 +85,8 @@ MATRIX = obj({
     "rows_by": string(enum=list(ROWS)), "columns_by": string(enum=list(COLUMNS)),
     "measure": string(enum=list(MEASURES)), "threshold": number(nullable=False),
     "lagging_measure": string(enum=["share", "members"]),
-    "comparison": obj({"round": ref("RoundReference"), "panel": boolean()}, nullable=True),
+    "comparison": obj({"round": ref("RoundReference"), "panel": boolean(),
+                       "change_of": string(enum=list(CHANGE_OF))}, nullable=True),
     "columns": {"type": "array", "items": obj({"key": string(), **LABELS, "group": string(nullable=True)})},
     "rows": {"type": "array", "items": ref("MatrixRow")},
     "totals": ref("MatrixRow"),

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from ..analysis import build_matrix, year_over_year
-from ..analysis.filters import COLUMNS, MEASURES, ROWS, FilterError
+from ..analysis.filters import CHANGE_OF, COLUMNS, MEASURES, ROWS, FilterError
 from ..auth.access import public
 from ..extensions import db
 from ..models import BenchmarkScore, LEVELS, Organisation, Round, Sector
@@ -19,7 +19,7 @@ from .openapi import build_document
 register_error_handlers(bp)
 
 MATRIX_PARAMETERS = (*params.FILTER_KEYS, "rows", "columns", "measure", "threshold", "lagging_measure", "compare",
-                     "panel")
+                     "panel", "change_of")
 
 
 @bp.before_request
@@ -66,6 +66,7 @@ def matrix(reference: str):
                "threshold": params.number(args, "threshold", 25.0, 0.0, 100.0),
                "lagging_measure": params.choice(args, "lagging_measure", ("share", "members"), "share")}
     measure = params.choice(args, "measure", MEASURES, "share")
+    change_of = params.choice(args, "change_of", CHANGE_OF, "share")
     panel = params.boolean(args, "panel")
     compare = _comparison_round(args.get("compare"))
     conn = db.session.connection()
@@ -80,7 +81,7 @@ def matrix(reference: str):
         result = comparison.new if comparison else build_matrix(conn, filters, **options)
     except FilterError as error:
         raise ApiError(400, str(error)) from None
-    return jsonify(serialise.matrix_document(result, measure, comparison))
+    return jsonify(serialise.matrix_document(result, measure, comparison, change_of))
 
 
 def _comparison_round(reference: str | None) -> Round | None:

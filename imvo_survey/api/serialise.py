@@ -85,16 +85,17 @@ def _cells(matrix: Matrix, measure: str, change: pd.Series | None) -> list[dict]
     return sorted(cells, key=lambda cell: (order[cell["row"]], columns.get(cell["column"], 0)))
 
 
-def matrix_document(matrix: Matrix, measure: str, comparison=None) -> dict:
-    """The whole matrix: rows with their figures and benchmark, columns, cells, totals."""
-    change = comparison.change("share") if comparison is not None else None
+def matrix_document(matrix: Matrix, measure: str, comparison=None, change_of: str = "share") -> dict:
+    """The whole matrix: rows with their figures and benchmark, columns, cells, totals.
+    With a comparison, each cell's `change` is that of `change_of` (share or members)."""
+    change = comparison.change(change_of) if comparison is not None else None
     return {
         "round": round_reference(matrix.round),
         "filters": {key: value for key, value in matrix.filters.params().items() if key != "round"},
         "rows_by": matrix.rows_by, "columns_by": matrix.columns_by, "measure": measure,
         "threshold": float(matrix.threshold), "lagging_measure": matrix.lagging_measure,
         "comparison": None if comparison is None else {"round": round_reference(comparison.old.round),
-                                                       "panel": bool(comparison.panel)},
+                                                       "panel": bool(comparison.panel), "change_of": change_of},
         "columns": [{"key": key, "label_nl": str(labels["label_nl"]), "label_en": str(labels["label_en"]),
                      "group": text(labels["group"])} for key, labels in matrix.column_labels.iterrows()],
         "rows": [_row(matrix, key) for key in matrix.row_order() if key != TOTAL_KEY],

@@ -42,6 +42,7 @@ class MatrixForm(FlaskForm):
     threshold = DecimalField(_l("Lagging below (%)"), default=25, places=None,
                              validators=[Optional(), NumberRange(min=0, max=100)])
     compare = SelectField(_l("Compare with"), default="")
+    change_of = SelectField(_l("Change of"), default="share")
     panel = BooleanField(_l("Only organisations that responded in both rounds (panel)"))
     sort = SelectField(_l("Order of the rows"), default="")
 
@@ -66,6 +67,8 @@ class MatrixForm(FlaskForm):
                                         ("change", _l("Change since the comparison round (points)"))])
         self.lagging_measure.choices = options([("share", _l("Share of organisations")),
                                                 ("members", _l("Member coverage"))])
+        self.change_of.choices = options([("share", _l("Share of organisations")),
+                                          ("members", _l("Member coverage"))])
         others = db.session.scalars(select(Round).where(Round.id != round.id).order_by(Round.opens_at)).all()
         self.compare.choices = options([("", _l("The baseline"))] + [(r.slug, r.name) for r in others])
         self.sort.choices = options([("", _l("Sector order")), ("gap", _l("Largest gap first"))])

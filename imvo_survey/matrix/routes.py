@@ -28,7 +28,8 @@ from .view import cell_views, ordered_rows
 STAFF = ("secretariat", "analyst")
 FILTER_KEYS = ("audience", "kind", "size", "sector", "branch", "activity_type", "country", "product_group",
                "consented")
-QUERY_KEYS = (*FILTER_KEYS, "rows", "columns", "measure", "lagging_measure", "threshold", "compare", "panel", "sort")
+QUERY_KEYS = (*FILTER_KEYS, "rows", "columns", "measure", "lagging_measure", "threshold", "compare", "panel",
+              "change_of", "sort")
 
 
 def _round(slug: str) -> Round:
@@ -95,10 +96,11 @@ def page(slug: str):
     if measure == "change" and comparison is None:
         flash(_("There is no round to compare with: choose one, or mark a round as the baseline."), "info")
         measure = "share"
-    change = comparison.change("members" if options["lagging_measure"] == "members" and measure == "members"
-                               else "share") if comparison else None
+    change_of = form.change_of.data or "share"
+    change = comparison.change(change_of) if comparison else None
     return render_template(
         "matrix/page.html", round=round, form=form, matrix=matrix, measure=measure, comparison=comparison,
+        change_of=change_of,
         cells=cell_views(matrix, measure, change), row_keys=ordered_rows(matrix, form.sort.data),
         language=current_language(), total_key=TOTAL_KEY, query=page_query())
 
@@ -128,7 +130,8 @@ def export(slug: str, fmt: str):
     path = os.path.join(folder, f"export.{extension}")
     try:
         settings = ExportOptions(filters, measure=measure, compare=form.compare.data or None,
-                                 panel=bool(form.panel.data), language=current_language(), **options)
+                                 panel=bool(form.panel.data), language=current_language(),
+                                 change_of=form.change_of.data or "share", **options)
         write_export(db.session.connection(), settings, fmt, path,
                      separator="," if request.args.get("separator") == "comma" else ";")
         file = open(path, "rb")  # noqa: SIM115  (closed by the response)

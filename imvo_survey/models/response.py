@@ -278,6 +278,11 @@ class ResponseEvent(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     #: The contact whose link was used, if any.
     contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    #: The name and e-mail address of who acted, as they were then: the trail stays
+    #: readable after the contact or account is removed.
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    #: See `actor_name`.
+    actor_email: Mapped[str | None] = mapped_column(String(254))
     #: True when the secretariat acted on the organisation's behalf.
     on_behalf: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     #: What changed: [{"code", "entry", "old", "new"}, ...].

@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from ..extensions import db
 from ..forms import ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices, current_language
-from ..models import Branch, Contact, Organisation, Sector, name_key
+from ..models import ASSOCIATION_KINDS, Branch, Contact, Organisation, Sector, name_key
 from .services import association_options
 
 
@@ -89,6 +89,14 @@ class OrganisationForm(FlaskForm):
             Organisation.name_key == name_key(field.data), Organisation.kind == self.kind.data))
         if other is not None and other is not self.organisation:
             raise ValidationError(_l("There is already an organisation of this kind with this name."))
+
+    def validate_kind(self, field) -> None:
+        # The database refuses it too (a trigger); this says why and what to do.
+        if (field.data and field.data not in ASSOCIATION_KINDS and self.organisation is not None
+                and self.organisation.members):
+            raise ValidationError(_l("Companies are registered as members of this organisation, and only "
+                                     "associations and boards have members. First remove it from those "
+                                     "companies' memberships."))
 
     def validate_size(self, field) -> None:
         if field.data and self.kind.data and self.kind.data != "company":

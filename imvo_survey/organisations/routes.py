@@ -17,6 +17,7 @@ from .services import (
     add_contact,
     apply_kind_rules,
     deactivate_organisation,
+    remove_contact,
     set_primary_contact,
 )
 
@@ -89,11 +90,15 @@ def edit_organisation(organisation_id: int):
 
 
 def _fill(organisation: Organisation, form: OrganisationForm) -> None:
+    # Memberships first, while the kind is still the old one: the database refuses a kind
+    # that contradicts the memberships it still has (a company that becomes a branch
+    # association must lose its associations before its kind changes).
+    chosen = set(form.associations.data or []) if form.kind.data == "company" else set()
+    organisation.associations = [db.session.get(Organisation, association_id) for association_id in chosen]
+    db.session.flush()
     for name in ("name", "kind", "size", "sector_id", "branch_id", "kvk_number", "member_count",
                  "mkb_member_count", "website", "is_listed", "is_active", "notes"):
         setattr(organisation, name, getattr(form, name).data)
-    chosen = set(form.associations.data or [])
-    organisation.associations = [db.session.get(Organisation, association_id) for association_id in chosen]
     apply_kind_rules(organisation)
     if not organisation.is_active:
         db.session.flush()
@@ -169,17 +174,24 @@ def edit_contact(organisation_id: int, contact_id: int):
                            contact=contact)
 
 
-@bp.route("/<int:organisation_id>/contacts/<int:contact_id>/delete", methods=["POST"])
+@bp.route("/<int:organisation_id>/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
 @roles("secretariat")
 def delete_contact(organisation_id: int, contact_id: int):
-    """Remove a contact person."""
+    """Remove a contact person, after asking (GET shows the question, POST removes).
+
+    Contacts are removed, not deactivated: their invitation links stop working; the
+    responses and their audit trail stay, but the database clears their link to the
+    person (ON DELETE SET NULL)."""
     organisation = _get_organisation(organisation_id)
     contact = _get_contact(organisation, contact_id)
-    if ActionForm().validate_on_submit():
-        db.session.delete(contact)
+    form = ActionForm()
+    if form.validate_on_submit():
+        remove_contact(contact)
         db.session.commit()
         flash(_("The contact %(name)s has been removed.", name=contact.name), "success")
-    return redirect(url_for("organisations.show_organisation", organisation_id=organisation.id))
+        return redirect(url_for("organisations.show_organisation", organisation_id=organisation.id))
+    return render_template("organisations/contact_delete.html", form=form, organisation=organisation,
+                           contact=contact)
 
 
 from . import import_routes  # noqa: E402,F401  (the import pages share this blueprint)

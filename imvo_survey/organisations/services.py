@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, update
 
 from ..extensions import db
-from ..models import ASSOCIATION_KINDS, Contact, Organisation, User, name_key
+from ..models import ASSOCIATION_KINDS, Contact, InvitationToken, Organisation, User, name_key, utcnow
 
 
 @dataclass
@@ -112,6 +112,21 @@ def set_primary_contact(contact: Contact) -> None:
     db.session.flush()
     contact.is_primary = True
     db.session.flush()
+
+
+def remove_contact(contact: Contact) -> int:
+    """Delete a contact and void the invitation links sent to it; returns how many links
+    were voided. Without this, a link would keep working after the person is gone, and
+    saves made with it would be recorded without anyone (the database sets the links'
+    and the audit trail's contact to NULL on delete)."""
+    voided = db.session.execute(
+        update(InvitationToken)
+        .where(InvitationToken.contact_id == contact.id, InvitationToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+        .execution_options(synchronize_session="fetch")).rowcount
+    db.session.delete(contact)
+    db.session.flush()
+    return voided
 
 
 def add_contact(organisation: Organisation, **fields) -> Contact:

@@ -91,7 +91,7 @@ def delete_section(code: str, number: int, section_id: int):
         for question in [q for q in version.questions if q.section_id == section.id]:
             version.questions.remove(question)
         version.sections.remove(section)
-        _renumber(version.sections)
+        _renumber(list(version.sections))
         db.session.commit()
         flash(_("The section has been deleted."), "success")
     return _back(version)
@@ -104,12 +104,17 @@ def move_section(code: str, number: int, section_id: int):
     version = _draft(code, number)
     section = _section(version, section_id)
     if ActionForm().validate_on_submit():
-        _move(version.sections, section, request.form.get("direction"))
+        # A copy: swapping inside the relationship collection itself would take the
+        # swapped-out section off it for a moment, and delete-orphan deletes it.
+        _move(list(version.sections), section, request.form.get("direction"))
         db.session.commit()
     return _back(version, f"section-{section.code}")
 
 
 def _move(items: list, item, direction: str | None) -> None:
+    """Swap `item` with its neighbour above or below in `items` and renumber them all.
+
+    `items` must be a plain list, never a relationship collection: the swap changes it."""
     index = items.index(item)
     other = index - 1 if direction == "up" else index + 1 if direction == "down" else index
     if 0 <= other < len(items) and other != index:

@@ -8,6 +8,7 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,15 +26,19 @@ from .services import (
     DefinitionError,
     compare,
     definition_of,
+    grouped_warnings,
     new_draft_from,
     publish,
-    read_definition,
+    read_import,
     reference_lists,
     store_definition,
 )
 from .xlsform import write_workbook
 
 STAFF = ("secretariat", "analyst")
+#: At most this many import warnings are flashed: they travel in the session cookie.
+FLASHED_WARNINGS = 15
+FLASHED_ROWS = 10
 
 
 def reference_options(name: str, language: str) -> list[tuple[str, str]]:
@@ -234,7 +239,8 @@ def import_questionnaire():
     if form.validate_on_submit():
         data = form.file.data.read()
         filename = (form.file.data.filename or "").lower()
-        definition, errors = read_definition(data, filename)
+        reading = read_import(data, filename)
+        definition, errors = reading.definition, reading.errors
         if definition is not None:
             try:
                 version = store_definition(definition)
@@ -245,9 +251,34 @@ def import_questionnaire():
                 db.session.commit()
                 flash(_("Imported as draft version %(number)d of %(code)s. Check it, then publish it.",
                         number=version.number, code=version.questionnaire.code), "success")
+                _flash_import_warnings(reading.warnings)
                 return redirect(url_for("questionnaires.show_version", code=version.questionnaire.code,
                                         number=version.number))
     return render_template("questionnaires/import.html", form=form, errors=errors)
+
+
+def _flash_import_warnings(warnings: list[tuple]) -> None:
+    """What the import ignored, by place, one message per kind (see grouped_warnings)."""
+    groups = grouped_warnings(warnings)
+    for sheet, rows, column, message in groups[:FLASHED_WARNINGS]:
+        flash(_("Ignored (%(place)s): %(message)s", place=_place(sheet, rows, column), message=message), "warning")
+    if len(groups) > FLASHED_WARNINGS:
+        flash(ngettext("%(num)d more kind of ignored content is not listed here.",
+                       "%(num)d more kinds of ignored content are not listed here.", len(groups) - FLASHED_WARNINGS),
+              "warning")
+
+
+def _place(sheet: str, rows: list, column: str) -> str:
+    """Where in a workbook, as "sheet survey, rows 2, 5, column appearance"."""
+    parts = [_("sheet %(name)s", name=sheet)] if sheet else []
+    listed = ", ".join(str(row) for row in rows[:FLASHED_ROWS])
+    if len(rows) > FLASHED_ROWS:
+        parts.append(_("rows %(rows)s and %(num)d more", rows=listed, num=len(rows) - FLASHED_ROWS))
+    elif rows:
+        parts.append(_("row %(rows)s", rows=listed) if len(rows) == 1 else _("rows %(rows)s", rows=listed))
+    if column:
+        parts.append(_("column %(name)s", name=column))
+    return ", ".join(parts)
 
 
 from . import editing  # noqa: E402,F401  (the editing pages share this blueprint)

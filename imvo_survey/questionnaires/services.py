@@ -177,16 +177,49 @@ def _store_question(version, section, item: dict, position: int, parent: Questio
     return question
 
 
-def read_definition(data: bytes, filename: str) -> tuple[dict | None, list[tuple]]:
-    """A definition from workbook or JSON bytes, or errors as (sheet, row, column, message)."""
+@dataclass
+class ImportReading:
+    """A file read for import: the definition (None when there are errors), the errors
+    that refuse it and the warnings about what was ignored, each as
+    (sheet, row, column, message), "" where a part does not apply."""
+
+    definition: dict | None
+    errors: list[tuple] = field(default_factory=list)
+    warnings: list[tuple] = field(default_factory=list)
+
+
+def read_import(data: bytes, filename: str) -> ImportReading:
+    """A definition from workbook or JSON bytes, with its errors and warnings."""
     if filename.endswith(".json") or data.lstrip()[:1] == b"{":
         definition, problems = load_json(data)
-        return definition, [("", "", problem.code or "", problem.message) for problem in problems]
-    from .xlsform import read_workbook
+        return ImportReading(definition, [("", "", problem.code or "", problem.message) for problem in problems])
+    from .xlsform import read_workbook_with_warnings
 
-    definition, workbook_errors = read_workbook(data)
-    errors = [(e.sheet or "", e.row or "", e.column or "", e.message) for e in workbook_errors]
-    return definition, errors
+    reading = read_workbook_with_warnings(data)
+    return ImportReading(reading.definition, [_place(e) for e in reading.errors],
+                         [_place(w) for w in reading.warnings])
+
+
+def _place(found) -> tuple:
+    return found.sheet or "", found.row or "", found.column or "", found.message
+
+
+def read_definition(data: bytes, filename: str) -> tuple[dict | None, list[tuple]]:
+    """A definition from workbook or JSON bytes, or errors as (sheet, row, column, message).
+    `read_import` also gives the warnings."""
+    reading = read_import(data, filename)
+    return reading.definition, reading.errors
+
+
+def grouped_warnings(warnings: list[tuple]) -> list[tuple]:
+    """Warnings with the same sheet, column and message as one (sheet, rows, column,
+    message), the rows in order: a workbook with the same appearance on fifty rows gets
+    one line, not fifty."""
+    groups: dict[tuple, list] = {}
+    for sheet, row, column, message in warnings:
+        groups.setdefault((sheet, column, str(message)), []).append(row)
+    return [(sheet, [row for row in rows if row != ""], column, message)
+            for (sheet, column, message), rows in groups.items()]
 
 
 # --- life cycle --------------------------------------------------------------------

@@ -8,18 +8,19 @@ import json
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from ..auth.access import access
 from ..extensions import csrf, db
 from ..forms import ActionForm
-from ..i18n import current_language
+from ..i18n import code_label, current_language
 from ..questionnaires.formbuilder import field_kind
 from ..responses import services
 from ..responses.checks import shown
-from ..responses.services import ResponseError
+from ..responses.services import EntryGone, ResponseError
 from ..responses.values import display, to_json
 from . import bp
-from .form import RESPONDENTS, _csrf_valid, _response, actor
+from .form import RESPONDENTS, _csrf_valid, _resolution, _response, actor
 from .pages import base_json, build_form, labels_for, lock_version_of, page_terms, raw_inputs
 from .pending import keeps_unsaved_input, take
 
@@ -32,32 +33,34 @@ def _repeat(layout, repeat_code: str) -> dict:
 
 
 def _entry_page(invitation, response, repeat_code, key, formdata=None, errors=None, status=200, notice=None,
-                conflicts=None):
+                gone=False):
+    """The form of one entry. `gone`: the entry was removed while it was being changed;
+    the form shows what was typed and saves it as a new entry (also when typed input
+    comes back for an entry that is no longer there)."""
     language = current_language()
     layout, document = services.document_of(response)
     repeat = _repeat(layout, repeat_code)
     entry = document.entry(repeat_code, key) if key else None
     if key and entry is None:
-        abort(404)
+        if formdata is None:
+            abort(404)
+        gone = True
     values = entry.values if entry else {}
     form = build_form(repeat["questions"], values, response.lock_version, language, formdata)
     for code, message in (errors or {}).items():
         if code in form:
             form[code].errors = [message]
-    if conflicts:
-        # The person has now seen the other values: a new save builds on what is stored.
+    if gone:
+        # Saved as a new entry: nothing stored to merge with.
         form.lock_version.data = str(response.lock_version)
-        form.base.data = json.dumps({q["code"]: to_json(values.get(q["code"])) for q in repeat["questions"]})
+        form.base.data = ""
     typed = {q["code"]: form[q["code"]].data for q in repeat["questions"]} if formdata is not None else values
     hidden = {q["code"] for q in repeat["questions"] if not shown(q, document.answers, typed, repeat)}
     section = next(s for s in layout.sections if repeat in s["questions"])
-    by_code = {q["code"]: q for q in repeat["questions"]}
-    labels = labels_for(language)
-    conflict_rows = [(c.code, display(by_code[c.code], c.mine, language, labels),
-                      display(by_code[c.code], c.theirs, language, labels)) for c in conflicts or []]
+    action = url_for("respond.new_entry", invitation_id=invitation.id, repeat_code=repeat_code) if gone else None
     return render_template("respond/entry.html", invitation=invitation, response=response, repeat=repeat,
                            section=section, entry=entry, key=key, form=form, language=language, hidden=hidden,
-                           notice=notice, conflicts=conflict_rows, terms=page_terms(section, language),
+                           notice=notice, gone=gone, action=action, terms=page_terms(section, language),
                            field_kind=field_kind,
                            answers_json=json.dumps({k: to_json(v) for k, v in document.answers.items()})), status
 
@@ -86,55 +89,135 @@ def entry(invitation_id: int, repeat_code: str, key: str | None):
                 "it and press Save."))
         return _entry_page(invitation, response, repeat_code, key)
     if not _csrf_valid():
-        return _entry_page(invitation, response, repeat_code, key, formdata=request.form, status=400, notice=_(
+        resolved = _resolution(_repeat(services.layout_of(response.version), repeat_code)["questions"])[0] \
+            if request.form.get("resolve") else None
+        return _entry_page(invitation, response, repeat_code, key, formdata=_typed(resolved), status=400, notice=_(
             "For your security the page could not be saved yet. Everything you typed is still here: press "
             "Save again."))
+    return _save_entry(invitation, response, repeat_code, key)
+
+
+def _save_entry(invitation, response, repeat_code: str, key: str | None):
     layout = services.layout_of(response.version)
     repeat = _repeat(layout, repeat_code)
-    raw = raw_inputs(repeat["questions"], request.form)
+    if request.form.get("resolve"):
+        raw, base = _resolution(repeat["questions"])
+    else:
+        raw, base = raw_inputs(repeat["questions"], request.form), base_json(request.form)
     try:
-        result = services.save_entry(response, repeat_code, key, raw, base_json(request.form),
-                                     lock_version_of(request.form), actor(), current_language())
+        result = services.save_entry(response, repeat_code, key, raw, base, lock_version_of(request.form),
+                                     actor(), current_language())
+    except EntryGone:
+        db.session.rollback()
+        return _entry_page(invitation, response, repeat_code, key, formdata=_typed(raw), status=409, gone=True,
+                           notice=_("Someone else removed this entry while you were changing it. What you typed "
+                                    "is still here: save it as a new entry, or cancel to leave it out."))
     except ResponseError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return _back(invitation, response, repeat_code)
+        # Shown with the form, so that what was typed can still be copied.
+        return _entry_page(invitation, response, repeat_code, key, formdata=_typed(raw), status=403,
+                           notice=str(error))
+    if result.errors:
+        # Errors first: after a conflict only valid values travel on, so fixing them
+        # now keeps what was typed; the conflict (if any) is shown on the next save.
+        db.session.rollback()
+        return _entry_page(invitation, response, repeat_code, key, formdata=_typed(raw), errors=result.errors,
+                           status=422, notice=_("The entry has not been saved yet. Correct the marked answers."))
     if result.conflicts:
         db.session.rollback()
-        return _entry_page(invitation, response, repeat_code, key, formdata=request.form, status=409,
-                           conflicts=result.conflicts, notice=_(
-                               "Someone else changed this entry since you opened it. Compare the values below, "
-                               "choose, and save again."))
-    if result.errors:
-        db.session.rollback()
-        return _entry_page(invitation, response, repeat_code, key, formdata=request.form, errors=result.errors,
-                           status=422, notice=_("The entry has not been saved yet. Correct the marked answers."))
+        return _conflict_page(invitation, response, repeat, key, result), 409
     db.session.commit()
     flash(_("Saved at %(time)s.", time=format_time(response.last_saved_at, "HH:mm")), "success")
     return _back(invitation, response, repeat_code, result.key)
 
 
+def _typed(raw: dict | None = None) -> MultiDict:
+    """The posted form as the entry form reads it; after a conflict page (which has no
+    fields, only the resolved values) the resolved values as typed."""
+    if raw is None or not request.form.get("resolve"):
+        return request.form
+    data = MultiDict([("lock_version", request.form.get("lock_version", "")),
+                      ("base", request.form.get("base", ""))])
+    for code, value in raw.items():
+        for item in value if isinstance(value, list) else [value]:
+            data.add(code, item)
+        data.add(f"{code}__present", "1")
+    return data
+
+
+def _conflict_page(invitation, response, repeat: dict, key: str, result):
+    """The same choice per field as a section's conflict page, for one entry."""
+    language = current_language()
+    layout, document = services.document_of(response)
+    entry = document.entry(repeat["code"], key)
+    by_code = {q["code"]: q for q in repeat["questions"]}
+    labels = labels_for(language)
+    last = next((e for e in reversed(response.events) if e.kind in ("saved", "entry_added")), None)
+    rows = [(by_code[c.code], display(by_code[c.code], c.mine, language, labels),
+             display(by_code[c.code], c.theirs, language, labels), c) for c in result.conflicts]
+    stored = {q["code"]: to_json(entry.values.get(q["code"])) for q in repeat["questions"]}
+    first = repeat["questions"][0]["code"]
+    return render_template("respond/conflict.html", invitation=invitation, response=response,
+                           section=layout.section(layout.section_of[repeat["code"]]), rows=rows, language=language,
+                           last_event=last, entry_label=f"{repeat['label'][language]}: {entry.values.get(first) or ''}",
+                           merged=json.dumps({k: to_json(v) for k, v in result.merged.items()}),
+                           theirs=json.dumps({c.code: to_json(c.theirs) for c in result.conflicts}),
+                           base=json.dumps(stored), action=request.path)
+
+
 @bp.route("/respond/<int:invitation_id>/entries/<repeat_code>/<key>/remove", methods=["GET", "POST"])
 @access(read=RESPONDENTS, write=RESPONDENTS)
 def remove_entry(invitation_id: int, repeat_code: str, key: str):
-    """Ask, then remove an entry."""
+    """Ask, then remove an entry; an entry changed by someone else since the question
+    was shown is not removed before the person has seen the changes."""
     invitation, response = _response(invitation_id)
     layout, document = services.document_of(response)
     repeat = _repeat(layout, repeat_code)
-    entry = document.entry(repeat_code, key) or abort(404)
+    entry = document.entry(repeat_code, key)
     form = ActionForm()
+    if entry is None:
+        if request.method == "POST" and form.validate_on_submit():
+            flash(_("This entry had already been removed."), "success")
+            return _back(invitation, response, repeat_code)
+        abort(404)
+    conflicts = []
     if form.validate_on_submit():
         try:
-            services.remove_entry(response, repeat_code, key, actor())
+            result = services.remove_entry(response, repeat_code, key, actor(), lock_version_of(request.form),
+                                           base_json(request.form))
         except ResponseError as error:
             db.session.rollback()
             flash(str(error), "error")
+            return _back(invitation, response, repeat_code)
+        if result is not None and result.conflicts:
+            db.session.rollback()
+            conflicts = _removal_differences(repeat, result.conflicts)
         else:
             db.session.commit()
             flash(_("The entry has been removed."), "success")
-        return _back(invitation, response, repeat_code)
+            return _back(invitation, response, repeat_code)
+    seen = services.entry_seen(repeat["questions"], entry)
     return render_template("respond/remove_entry.html", invitation=invitation, repeat=repeat, entry=entry, key=key,
-                           form=form, language=current_language(), section_code=layout.section_of[repeat_code])
+                           form=form, language=current_language(), section_code=layout.section_of[repeat_code],
+                           lock_version=response.lock_version, seen=json.dumps(seen),
+                           conflicts=conflicts), 409 if conflicts else 200
+
+
+def _removal_differences(repeat: dict, conflicts) -> list[tuple[str, str, str]]:
+    """(label, as it was shown, as it is now) per field changed since the question was shown."""
+    language = current_language()
+    by_code = {q["code"]: q for q in repeat["questions"]}
+    labels = labels_for(language)
+    rows = []
+    for conflict in conflicts:
+        if conflict.code == services.CARRY_STATUS:
+            rows.append((_("From last year:"), code_label(conflict.mine, "carry_status"),
+                         code_label(conflict.theirs, "carry_status")))
+        else:
+            question = by_code[conflict.code]
+            rows.append((question["label"][language], display(question, conflict.mine, language, labels),
+                         display(question, conflict.theirs, language, labels)))
+    return rows
 
 
 @bp.route("/respond/<int:invitation_id>/entries/<repeat_code>/<key>/carry", methods=["POST"])

@@ -145,8 +145,9 @@ def _save_section(invitation, response, section_code):
                                        current_language())
     except ResponseError as error:
         db.session.rollback()
-        flash(str(error), "error")
-        return redirect(url_for("respond.overview", invitation_id=invitation.id))
+        # Shown with the form, so that what was typed can still be copied.
+        return _section_page(invitation, response, section_code, formdata=request.form, status=403,
+                             notice=str(error))
     if result.conflicts:
         db.session.rollback()
         return _conflict_page(invitation, response, section_def, questions, result), 409

@@ -29,10 +29,16 @@ from .layout import Layout, layout_of
 from .values import fixed_codes, from_json, is_empty, same, to_json
 
 RESPONDED = ("submitted", "returned", "accepted")
+#: The key, in what a page saw of an entry, of the entry's carried-over status.
+CARRY_STATUS = "@carry_status"
 
 
 class ResponseError(ValueError):
     """The response cannot do what was asked; the message says why (translated)."""
+
+
+class EntryGone(ResponseError):
+    """The entry being changed was removed (by someone else) since the page was shown."""
 
 
 @dataclass
@@ -141,11 +147,19 @@ def log(response: Response, kind: str, actor: Actor | None = None, changes=None,
     """Record an event in the audit trail; `on_behalf` defaults to the secretariat
     acting (a correction), and is False for the secretariat's own acts (return, accept)."""
     actor = actor or Actor(user=user)
+    who = actor.user or actor.contact
     event = ResponseEvent(response=response, kind=kind, user=actor.user, contact=actor.contact,
+                          actor_name=_display_name(who), actor_email=who.email if who else None,
                           on_behalf=actor.on_behalf if on_behalf is None else on_behalf,
                           changes=changes or None, message=message)
     db.session.add(event)
     return event
+
+
+def _display_name(who: User | Contact | None) -> str | None:
+    if who is None:
+        return None
+    return who.display_name if isinstance(who, User) else who.name
 
 
 # --- may this person change it now? --------------------------------------------------
@@ -250,7 +264,7 @@ def save_entry(response: Response, repeat_code: str, key: str | None, raw: dict,
     doc = documents.load(response, layout)
     entry = doc.entry(repeat_code, key) if key else None
     if key and entry is None:
-        raise ResponseError(_l("This entry no longer exists; someone may have removed it."))
+        raise EntryGone(_l("This entry no longer exists; someone may have removed it."))
     if key is None and repeat.get("max_repeat") and len(doc.entries.get(repeat_code, [])) >= repeat["max_repeat"]:
         raise ResponseError(_l("At most %(count)d entries are possible.", count=repeat["max_repeat"]))
     current = dict(entry.values) if entry else {}
@@ -280,20 +294,58 @@ def save_entry(response: Response, repeat_code: str, key: str | None, raw: dict,
     return result
 
 
-def remove_entry(response: Response, repeat_code: str, key: str, actor: Actor) -> bool:
-    """Remove one entry of a repeating group."""
+def remove_entry(response: Response, repeat_code: str, key: str, actor: Actor, lock_version: int | None = None,
+                 seen: dict | None = None) -> SaveResult | None:
+    """Remove one entry of a repeating group; None when there is no such entry.
+
+    With `lock_version` (of the page that asked) and `seen` (the entry's values and
+    carry status as that page showed them, JSON), a removal on stale data of an entry
+    someone has changed since removes nothing and returns the differences as conflicts.
+    A change elsewhere in the response is no conflict: removing this entry loses none of it."""
     _check_editable(response, actor)
     layout = layout_of(response.version)
     repeat = layout.questions.get(repeat_code)
     doc = documents.load(response, layout)
     entry = doc.entry(repeat_code, key)
     if repeat is None or entry is None:
-        return False
+        return None
+    result = SaveResult(key=key)
+    if lock_version is not None and lock_version != response.lock_version:
+        result.conflicts = entry_changes(repeat["questions"], seen, entry)
+        if result.conflicts:
+            return result
     documents.delete_entry(response, layout, repeat, key)
-    changes = [{"code": code, "entry": key, "old": to_json(value), "new": None}
-               for code, value in entry.values.items() if not is_empty(value)]
-    record_save(response, actor, changes, kind="entry_removed")
-    return True
+    result.changes = [{"code": code, "entry": key, "old": to_json(value), "new": None}
+                      for code, value in entry.values.items() if not is_empty(value)]
+    record_save(response, actor, result.changes, kind="entry_removed")
+    return result
+
+
+def entry_seen(questions: list[dict], entry: documents.Entry) -> dict:
+    """An entry as a page shows it (JSON), to tell later whether it changed since."""
+    seen = {q["code"]: to_json(entry.values.get(q["code"])) for q in questions}
+    seen[CARRY_STATUS] = entry.carry_status
+    return seen
+
+
+def entry_changes(questions: list[dict], seen: dict | None, entry: documents.Entry) -> list[Conflict]:
+    """What differs between an entry as a page showed it (`seen`) and as it is stored:
+    one conflict per field, `mine` being what was seen. Without `seen`, every filled-in
+    field counts as changed (nothing is known about what the person saw)."""
+    conflicts = []
+    for question in questions:
+        code = question["code"]
+        stored = entry.values.get(code)
+        if seen is None:
+            if not is_empty(stored):
+                conflicts.append(Conflict(code, None, stored))
+            continue
+        shown_value = from_json(question, seen.get(code))
+        if not same(shown_value, stored):
+            conflicts.append(Conflict(code, shown_value, stored))
+    if seen is not None and seen.get(CARRY_STATUS) != entry.carry_status:
+        conflicts.append(Conflict(CARRY_STATUS, seen.get(CARRY_STATUS), entry.carry_status))
+    return conflicts
 
 
 def confirm_carried(response: Response, key: str, status: str, actor: Actor) -> None:

@@ -16,7 +16,7 @@ from ..auth.access import access, roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..i18n import current_language
-from ..models import RESPONSE_STATUSES, Response
+from ..models import RESPONSE_STATUSES, Response, ResponseEvent
 from ..respond.pages import labels_for
 from ..respond.submit import answer_sheet
 from ..responses import services
@@ -105,9 +105,14 @@ def _show_page(response: Response, return_form: ReturnForm | None = None, note_f
     return render_template(
         "review/show.html", response=response, invitation=response.invitation, round=response.round,
         language=language, sheet=answer_sheet(response, language), first_section=layout.sections[0]["code"],
-        submitted_by=person(response.submitted_by_user, response.submitted_by_contact, secretariat),
+        submitted_by=person(response.submitted_by_user, response.submitted_by_contact, secretariat,
+                            _last_event(response, "submitted")),
         deadline=deadline_for(response.round, response.organisation_id), trail=trail, secretariat=secretariat,
         can_return=response.status in RETURNABLE, can_accept=response.status == "submitted", **context), status
+
+
+def _last_event(response: Response, kind: str) -> ResponseEvent | None:
+    return next((event for event in reversed(response.events) if event.kind == kind), None)
 
 
 @bp.route("/responses/<int:response_id>/return", methods=["POST"])

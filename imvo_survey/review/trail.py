@@ -75,14 +75,18 @@ class TrailItem:
     changes: list[ChangeRow] = field(default_factory=list)
 
 
-def person(user: User | None, contact: Contact | None, personal: bool) -> Person:
-    """Who acted: the account or the contact; by role only when `personal` is False."""
+def person(user: User | None, contact: Contact | None, personal: bool,
+           recorded: ResponseEvent | None = None) -> Person:
+    """Who acted: the account or the contact; by role only when `personal` is False.
+    When both are gone (removed since), the name and address the event `recorded`."""
     if user is not None:
         if personal:
             return Person(user.display_name, user.email if user.email != user.display_name else None)
         return Person(code_label(user.role, "role"))
     if contact is not None:
         return Person(contact.name, contact.email) if personal else Person(_("Contact of the organisation"))
+    if recorded is not None and recorded.actor_name:
+        return Person(recorded.actor_name, recorded.actor_email) if personal else Person(_("Removed since"))
     return Person(_("Nobody recorded"))
 
 
@@ -169,7 +173,7 @@ def audit_trail(response: Response, layout: Layout, document: Document, language
     events = list(response.events)
     names = EntryNames(layout, document, events, language)
     items = [TrailItem(id=event.id, kind=event.kind, label=str(EVENT_LABELS.get(event.kind, event.kind)),
-                       when=event.created_at, who=person(event.user, event.contact, personal),
+                       when=event.created_at, who=person(event.user, event.contact, personal, event),
                        on_behalf=event.on_behalf and event.kind not in OWN_DECISIONS, message=event.message,
                        changes=change_rows(event.changes, layout, language, labels, names))
              for event in events]

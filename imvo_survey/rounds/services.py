@@ -24,6 +24,7 @@ from ..models import (
     Invitation,
     InvitationToken,
     Organisation,
+    OutboxMessage,
     QuestionnaireVersion,
     Reminder,
     Round,
@@ -137,17 +138,20 @@ def create_round(name: str, slug: str, year: int, opens_at: datetime, closes_at:
 
 
 def copy_round(source: Round, name: str, slug: str, year: int, opens_at: datetime, closes_at: datetime,
-               is_baseline: bool = False, user: User | None = None) -> Round:
-    """A new round with the settings and target list of `source` and the newest
-    published versions of its questionnaires."""
+               is_baseline: bool = False, user: User | None = None,
+               association: QuestionnaireVersion | None = None,
+               company: QuestionnaireVersion | None = None) -> Round:
+    """A new round with the settings and target list of `source`. Its questionnaires are
+    the versions given, else the newest published versions of the source's ones."""
     from ..questionnaires.services import find_version
 
     def newest(questionnaire):
         return find_version(questionnaire.code, published_only=True) if questionnaire else None
 
     round = create_round(
-        name, slug, year, opens_at, closes_at, association=newest(source.association_questionnaire),
-        company=newest(source.company_questionnaire), is_baseline=is_baseline, user=user,
+        name, slug, year, opens_at, closes_at,
+        association=association or newest(source.association_questionnaire),
+        company=company or newest(source.company_questionnaire), is_baseline=is_baseline, user=user,
         contact_mode=source.contact_mode, reminder_days=list(source.reminder_days),
         invitation_subject_nl=source.invitation_subject_nl.replace(source.name, name),
         invitation_subject_en=source.invitation_subject_en.replace(source.name, name),
@@ -304,12 +308,16 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(invitation: Invitation, contact: Contact) -> str:
-    """A new personal token for a contact; an earlier one of the same contact is voided."""
-    now = utcnow()
-    for old in invitation.tokens:
-        if old.contact_id == contact.id and old.revoked_at is None:
-            old.revoked_at = now
+def issue_token(invitation: Invitation, contact: Contact, void_earlier: bool = True) -> str:
+    """A new personal token for a contact. By default (an invitation sent or sent again)
+    the contact's earlier tokens are voided; a reminder passes `void_earlier=False`,
+    because a contact may hold several working links and the one in the invitation must
+    keep working. Only the hash is stored, so a reminder cannot repeat the old link."""
+    if void_earlier:
+        now = utcnow()
+        for old in invitation.tokens:
+            if old.contact_id == contact.id and old.revoked_at is None:
+                old.revoked_at = now
     token = secrets.token_urlsafe(TOKEN_BYTES)
     db.session.add(InvitationToken(invitation=invitation, contact=contact, email=contact.email,
                                    token_hash=hash_token(token)))
@@ -419,12 +427,13 @@ def remindable(round: Round) -> list[Invitation]:
 
 def send_reminder(invitation: Invitation, kind: str = "manual", days_before: int | None = None,
                   user: User | None = None) -> int:
-    """Queue a reminder (with new links) and log it on the invitation."""
+    """Queue a reminder and log it on the invitation. Each contact gets a fresh link in
+    it; the links sent before keep working (only sending the invitation again voids them)."""
     if invitation.status not in REMINDABLE_STATUSES:
         return 0
     contacts = usable_contacts(invitation.organisation, invitation.round.contact_mode)
     for contact in contacts:
-        token = issue_token(invitation, contact)
+        token = issue_token(invitation, contact, void_earlier=False)
         queue(_message_for(invitation, contact, token, "reminder"), "reminder", invitation=invitation)
     db.session.add(Reminder(invitation=invitation, kind=kind, days_before=days_before,
                             user_id=getattr(user, "id", None)))
@@ -444,18 +453,49 @@ def remind(round: Round, dry_run: bool = False, user: User | None = None) -> lis
     return reminded
 
 
+def invitation_mail_state(round: Round) -> tuple[dict[int, datetime], set[int]]:
+    """Per invitation of the round: when its first invitation message was delivered, and
+    which invitations still have an invitation message waiting in the outbox."""
+    rows = db.session.execute(
+        select(OutboxMessage.invitation_id, OutboxMessage.status, OutboxMessage.sent_at)
+        .join(Invitation, Invitation.id == OutboxMessage.invitation_id)
+        .where(Invitation.round_id == round.id, OutboxMessage.kind == "invitation"))
+    first_sent: dict[int, datetime] = {}
+    waiting: set[int] = set()
+    for invitation_id, status, sent_at in rows:
+        if status == "queued":
+            waiting.add(invitation_id)
+        elif status == "sent" and sent_at is not None:
+            first_sent[invitation_id] = min(sent_at, first_sent.get(invitation_id, sent_at))
+    return first_sent, waiting
+
+
+def due_reminder_days(round: Round, invitation: Invitation, invited: datetime, now: datetime) -> list[int]:
+    """The scheduled steps (days before the organisation's deadline) that are due now:
+    their time has come, the invitation was delivered before it, and none was sent yet.
+    A step that fell before the invitation went out is never due: an organisation
+    invited five days before the deadline gets no "seven days before" reminder."""
+    deadline = deadline_for(round, invitation.organisation_id)
+    done = {r.days_before for r in invitation.reminders if r.kind == "scheduled"}
+    return [days for days in sorted(round.reminder_days, reverse=True)
+            if invited < deadline - timedelta(days=days) <= now and days not in done]
+
+
 def send_scheduled_reminders(now: datetime | None = None) -> int:
-    """The worker's schedule: N days before each organisation's deadline, once per N."""
+    """The worker's schedule: N days before each organisation's deadline, once per N,
+    only to organisations whose invitation was delivered before that step (never while
+    it still waits in the outbox)."""
     now = now or utcnow()
     count = 0
     for round in db.session.scalars(select(Round).where(Round.status.in_(("open", "closed")))):
+        first_sent, waiting = invitation_mail_state(round)
         for invitation in remindable(round):
-            deadline = deadline_for(round, invitation.organisation_id)
+            invited = first_sent.get(invitation.id)
+            if invited is None or invitation.id in waiting:
+                continue
             if not is_open_for(round, invitation.organisation_id, now):
                 continue
-            done = {r.days_before for r in invitation.reminders if r.kind == "scheduled"}
-            due = [days for days in sorted(round.reminder_days, reverse=True)
-                   if now >= deadline - timedelta(days=days) and days not in done]
+            due = due_reminder_days(round, invitation, invited, now)
             if due:
                 # One message even when several reminders became due at once; all are logged.
                 count += bool(send_reminder(invitation, "scheduled", days_before=min(due)))

@@ -1,11 +1,20 @@
-"""The account form of the secretariat."""
+"""The account form of the secretariat and the search above the list of accounts."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SearchField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.services import MIN_PASSWORD_LENGTH
@@ -59,3 +68,27 @@ class UserForm(FlaskForm):
             self.organisation_id.errors.append(_l("Only respondents belong to an organisation."))
             valid = False
         return valid
+
+
+#: The tabs of the list: which accounts by their active flag.
+STATUSES = ("active", "inactive", "all")
+
+
+class UserFilterForm(FlaskForm):
+    """The search and role filter above the accounts (a GET form: no token needed)."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Search"), filters=[strip_filter],
+                    description=_l("E-mail address, name or organisation."))
+    role = SelectField(_l("Role"), validators=[Optional()])
+    #: The Active / Inactive / All tab, kept when the search changes.
+    status = HiddenField(default="active")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = code_choices("role", blank=_l("All roles"))
+        if self.status.data not in STATUSES:
+            self.status.data = "active"
+

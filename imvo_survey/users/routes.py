@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..auth.access import roles
 from ..auth.routes import send_reset_mail
@@ -13,22 +12,20 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..models import Organisation, User
 from . import bp
-from .forms import UserForm
-from .services import create_user
+from .forms import UserFilterForm, UserForm
+from .services import create_user, user_query
 
 
 @bp.route("/")
 @roles("secretariat")
 def list_users():
-    """All accounts, secretariat and analysts first."""
-    status = request.args.get("status", "active")
-    query = select(User).order_by(User.role.desc(), User.email)
-    if status == "active":
-        query = query.where(User.is_active)
-    elif status == "inactive":
-        query = query.where(~User.is_active)
-    users = db.session.scalars(query).all()
-    return render_template("users/list.html", users=users, status=status, action_form=ActionForm())
+    """The accounts, by role and e-mail address, with a search and a role filter."""
+    form = UserFilterForm(request.args)
+    form.validate()
+    role = None if form.role.errors else form.role.data or None
+    users = db.session.scalars(user_query(q=form.q.data, role=role, status=form.status.data)).all()
+    return render_template("users/list.html", users=users, form=form, status=form.status.data,
+                           action_form=ActionForm())
 
 
 @bp.route("/new", methods=["GET", "POST"])

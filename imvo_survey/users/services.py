@@ -1,10 +1,12 @@
-"""Creating and changing accounts (flush only; the caller commits)."""
+"""Finding, creating and changing accounts (flush only; the caller commits)."""
 
 from __future__ import annotations
 
+from sqlalchemy import Select, func, or_, select
+
 from ..auth.services import normalise_email, set_password
 from ..extensions import db
-from ..models import User
+from ..models import Organisation, User, name_key
 
 
 class UserError(ValueError):
@@ -28,3 +30,26 @@ def create_user(email: str, role: str, password: str | None = None, organisation
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def user_query(q: str | None = None, role: str | None = None, status: str = "active") -> Select:
+    """A SELECT of the accounts matching a search (e-mail address, name or organisation
+    name, case-insensitive), a role and a status (active, inactive or all); ordered by
+    role (secretariat, respondents, analysts), then e-mail address."""
+    query = select(User).outerjoin(User.organisation).order_by(User.role.desc(), User.email)
+    needle = name_key(q or "")
+    if needle:
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        query = query.where(or_(
+            User.email.like(pattern, escape="\\"),
+            func.lower(User.name).like(pattern, escape="\\"),
+            Organisation.name_key.like(pattern, escape="\\"),
+        ))
+    if role:
+        query = query.where(User.role == role)
+    if status == "active":
+        query = query.where(User.is_active)
+    elif status == "inactive":
+        query = query.where(~User.is_active)
+    return query

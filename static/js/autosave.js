@@ -2,6 +2,8 @@
    when the page is hidden or left, with a visible "saved at 14:32". Typed answers that
    could not be saved (the login ended, the network failed) are kept in this browser and
    put back when the page is opened again. The page works without this file: Save saves.
+   A form with data-keep-local and no data-autosave-url (an entry of a repeating group,
+   which is saved whole) gets only the keeping in this browser.
 
    window.imvoAutosave.saveNow() saves at once and returns a promise that settles when
    the answer has arrived (used by the browser tests, which must not wait 30 seconds). */
@@ -126,6 +128,7 @@
       if (dirty()) { remember(true); } else { forget(); }
     });
     window.addEventListener("pageshow", function (event) { if (event.persisted) { submitting = false; } });
+    if (!url) { return; }  // kept in this browser only: no autosave
 
     function handle(response, sent, values) {
       if (response.type === "opaqueredirect" || response.status === 401 || response.status === 302) {
@@ -181,6 +184,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("form[data-autosave-url]").forEach(init);
+    document.querySelectorAll("form[data-autosave-url], form[data-keep-local]").forEach(init);
   });
 })();

@@ -52,6 +52,31 @@ def test_json_of_the_matrix(tmp_path, rounds):
     assert [column["code"] for column in document["columns"]] == list(export.matrix.column_labels.index)
 
 
+def test_the_change_follows_the_chosen_base_measure(rounds):
+    """Food, child labour: the share falls from 100 % (A and C) to 50 % (A), while A's
+    member coverage rises from 40 % to 60 % of its 100 members."""
+    _baseline, later = rounds
+    by_share = matrix_document(export_of(later, measure="change"))
+    by_members = matrix_document(export_of(later, measure="change", change_of="members"))
+    assert by_share["compared_with"]["change_of"] == "share"
+    assert by_members["compared_with"]["change_of"] == "members"
+    food = {document["compared_with"]["change_of"]: {row["code"]: row for row in document["rows"]}["voedsel_drank"]
+            for document in (by_share, by_members)}
+    assert food["share"]["cells"]["child_labour"]["change"] == -50
+    assert food["members"]["cells"]["child_labour"]["change"] == 20
+    export = export_of(later, measure="change", change_of="members")
+    assert export.values().loc["voedsel_drank", "child_labour"] == 20
+    assert matrix_document(export_of(later))["compared_with"] is None  # no comparison, no change
+
+
+def test_an_unknown_base_measure_for_the_change_is_refused(rounds):
+    from imvo_survey.analysis.filters import FilterError
+
+    _baseline, later = rounds
+    with pytest.raises(FilterError, match="change"):
+        export_of(later, measure="change", change_of="activities")
+
+
 def test_spss_file_of_the_long_table(tmp_path, rounds):
     import pyreadstat
 
@@ -124,6 +149,16 @@ def test_cli_formats_from_the_file_name(runner, tmp_path, rounds, suffix, check)
 def test_cli_refuses_bad_filters(runner, tmp_path, rounds, args, message):
     result = runner.invoke(args=["matrix", "export", "imvo-2011", "-o", str(tmp_path / "x.xlsx"), *args])
     assert result.exit_code != 0 and message in result.output
+
+
+@pytest.mark.parametrize("args", [["--change-of", "members"], ["--filter", "change_of=members"]])
+def test_cli_change_of_the_member_coverage(runner, tmp_path, rounds, args):
+    output = tmp_path / "change.json"
+    result = runner.invoke(args=["matrix", "export", "imvo-2011", "--measure", "change", "-o", str(output), *args])
+    assert result.exit_code == 0, result.output
+    document = json.loads(output.read_text(encoding="utf-8"))
+    food = next(row for row in document["rows"] if row["code"] == "voedsel_drank")
+    assert document["compared_with"]["change_of"] == "members" and food["cells"]["child_labour"]["change"] == 20
 
 
 def test_cli_change_needs_a_round_to_compare_with(runner, tmp_path, rounds):

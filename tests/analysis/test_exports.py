@@ -125,6 +125,16 @@ def test_negative_change_stays_a_number(tmp_path, rounds):
     assert book["Matrix"]["B8"].value.startswith("Uitvraag")  # "Vergeleken met" the baseline
 
 
+def test_the_change_of_the_member_coverage_says_so_above_the_matrix(tmp_path, rounds):
+    _baseline, later = rounds
+    export, book = xlsx_of(tmp_path, later, measure="change", change_of="members")
+    headers, rows = sheet_table(book["Matrix"], "Sector")
+    food = next(row for row in rows if row["Code"] == "voedsel_drank")
+    assert aspect_cells(headers, list(food.values()), export.matrix)["child_labour"] == 20  # 40 % -> 60 %
+    preamble = {row[0]: row[1] for row in book["Matrix"].iter_rows(max_row=12, values_only=True)}
+    assert preamble["Verandering van"] == "Dekking van de leden (%)"
+
+
 def test_streamed_and_xlsxwriter_sheets_hold_the_same(tmp_path, rounds):
     _baseline, later = rounds
     _export_, streamed = xlsx_of(tmp_path, later, name="streamed.xlsx", stream_rows=0)
@@ -209,7 +219,16 @@ def test_other_rows_and_columns(tmp_path, rounds):
     assert "Milieu" in headers and "Afschaffen van kinderarbeid" not in headers
     association = next(row for row in rows if row["Code"] == "voedsel_drank|branch_association")
     assert association["Milieu"] == 100  # A works on climate and water
-    assert association["TB totaalscore"] is None  # the benchmark is by sector only
+    # the benchmark of the row's sector: food's 2008 row, for every kind in food
+    assert association["TB totaalscore"] == 36 and association["TB bedrijven"] == 20
+    assert association["Sector / soort"] == "Voedsel en drank / Brancheorganisatie"
+    food_companies = next(row for row in rows if row["Code"] == "voedsel_drank|company")
+    assert food_companies["TB totaalscore"] == 36 and food_companies["TB jaar"] == 2008
+    total = next(row for row in rows if row["Code"] == "_total")
+    assert total["TB bedrijven"] == 20 and total["TB beursgenoteerd"] == 6  # food counted once, not per kind
+    _export, by_branch = xlsx_of(tmp_path, later, name="branch.xlsx", rows="branch")
+    _headers, branch_rows = sheet_table(by_branch["Matrix"], "Branche")
+    assert all(row["TB totaalscore"] is None and row["TB bedrijven"] is None for row in branch_rows)
 
 
 # --- CSV ---------------------------------------------------------------------------------------

@@ -129,6 +129,44 @@ def test_benchmark_year_choice(food_round):
     assert rows.loc[TOTAL_KEY, "benchmark_total"] == pytest.approx((40 * 2 + 72 * 5) / 7)
 
 
+def test_benchmark_beside_rows_by_sector_and_kind(food_round):
+    """Food 2008: 36 / 3 with 20 companies (6 listed); banks 2008: 72 / 5.5 with 5 (4).
+    Each food row gets food's figures; the totals row counts food once, not per kind."""
+    db.session.add_all([
+        BenchmarkScore(year=2008, level="sector", sector=factories.sector("voedsel_drank"), total_score=36,
+                       chain_score=3, company_count=20, listed_count=6),
+        BenchmarkScore(year=2008, level="sector", sector=factories.sector("banken"), total_score=72, chain_score=5.5,
+                       company_count=5, listed_count=4),
+    ])
+    db.session.commit()
+    rows = build(food_round, rows="sector_kind").rows
+    assert set(rows.index) == {"voedsel_drank|branch_association", "voedsel_drank|company",
+                               "banken|branch_association", "energie|company", TOTAL_KEY}
+    for key in ("voedsel_drank|branch_association", "voedsel_drank|company"):
+        assert rows.loc[key, ["benchmark_total", "benchmark_chain", "benchmark_companies", "benchmark_listed",
+                              "benchmark_year", "benchmark_level"]].tolist() == [36, 3, 20, 6, 2008, "sector"]
+    assert rows.loc["banken|branch_association", "benchmark_total"] == 72
+    assert pd_isna(rows.loc["energie|company", "benchmark_total"])  # no data is none, not 0
+    # totals: 20 + 5 companies (not 20 + 20 + 5), 6 + 4 listed, company-weighted means
+    assert rows.loc[TOTAL_KEY, "benchmark_companies"] == 25 and rows.loc[TOTAL_KEY, "benchmark_listed"] == 10
+    assert rows.loc[TOTAL_KEY, "benchmark_total"] == pytest.approx((36 * 20 + 72 * 5) / 25)  # 43.2
+    assert rows.loc[TOTAL_KEY, "benchmark_chain"] == pytest.approx((3 * 20 + 5.5 * 5) / 25)  # 3.5
+    by_sector = build(food_round).rows
+    for column in ("benchmark_total", "benchmark_chain", "benchmark_companies", "benchmark_listed"):
+        assert rows.loc[TOTAL_KEY, column] == pytest.approx(by_sector.loc[TOTAL_KEY, column])
+    # a branch can span several sectors: no benchmark beside a branch, nor in its totals
+    by_branch = build(food_round, rows="branch").rows
+    assert by_branch[["benchmark_total", "benchmark_companies", "benchmark_year"]].isna().all().all()
+
+
+def test_rows_by_sector_and_kind_are_labelled_in_both_languages(food_round):
+    labels = build(food_round, rows="sector_kind").row_labels
+    assert labels.loc["voedsel_drank|branch_association"].tolist() == [
+        "Voedsel en drank / Brancheorganisatie", "Food and beverages / Branch association"]
+    assert labels.loc["energie|company"].tolist() == ["Energie / Bedrijf", "Energy / Company"]
+    assert labels.loc[TOTAL_KEY].tolist() == ["Totaal", "Total"]
+
+
 def pd_isna(value) -> bool:
     import pandas as pd
 

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
-from imvo_survey.models import Aspect, Dilemma, Organisation, Response
+from imvo_survey.models import Aspect, BenchmarkScore, Dilemma, Organisation, Response
 
 from .. import factories
-from .builders import association, respond
+from .builders import association, company, respond
 
 
 def cells_of(html: str, row_label: str) -> list[str]:
@@ -102,6 +102,74 @@ def test_change_since_the_baseline(analyst_client, food_round):
     assert food[aspect_index(html, "Afschaffen van kinderarbeid")].startswith("-67")
 
 
+def test_the_change_can_be_that_of_the_member_coverage(analyst_client, food_round):
+    food_round.is_baseline = True
+    later = factories.make_round(slug="imvo-2011", year=2011)
+    respond(later, association("F", members=10), [{"aspects": ["climate"], "share": 50}])
+    db.session.commit()
+    html = analyst_client.get("/matrix/imvo-2011?measure=change&change_of=members").get_data(as_text=True)
+    food = cells_of(html, "Voedsel en drank")
+    # climate: 0 % of 150 members (A gave no share) -> 50 % of F's 10 members
+    assert food[aspect_index(html, "Klimaat en broeikasgassen")].startswith("+50")
+    # child labour: 65 of 150 members -> none of F's
+    assert food[aspect_index(html, "Afschaffen van kinderarbeid")].startswith("-43")
+    assert 'name="change_of"' in html
+    link = re.search(r'href="(/matrix/imvo-2011/export\.json\?[^"]+)"', html).group(1).replace("&amp;", "&")
+    assert "change_of=members" in link
+    with analyst_client.get(link) as export:
+        document = export.get_json(force=True)
+    assert document["compared_with"]["change_of"] == "members"
+    analyst_client.get("/language/en")
+    html = analyst_client.get("/matrix/imvo-2011?measure=change&change_of=members").get_data(as_text=True)
+    assert "The change is in percentage points of the member coverage." in html
+
+
+def test_rows_by_sector_and_kind_show_labels_and_their_sectors_benchmark(analyst_client, food_round):
+    db.session.add(BenchmarkScore(year=2008, level="sector", sector=factories.sector("voedsel_drank"),
+                                  total_score=36, chain_score=3, company_count=20, listed_count=6))
+    db.session.commit()
+    html = analyst_client.get("/matrix/imvo-2010?rows=sector_kind").get_data(as_text=True)
+    associations = cells_of(html, "Voedsel en drank / Brancheorganisatie")
+    companies = cells_of(html, "Voedsel en drank / Bedrijf")
+    assert associations[-5:-1] == companies[-5:-1] == ["36,0", "3,00", "20", "6"]
+    assert associations[-1].startswith("2008")
+    assert "branch_association" not in "".join(re.findall(r'<th scope="row">(.*?)</th>', html))
+    assert cells_of(html, "Totaal")[-3] == "20"  # food counted once in the totals
+    analyst_client.get("/language/en")
+    html = analyst_client.get("/matrix/imvo-2010?rows=sector_kind").get_data(as_text=True)
+    assert cells_of(html, "Food and beverages / Branch association")[-5] == "36.0"
+    assert "Rows by sector and kind show the benchmark of their sector" in html
+
+
+def test_rows_by_branch_have_no_benchmark_and_the_page_says_why(analyst_client, food_round):
+    analyst_client.get("/language/en")
+    html = analyst_client.get("/matrix/imvo-2010?rows=branch").get_data(as_text=True)
+    assert "Benchmark total" not in html
+    assert "Rows by branch have no benchmark columns: a branch can span several sectors" in html
+    assert "Its benchmark is the sum of the companies" not in html
+    assert "Benchmark total" in analyst_client.get("/matrix/imvo-2010").get_data(as_text=True)
+
+
+def row_order(html: str) -> list[str]:
+    """The row labels top to bottom (without the lagging mark that may follow them)."""
+    return [head.split("<span")[0].strip() for head in re.findall(r'<th scope="row">(.*?)</th>', html, re.S)]
+
+
+def test_sorting_by_gap_puts_the_largest_gap_first(analyst_client, food_round):
+    """By aspect group, the largest gap of a row is 1 - its lowest coverage. Banks: an
+    association covering every group (gap 0); energy: E on environment and F on the
+    other four (each group 50 %, gap 0.5); food: nobody on human rights (gap 1)."""
+    every_group = ["human_rights", "child_labour", "water", "anti_corruption", "animal_welfare"]
+    respond(food_round, association("Bankvereniging", sector="banken"), [{"aspects": every_group, "share": 50}])
+    respond(food_round, company("F", sector="energie"),
+            [{"aspects": ["human_rights", "child_labour", "anti_corruption", "animal_welfare"]}])
+    db.session.commit()
+    plain = row_order(analyst_client.get("/matrix/imvo-2010?columns=aspect_group").get_data(as_text=True))
+    assert plain == ["Banken", "Energie", "Voedsel en drank", "Totaal"]  # the sectors' own order
+    by_gap = row_order(analyst_client.get("/matrix/imvo-2010?columns=aspect_group&sort=gap").get_data(as_text=True))
+    assert by_gap == ["Voedsel en drank", "Energie", "Banken", "Totaal"]  # the totals row stays last
+
+
 @pytest.mark.parametrize("client_name, status", [("respondent_client", 403), ("client", 302)])
 def test_only_analysts_and_the_secretariat_see_the_matrix(request, food_round, client_name, status):
     client = request.getfixturevalue(client_name)
@@ -141,7 +209,7 @@ def test_an_export_that_cannot_be_made_says_why_on_the_page(analyst_client, food
 
 
 @pytest.mark.parametrize("query", ["measure=bogus", "threshold=500", "sector=nonsense", "slug=x", "_external=1",
-                                   "rows=everything&columns=none"])
+                                   "rows=everything&columns=none", "change_of=bogus"])
 def test_odd_addresses_fall_back_to_the_defaults(analyst_client, food_round, query):
     for path in ("/matrix/imvo-2010", "/matrix/imvo-2010/cell?row=voedsel_drank&column=child_labour"):
         separator = "&" if "?" in path else "?"

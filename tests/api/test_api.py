@@ -138,13 +138,47 @@ def test_matrix_change_since_the_baseline(api, rounds):
     status, body = api("/rounds/imvo-2011/matrix", measure="change")
     assert status == 200
     assert body["comparison"] == {"round": {"id": baseline.id, "slug": "imvo-2010", "name": baseline.name,
-                                            "year": 2010, "is_baseline": True}, "panel": False}
+                                            "year": 2010, "is_baseline": True}, "panel": False,
+                                  "change_of": "share"}
     change = year_over_year(db.session.connection(), Filters(round=later.id)).change("share")
     for cell in body["cells"]:
         assert same(cell["change"], change[(cell["row"], cell["column"])])
         assert cell["value"] == cell["change"]
     food = next(c for c in body["cells"] if (c["row"], c["column"]) == ("voedsel_drank", "child_labour"))
     assert food["change"] == pytest.approx(200 / 3 - 100)  # A alone in 2010; A and B of three in 2011
+
+
+def test_matrix_change_of_the_member_coverage(api, rounds):
+    _baseline, later = rounds
+    status, body = api("/rounds/imvo-2011/matrix", measure="change", change_of="members")
+    assert status == 200 and body["comparison"]["change_of"] == "members"
+    change = year_over_year(db.session.connection(), Filters(round=later.id)).change("members")
+    for cell in body["cells"]:
+        assert same(cell["change"], change[(cell["row"], cell["column"])])
+        assert cell["value"] == cell["change"]
+    food = next(c for c in body["cells"] if (c["row"], c["column"]) == ("voedsel_drank", "child_labour"))
+    # 2010: A reached 20 of its 100 members; 2011: A 60 of 100 and B 10 % of 50, 65 of 150
+    assert food["change"] == pytest.approx(65 / 150 * 100 - 20)
+
+
+def test_matrix_benchmark_by_sector_and_kind(api, rounds):
+    status, body = api("/rounds/imvo-2011/matrix", rows="sector_kind")
+    assert status == 200
+    rows = {row["key"]: row for row in body["rows"]}
+    food = rows["voedsel_drank|branch_association"]
+    assert food["label_en"] == "Food and beverages / Branch association"
+    assert food["label_nl"] == "Voedsel en drank / Brancheorganisatie"
+    assert food["benchmark"] == rows["voedsel_drank|company"]["benchmark"] == {
+        "total": 36, "chain": 3.0, "companies": 20, "listed": 6, "year": 2008, "level": "sector"}
+    assert rows["energie|company"]["benchmark"]["total"] == 50  # E's own score, the organisation level
+    # totals: food (20 companies), banks (5; targeted, no response) and energy (1) each once,
+    # however many kinds: the same as by sector
+    totals = body["totals"]["benchmark"]
+    assert totals["companies"] == 26 and totals["listed"] == 6 + 4 + 1
+    assert totals["total"] == pytest.approx((36 * 20 + 72 * 5 + 50 * 1) / 26)
+    assert totals == api("/rounds/imvo-2011/matrix")[1]["totals"]["benchmark"]
+    status, body = api("/rounds/imvo-2011/matrix", rows="branch")
+    assert all(value is None for row in [*body["rows"], body["totals"]] for value in row["benchmark"].values())
 
 
 def test_matrix_panel_and_an_explicit_comparison_round(api, rounds):
@@ -168,7 +202,7 @@ def test_change_needs_a_round_to_compare_with(api, rounds):
     ({"audience": "everyone"}, "audience"), ({"threshold": "abc"}, "threshold"), ({"threshold": "101"}, "threshold"),
     ({"rows": "country"}, "rows"), ({"measure": "mood"}, "measure"), ({"consented": "maybe"}, "consented"),
     ({"sectr": "banken"}, "sectr"), ({"compare": "imvo-1999"}, "imvo-1999"), ({"panel": "2"}, "panel"),
-    ({"compare": "9" * 30}, "9999"), ({"sector": "banken\x00"}, "NUL"),
+    ({"compare": "9" * 30}, "9999"), ({"sector": "banken\x00"}, "NUL"), ({"change_of": "activities"}, "change_of"),
 ])
 def test_bad_matrix_parameters_are_a_400_that_says_why(api, rounds, params, word):
     status, body = api("/rounds/imvo-2011/matrix", **params)

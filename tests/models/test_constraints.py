@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert
+from sqlalchemy import insert, update
 from sqlalchemy.exc import DataError, IntegrityError
 
 from imvo_survey.extensions import db
@@ -80,6 +80,78 @@ def test_a_company_is_not_its_own_member():
     db.session.rollback()
 
 
+def _refused_statement(statement):
+    """Executing `statement` must fail in the database (a trigger, here)."""
+    with pytest.raises(IntegrityError):
+        db.session.execute(statement)
+    db.session.rollback()
+
+
+def test_a_company_may_be_a_member_of_an_association_or_board():
+    company = factories.make_organisation(kind="company")
+    company.associations = [factories.make_organisation(kind=kind)
+                            for kind in ("branch_association", "product_board", "industry_board")]
+    db.session.commit()
+
+
+@pytest.mark.parametrize("member_kind, association_kind", [
+    ("branch_association", "branch_association"),
+    ("product_board", "industry_board"),
+    ("company", "company"),
+    ("industry_board", "company"),
+])
+def test_only_companies_are_members_of_only_associations(member_kind, association_kind):
+    member = factories.make_organisation(kind=member_kind)
+    association = factories.make_organisation(kind=association_kind)
+    _refused_statement(insert(organisation_membership).values(member_id=member.id,
+                                                               association_id=association.id))
+
+
+def test_a_membership_cannot_be_moved_to_a_company():
+    company = factories.make_organisation(kind="company")
+    company.associations = [factories.make_organisation(kind="branch_association")]
+    other_company = factories.make_organisation(kind="company")
+    db.session.commit()
+    _refused_statement(update(organisation_membership).values(association_id=other_company.id))
+
+
+def _member_and_association():
+    company = factories.make_organisation(kind="company", size=None)
+    association = factories.make_organisation(kind="branch_association")
+    company.associations = [association]
+    db.session.commit()
+    return company.id, association.id
+
+
+def test_a_member_company_cannot_become_an_association():
+    company_id, _ = _member_and_association()
+    _refused_statement(update(Organisation).where(Organisation.id == company_id)
+                       .values(kind="branch_association"))
+
+
+def test_an_association_with_members_cannot_become_a_company():
+    _, association_id = _member_and_association()
+    _refused_statement(update(Organisation).where(Organisation.id == association_id).values(kind="company"))
+
+
+def test_kinds_change_freely_without_memberships():
+    """The same changes pass when no membership contradicts them, and between the kinds
+    that have members."""
+    company_id, association_id = _member_and_association()
+    db.session.execute(update(Organisation).where(Organisation.id == association_id)
+                       .values(kind="product_board"))
+    db.session.execute(organisation_membership.delete())
+    db.session.execute(update(Organisation).where(Organisation.id == company_id)
+                       .values(kind="branch_association"))
+    db.session.execute(update(Organisation).where(Organisation.id == association_id).values(kind="company"))
+    db.session.commit()
+
+
+def test_contact_name_is_not_blank():
+    organisation = factories.make_organisation()
+    assert_refused(Contact(organisation=organisation, name="  ", email="b@example.org", language="nl"))
+
+
 def test_contact_email_is_stored_in_lower_case():
     organisation = factories.make_organisation()
     assert_refused(Contact(organisation=organisation, name="A", email="A@Example.org", language="nl"))
@@ -129,6 +201,7 @@ def test_user_role_and_organisation(role, with_organisation):
     {"total_score": 100.5},
     {"total_score": -1},
     {"chain_score": 10.1},
+    {"chain_score": -0.5},
     {"company_count": 3, "listed_count": 4},
     {"company_count": -1},
     {"year": 1980},
@@ -175,3 +248,25 @@ def test_timestamps_are_set_per_row_and_read_back_in_utc():
     db.session.expire_all()
     assert first.created_at.tzinfo == UTC
     assert first.created_at <= second.created_at
+
+
+def test_the_edit_page_turns_a_member_company_into_an_association(secretariat_client):
+    """The page removes the memberships before it changes the kind, so the trigger passes."""
+    company_id, _ = _member_and_association()
+    response = secretariat_client.post(f"/organisations/{company_id}/edit", data={
+        "name": "Nu een vereniging", "kind": "branch_association", "is_active": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    organisation = db.session.get(Organisation, company_id)
+    assert organisation.kind == "branch_association" and organisation.associations == []
+
+
+def test_the_edit_page_explains_why_an_association_with_members_stays_one(secretariat_client):
+    _, association_id = _member_and_association()
+    secretariat_client.get("/language/en")
+    response = secretariat_client.post(f"/organisations/{association_id}/edit", data={
+        "name": "Vereniging", "kind": "company", "is_active": "y"})
+    assert response.status_code == 200
+    assert "Companies are registered as members of this organisation" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Organisation, association_id).kind == "branch_association"

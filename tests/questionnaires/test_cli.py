@@ -8,6 +8,8 @@ from imvo_survey.extensions import db
 from imvo_survey.questionnaires.services import find_version
 from imvo_survey.seed import seed_questionnaires
 
+from .test_xlsform import kobo_workbook
+
 
 def test_list_export_import(runner, tmp_path):
     seed_questionnaires()
@@ -48,3 +50,13 @@ def test_import_reports_errors_and_imports_nothing(runner, tmp_path):
     result = runner.invoke(args=["questionnaire", "import", str(bad)])
     assert result.exit_code == 1 and "nothing was imported" in result.output
     assert find_version("bad") is None
+
+
+def test_import_says_what_it_ignored(runner, tmp_path):
+    workbook = tmp_path / "kobo.xlsx"
+    workbook.write_bytes(kobo_workbook())
+    result = runner.invoke(args=["questionnaire", "import", str(workbook)])
+    assert result.exit_code == 0, result.output
+    assert "draft version 1 of fruit_survey" in result.output
+    assert "ignored (sheet survey, row 2, column type): De metadatarij start wordt genegeerd" in result.output
+    assert "ignored (sheet settings, row 2, column style): De instelling style wordt niet ondersteund" in result.output

@@ -14,6 +14,7 @@ from imvo_survey.questionnaires.services import definition_of, find_version, pub
 from imvo_survey.seed import seed_questionnaires
 
 from .helpers import activity_repeat, choices, definition, q
+from .test_xlsform import kobo_workbook, make_xlsx
 
 
 @pytest.fixture
@@ -172,6 +173,45 @@ def test_import_errors_are_listed_and_nothing_is_imported(secretariat_client):
         "file": (io.BytesIO(json.dumps(bad).encode()), "bad.json")}, content_type="multipart/form-data"))
     assert "er is niets geïmporteerd" in page and "twee keer" in page
     assert db.session.scalar(select(Questionnaire)) is None
+
+
+def test_import_says_what_it_ignored(secretariat_client):
+    response = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(kobo_workbook()), "kobo.xlsx")}, content_type="multipart/form-data")
+    assert response.location.endswith("/questionnaires/fruit_survey/v1")
+    page = _page(secretariat_client.get(response.location))
+    assert 'class="flash flash-warning"' in page
+    assert "Genegeerd (blad survey, rij 2, kolom type): De metadatarij start wordt genegeerd" in page
+    assert "Genegeerd (blad settings, rij 2, kolom style): De instelling style wordt niet ondersteund" in page
+    assert ("Genegeerd (blad settings, rij 2, kolom imvo::audience): Geen doelgroep opgegeven; aangenomen is "
+            "brancheorganisaties (association)."
+            in page)
+    assert db.session.scalar(select(Questionnaire)).audience == "association"
+
+
+def test_import_warnings_of_a_kind_come_as_one(secretariat_client):
+    rows = [("text", f"q{number}", "Vraag", "Question", "w3") for number in range(12)]
+    data = make_xlsx(survey=[("type", "name", "label::nl", "label::en", "appearance"), *rows],
+                     settings=[("form_id", "imvo::audience"), ("breed", "company")])
+    response = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(data), "breed.xlsx")}, content_type="multipart/form-data")
+    page = _page(secretariat_client.get(response.location))
+    assert page.count("flash-warning") == 1
+    assert ("Genegeerd (blad survey, rijen 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 en nog 2, kolom appearance): "
+            "De appearance w3 wordt genegeerd" in page)
+
+
+def test_import_warnings_past_fifteen_kinds_are_counted(secretariat_client):
+    """Flashes travel in the session cookie, so their number is bounded; the rest are counted."""
+    rows = [("text", f"q{number}", "Vraag", "Question", f"w{number}") for number in range(17)]
+    data = make_xlsx(survey=[("type", "name", "label::nl", "label::en", "appearance"), *rows],
+                     settings=[("form_id", "imvo::audience"), ("breed", "company")])
+    response = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(data), "breed.xlsx")}, content_type="multipart/form-data")
+    page = _page(secretariat_client.get(response.location))
+    assert page.count("flash-warning") == 16
+    assert "De appearance w14 wordt genegeerd" in page and "De appearance w15 wordt genegeerd" not in page
+    assert "Nog 2 soorten genegeerde inhoud staan hier niet." in page
 
 
 @pytest.mark.parametrize("url", ["/questionnaires/new", "/questionnaires/import"])

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from imvo_survey.extensions import db
 from imvo_survey.questionnaires.definition import dump_json, load_json
 from imvo_survey.questionnaires.services import definition_of, find_version, reference_lists, store_definition
-from imvo_survey.questionnaires.xlsform import read_workbook, write_workbook
+from imvo_survey.questionnaires.xlsform import read_workbook, read_workbook_with_warnings, write_workbook
 from imvo_survey.seed import SHIPPED_QUESTIONNAIRES, seed_questionnaires
 
 
@@ -50,6 +50,14 @@ def test_xlsform_round_trip_is_exact(shipped, code):
     assert [c for i, c in enumerate(before["settings"][1]) if i != version_column] == \
            [c for i, c in enumerate(after["settings"][1]) if i != version_column]
     assert (before["settings"][1][version_column], after["settings"][1][version_column]) == (1, 2)
+
+
+@pytest.mark.parametrize("code", SHIPPED_QUESTIONNAIRES)
+def test_an_exported_workbook_reads_back_without_warnings(shipped, code):
+    """What we write we read in full: nothing in it is ignored."""
+    lists = reference_lists()
+    reading = read_workbook_with_warnings(write_workbook(definition_of(find_version(code, 1)), lists), lists)
+    assert reading.errors == [] and reading.warnings == []
 
 
 @pytest.mark.parametrize("code", SHIPPED_QUESTIONNAIRES)

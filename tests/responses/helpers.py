@@ -1,6 +1,9 @@
-"""Answering the shipped association questionnaire in tests."""
+"""Answering the shipped association questionnaire in tests, and reading the pages."""
 
 from __future__ import annotations
+
+import re
+from html import unescape as html_unescape
 
 from imvo_survey.responses import services
 
@@ -24,3 +27,24 @@ def add_activity(response, actor, **overrides):
     result = services.save_entry(response, "activity", None, values, None, response.lock_version, actor)
     assert not result.errors and not result.conflicts, result.errors
     return result.key
+
+
+def page_text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def lock_of(html: str) -> str:
+    """The lock version a page was shown with."""
+    return re.search(r'name="lock_version" (?:type="hidden" )?value="(\d+)"', html).group(1)
+
+
+def base_of(html: str) -> str:
+    """The values a page was shown with (the base of the three-way merge), as JSON."""
+    found = re.search(r'name="base" (?:type="hidden" )?value="([^"]*)"', html).group(1)
+    return html_unescape(found)
+
+
+def hidden_fields(html: str) -> dict:
+    """The hidden inputs of a page (name -> value), as a browser would post them."""
+    return {name: html_unescape(value)
+            for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html)}

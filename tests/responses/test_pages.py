@@ -24,11 +24,11 @@ def _text(response) -> str:
 
 
 def _lock(html: str) -> str:
-    return re.search(r'name="lock_version" type="hidden" value="(\d+)"', html).group(1)
+    return re.search(r'name="lock_version" (?:type="hidden" )?value="(\d+)"', html).group(1)
 
 
 def _base(html: str) -> str:
-    found = re.search(r'name="base" type="hidden" value="([^"]*)"', html).group(1)
+    found = re.search(r'name="base" (?:type="hidden" )?value="([^"]*)"', html).group(1)
     return found.replace("&#34;", '"').replace("&quot;", '"')
 
 
@@ -117,7 +117,7 @@ def test_add_change_and_remove_an_activity_without_javascript(started_client, in
     assert db.session.scalar(select(Activity.title)) == "Audits cacao"
     confirm = _text(started_client.get(f"{edit_url}/remove"))
     assert "Audits cacao" in confirm
-    started_client.post(f"{edit_url}/remove")
+    started_client.post(f"{edit_url}/remove", data={"lock_version": _lock(confirm), "base": _base(confirm)})
     assert db.session.scalar(select(Activity)) is None
 
 
@@ -179,7 +179,8 @@ def test_submit_shows_what_is_missing_then_locks_and_mails_a_copy(started_client
     page = _text(started_client.get(f"/respond/{invitation.id}/section/profile"))
     assert "kunnen niet meer worden gewijzigd" in page and "data-autosave-url" not in page
     refused = started_client.post(f"/respond/{invitation.id}/section/profile", data={"member_count": "1"})
-    assert refused.status_code == 302
+    # Refused, but what was typed is shown again (to copy), not thrown away.
+    assert refused.status_code == 403 and 'value="1"' in _text(refused)
     _layout, doc = services.document_of(_response(invitation))
     assert doc.answers["member_count"] == 120
 
@@ -245,6 +246,55 @@ def test_two_hours_on_one_page_still_saves(started_client, invited):
     assert result.status_code == 302
     _layout, doc = services.document_of(_response(invitation))
     assert doc.answers["member_count"] == 88
+
+
+def _csrf_client(make_app, invited, **settings):
+    """A client of an app that checks form tokens (the test app does not), on a started response."""
+    app = make_app(WTF_CSRF_ENABLED=True, **settings)
+    client = app.test_client()
+    invitation, token = invited
+    client.get(f"/i/{token}")
+    services.start(invitation, Actor())
+    db.session.commit()
+    return client
+
+
+def _csrf_token(html: str) -> str:
+    return re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html).group(1)
+
+
+@pytest.mark.parametrize("path", ["section/profile", "entries/activity/new"])
+def test_two_hours_on_one_page_still_saves_with_a_real_form_token(make_app, invited, path):
+    """The form token of a page opened two hours ago is still accepted (Flask-WTF's
+    default would refuse it after one hour)."""
+    invitation, _token = invited
+    client = _csrf_client(make_app, invited)
+    url = f"/respond/{invitation.id}/{path}"
+    page = _text(client.get(url))
+    data = {"csrf_token": _csrf_token(page), "lock_version": _lock(page), "base": _base(page)}
+    data.update({"member_count": "88"} if path.startswith("section") else
+                {**ACTIVITY, "activity_aspects__present": "1", "activity_countries__present": "1"})
+    with time_machine.travel(utcnow() + timedelta(hours=2, minutes=5)):
+        result = client.post(url, data=data)
+    assert result.status_code == 302, _text(result)
+    _layout, doc = services.document_of(_response(invitation))
+    if path.startswith("section"):
+        assert doc.answers["member_count"] == 88
+    else:
+        assert [entry.values["activity_title"] for entry in doc.entries["activity"]] == ["Gedragscode koffie"]
+
+
+def test_with_an_hour_limit_the_same_token_would_be_refused(make_app, invited):
+    """The check above would catch a lost WTF_CSRF_TIME_LIMIT = None: with Flask-WTF's
+    one-hour default the same post is refused (and what was typed is shown again)."""
+    invitation, _token = invited
+    client = _csrf_client(make_app, invited, WTF_CSRF_TIME_LIMIT=3600)
+    url = f"/respond/{invitation.id}/section/profile"
+    page = _text(client.get(url))
+    with time_machine.travel(utcnow() + timedelta(hours=2, minutes=5)):
+        result = client.post(url, data={"csrf_token": _csrf_token(page), "lock_version": _lock(page),
+                                        "base": _base(page), "member_count": "88"})
+    assert result.status_code == 400 and 'value="88"' in _text(result)
 
 
 def test_autosave_returns_json(started_client, invited):

@@ -64,3 +64,58 @@ def test_copy_of_and_errors(runner):
                                "--closes", "2011-09-30"])
     assert none.exit_code != 0
     assert runner.invoke(args=["round", "open", "nope"]).exit_code != 0
+
+
+def test_target_names_the_organisations_and_the_problems(runner):
+    round = factories.make_round(slug="imvo-2010")
+    reachable = factories.make_organisation(name="Bereikbare Vereniging")
+    factories.make_contact(reachable)
+    factories.make_organisation(name="Stille Vereniging")  # no contact
+    factories.make_organisation(name="Slapende Vereniging", is_active=False)
+    db.session.commit()
+
+    dry = runner.invoke(args=["round", "target", "imvo-2010", "--kind", "branch_association", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert f"would add  Bereikbare Vereniging (id {reachable.id})" in dry.output
+    assert "would add  Stille Vereniging" in dry.output and "Slapende" not in dry.output
+    assert "problem: Stille Vereniging" in dry.output and "no usable contact e-mail" in dry.output
+    assert "Dry run: 2 organisations would be added" in dry.output and "nothing saved" in dry.output
+    assert db.session.scalar(select(Invitation)) is None
+
+    real = runner.invoke(args=["round", "target", "imvo-2010", "--kind", "branch_association"])
+    assert "added  Bereikbare Vereniging" in real.output and "added  Stille Vereniging" in real.output
+    assert "problem: Stille Vereniging" in real.output and "Added 2 organisations" in real.output
+    db.session.expire_all()
+    assert len(db.session.get(Round, round.id).invitations) == 2
+    again = runner.invoke(args=["round", "target", "imvo-2010", "--kind", "branch_association", "--dry-run"])
+    assert "would add" not in again.output and "0 organisations would be added; 2 are already" in again.output
+
+
+def test_copy_of_takes_the_questionnaire_versions_given(runner):
+    from imvo_survey.questionnaires.services import new_draft_from, publish
+
+    source = factories.make_round(slug="imvo-2010")
+    factories.make_invitation(source)
+    first_company = source.company_version
+    publish(new_draft_from(first_company), None)  # version 2: what a plain copy would take
+    db.session.commit()
+
+    result = runner.invoke(args=["round", "create", "--name", "IMVO 2011", "--year", "2011", "--opens", "2011-06-01",
+                                 "--closes", "2011-09-30", "--copy-of", "imvo-2010",
+                                 "--company-questionnaire", f"imvo-companies:{first_company.number}"])
+    assert result.exit_code == 0, result.output
+    copy = db.session.scalar(select(Round).where(Round.slug == "imvo-2011"))
+    assert copy.copied_from_id == source.id and copy.company_version_id == first_company.id
+    assert copy.association_version_id == source.association_version_id  # not given: the newest
+    assert len(copy.invitations) == 1
+
+    plain = runner.invoke(args=["round", "create", "--name", "IMVO 2012", "--year", "2012", "--opens", "2012-06-01",
+                                "--closes", "2012-09-30", "--copy-of", "imvo-2010"])
+    assert plain.exit_code == 0, plain.output
+    assert db.session.scalar(select(Round).where(Round.slug == "imvo-2012")).company_version.number == 2
+
+    wrong = runner.invoke(args=["round", "create", "--name", "IMVO 2013", "--year", "2013", "--opens", "2013-06-01",
+                                "--closes", "2013-09-30", "--copy-of", "imvo-2010",
+                                "--association-questionnaire", "imvo-companies"])
+    assert wrong.exit_code != 0 and "imvo-companies" in wrong.output  # not a questionnaire for associations
+    assert db.session.scalar(select(Round).where(Round.slug == "imvo-2013")) is None

@@ -236,3 +236,22 @@ def test_the_outbox_holds_messages_until_the_worker_runs(invited):
     message = db.session.scalar(select(OutboxMessage))
     assert (message.status, message.kind, message.invitation_id) == ("queued", "invitation", invitation.id)
     assert utcnow() - message.created_at < timedelta(minutes=1)
+
+
+def test_invitation_body_names_the_round_in_both_languages(mail_folder):
+    round = factories.make_round(name="Inventarisatie IMVO 2010")
+    round.invitation_subject_nl = round.invitation_subject_en = "Uw medewerking gevraagd"  # no name in the subject
+    for language in ("nl", "en"):
+        organisation = factories.make_organisation(name=f"Organisatie {language}")
+        factories.make_contact(organisation, email=f"{language}@example.org", language=language)
+        factories.make_invitation(round, organisation)
+    invite(round)
+    db.session.commit()
+    messages = {m["To"]: m for m in mail_folder()}
+    assert len(messages) == 2
+    for message in messages.values():
+        assert "Inventarisatie IMVO 2010" not in message["Subject"]
+        for kind in ("plain", "html"):
+            assert "Inventarisatie IMVO 2010" in message.get_body(preferencelist=(kind,)).get_content()
+    english = messages["en@example.org"].get_body(preferencelist=("plain",)).get_content()
+    assert "Round: Inventarisatie IMVO 2010" in english

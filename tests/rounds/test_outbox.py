@@ -4,9 +4,13 @@ then recovers."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from datetime import timedelta
 from email.message import EmailMessage
+from pathlib import Path
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -141,3 +145,31 @@ def test_worker_command_once(runner, smtp_server):
     result = runner.invoke(args=["mail", "send"])
     assert result.exit_code == 0 and "1 sent" in result.output
     assert db.session.scalar(select(OutboxMessage.status)) == "sent"
+
+
+MAKEFILE = Path(__file__).resolve().parents[2] / "Makefile"
+STUB = """#!/bin/sh
+# Stands in for the venv's programs: records its base URL and arguments.
+echo "$IMVO_BASE_URL|$(basename "$0") $*" >> "{log}"
+[ "$1" = run ] && sleep 1
+exit 0
+"""
+
+
+def test_make_run_gives_the_worker_and_the_server_the_same_base_url(tmp_path):
+    """Links in mail the worker builds (scheduled reminders) must point at the port
+    `make run` serves on, as the server's do."""
+    venv, log = tmp_path / "venv", tmp_path / "calls.log"
+    (venv / "bin").mkdir(parents=True)
+    for program in ("python", "pip", "imvo"):
+        path = venv / "bin" / program
+        path.write_text(STUB.format(log=log))
+        path.chmod(0o755)
+    (venv / ".installed").touch()
+    environment = {key: value for key, value in os.environ.items() if key != "IMVO_BASE_URL"}
+    result = subprocess.run(["make", "-s", "-f", str(MAKEFILE), "run", f"VENV={venv}", "PORT=5001"],
+                            cwd=MAKEFILE.parent, env=environment, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    calls = dict(reversed(line.split("|", 1)) for line in log.read_text().splitlines())
+    assert calls["imvo mail send --loop --interval 5"] == "http://127.0.0.1:5001"
+    assert calls["imvo run --host 127.0.0.1 --port 5001"] == "http://127.0.0.1:5001"

@@ -34,11 +34,17 @@ reference picker; a missing `required` comes back as False; a `required` on a re
 is dropped; an `any` of equals on one question inside an `all` comes back as `any_of`
 (conditions.parse reads the parenthesised form so).
 
-Other workbooks: metadata rows (start, end, today, deviceid, ...) are skipped, as the
-survey records those itself; appearances other than `multiline` are ignored (they only
-style KoBoToolbox forms); questions outside any group go into sections `section_1`,
+Other workbooks: what is read past is never dropped in silence but reported as a
+warning (`read_workbook_with_warnings`; the import goes ahead): metadata rows (start,
+end, today, deviceid, ...), as the survey records those itself; appearances other than
+`multiline` on a text question (they only style KoBoToolbox forms); settings other
+than ours (style, instance_name, submission_url, ...) and settings rows after the
+first; a version that is not a whole number; sheets other than survey, choices and
+settings; columns without a header; and a missing `imvo::audience`, which is taken as
+`association`. Columns whose header starts with `$` (KoBoToolbox's own) are skipped
+without a word. Questions outside any group go into sections `section_1`,
 `section_2`, ... titled like the questionnaire; other languages than Dutch and English
-are reported, not dropped silently.
+and unsupported columns and types are errors.
 
 The package: `common` (languages and sheet columns, shared by both directions),
 `writer`, and the reader: `reader` (opening the file, reading the sheets in order),
@@ -50,9 +56,9 @@ state, errors, tables, texts and names), then one part per sheet: `reader_settin
 from __future__ import annotations
 
 from .common import CHOICES_COLUMNS, SETTINGS_COLUMNS, SURVEY_COLUMNS
-from .reader import read_workbook
-from .reader_sheets import WorkbookError
+from .reader import WorkbookReading, read_workbook, read_workbook_with_warnings
+from .reader_sheets import WorkbookError, WorkbookWarning
 from .writer import write_workbook
 
-__all__ = ["WorkbookError", "read_workbook", "write_workbook", "SURVEY_COLUMNS", "CHOICES_COLUMNS",
-           "SETTINGS_COLUMNS"]
+__all__ = ["WorkbookError", "WorkbookReading", "WorkbookWarning", "read_workbook", "read_workbook_with_warnings",
+           "write_workbook", "SURVEY_COLUMNS", "CHOICES_COLUMNS", "SETTINGS_COLUMNS"]

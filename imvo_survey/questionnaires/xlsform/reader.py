@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Collection
+from dataclasses import dataclass
 from io import BytesIO
 
 from flask_babel import lazy_gettext as _l
@@ -13,28 +14,56 @@ from openpyxl import load_workbook
 
 from ..types import REFERENCE_LISTS
 from .reader_settings import SettingsReader
-from .reader_sheets import RawRows, WorkbookError
+from .reader_sheets import RawRows, WorkbookError, WorkbookWarning, is_blank
 from .reader_survey import SurveyReader
 
 #: Errors are reported sheet by sheet in this order, and by row within a sheet.
 SHEET_ORDER = {None: 0, "survey": 1, "choices": 2, "settings": 3}
+#: The sheets read; any other sheet with content is reported as ignored.
+READ_SHEETS = frozenset({"survey", "choices", "settings"})
+
+
+@dataclass
+class WorkbookReading:
+    """What reading a workbook gives: the definition (None when there are errors), the
+    errors that refuse the import, and the warnings about what was ignored, each sorted
+    by sheet and row."""
+
+    definition: dict | None
+    errors: list[WorkbookError]
+    warnings: list[WorkbookWarning]
 
 
 def read_workbook(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS
                   ) -> tuple[dict | None, list[WorkbookError]]:
     """The definition an XLSForm workbook states: (definition, []), or (None, errors)
     with every problem found. A select on a list named in `reference_lists` becomes a
-    reference picker bound to that list."""
+    reference picker bound to that list. `read_workbook_with_warnings` also says what
+    was ignored."""
+    reading = read_workbook_with_warnings(data, reference_lists)
+    return reading.definition, reading.errors
+
+
+def read_workbook_with_warnings(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS
+                                ) -> WorkbookReading:
+    """As `read_workbook`, with the warnings: features of the workbook that are read
+    past (appearances, metadata rows, settings and sheets we do not use, the assumed
+    audience), by sheet, row and column. Warnings never stop an import."""
     sheets = _load_sheets(data)
     if sheets is None:
-        return None, [WorkbookError(None, None, None,
-                                    _l("The XLSX file cannot be opened; is it a valid Excel workbook?"))]
+        return WorkbookReading(None, [WorkbookError(None, None, None, _l(
+            "The XLSX file cannot be opened; is it a valid Excel workbook?"))], [])
     reader = _Reader(reference_lists)
     definition = reader.read(sheets)
+    warnings_found = _in_order(reader.warnings)
     if reader.errors:
-        errors = sorted(reader.errors, key=lambda e: (SHEET_ORDER.get(e.sheet, 9), e.row or 0))
-        return None, errors
-    return definition, []
+        return WorkbookReading(None, _in_order(reader.errors), warnings_found)
+    return WorkbookReading(definition, [], warnings_found)
+
+
+def _in_order(found: list) -> list:
+    """Errors or warnings sheet by sheet (SHEET_ORDER, other sheets last), by row within a sheet."""
+    return sorted(found, key=lambda e: (SHEET_ORDER.get(e.sheet, 9), e.row or 0))
 
 
 def _load_sheets(data: bytes) -> dict[str, RawRows] | None:
@@ -65,6 +94,7 @@ class _Reader(SettingsReader, SurveyReader):
 
     def read(self, sheets: dict[str, RawRows]) -> dict | None:
         """The definition, or None; problems are in `self.errors`."""
+        self.report_other_sheets(sheets)
         questionnaire = self.read_settings(sheets.get("settings"))
         self.read_choices(sheets.get("choices"))
         survey = self.survey_table(sheets.get("survey"))
@@ -75,3 +105,10 @@ class _Reader(SettingsReader, SurveyReader):
             return None
         return {"format": "imvo-questionnaire", "format_version": 1, "questionnaire": questionnaire,
                 "version": self.version, "default_language": self.default_language, "sections": self.sections}
+
+    def report_other_sheets(self, sheets: dict[str, RawRows]) -> None:
+        """Sheets we do not read (external_choices, notes, ...) are named when they hold anything."""
+        for name, rows in sheets.items():
+            if name not in READ_SHEETS and any(not is_blank(value) for _number, values in rows for value in values):
+                self.warn(name, None, None, _l("The sheet %(sheet)s is not read, so its content is ignored.",
+                                               sheet=name))

@@ -8,9 +8,20 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from openpyxl.utils import get_column_letter
 
 from .common import LANGUAGES
-from .reader_sheets import TEXT_COLUMNS, Column, RawRows, Row, Table, WorkbookError, is_blank, read_column
+from .reader_sheets import (
+    TEXT_COLUMNS,
+    Column,
+    RawRows,
+    Row,
+    Table,
+    WorkbookError,
+    WorkbookWarning,
+    is_blank,
+    read_column,
+)
 
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 MAX_NAME_LENGTH = 80  # as the JSON Schema's codes
@@ -40,6 +51,7 @@ class ReaderBase:
     def __init__(self, reference_lists: Collection[str]):
         self.reference_lists = reference_lists
         self.errors: list[WorkbookError] = []
+        self.warnings: list[WorkbookWarning] = []  # what is ignored; the import goes ahead
         self.tables: dict[str, Table] = {}
         self.default_language = "nl"
         self.form_title: dict | None = None
@@ -64,6 +76,24 @@ class ReaderBase:
     def row_error(self, row: Row, key: str | None, message) -> None:
         self.error(row.sheet, row.number, key, message)
 
+    def warn(self, sheet: str | None, row: int | None, key: str | None, message) -> None:
+        """Record something ignored; `key` is a column key, reported as its header as written."""
+        table = self.tables.get(sheet) if sheet else None
+        column = table.headers.get(key, key) if table and key else key
+        self.warnings.append(WorkbookWarning(sheet, row, column, message))
+
+    def row_warning(self, row: Row, key: str | None, message) -> None:
+        self.warn(row.sheet, row.number, key, message)
+
+    def appearance(self, row: Row, supported: frozenset[str] = frozenset()) -> None:
+        """Report the appearances of a row that are not in `supported` (they only style
+        KoBoToolbox and ODK forms, so they are ignored, but not in silence)."""
+        ignored = [word for word in row.value("appearance").split() if word.lower() not in supported]
+        if ignored:
+            self.row_warning(row, "appearance", _l(
+                "The appearance %(appearance)s is ignored: only multiline, on a text question, is read.",
+                appearance=" ".join(ignored)))
+
     # --- tables
 
     def table(self, sheet: str, raw: RawRows, known: frozenset[str] | None) -> Table:
@@ -71,8 +101,12 @@ class ReaderBase:
         do not read are reported when they hold anything; `$` columns are KoBoToolbox's."""
         headers = raw[0][1] if raw else ()
         columns: dict[str, Column] = {}
-        for index, header in enumerate(headers):
-            if is_blank(header) or str(header).strip().startswith("$"):
+        width = max((len(values) for _number, values in raw), default=0)  # rows may be longer than the header
+        for index, header in enumerate(headers[index] if index < len(headers) else None for index in range(width)):
+            if is_blank(header):
+                self.headerless_column(sheet, index, raw)
+                continue
+            if str(header).strip().startswith("$"):
                 continue
             column = read_column(index, str(header).strip(), raw, self.default_language)
             if known is not None and not self.column_accepted(sheet, column, known):
@@ -92,6 +126,13 @@ class ReaderBase:
                 table.rows.append(Row(sheet, number, cells))
         self.tables[sheet] = table
         return table
+
+    def headerless_column(self, sheet: str, index: int, raw: RawRows) -> None:
+        """A column with values but no header cannot be read; say so instead of skipping it."""
+        filled = [number for number, values in raw[1:] if index < len(values) and not is_blank(values[index])]
+        if filled:
+            self.warnings.append(WorkbookWarning(sheet, filled[0], None, _l(
+                "Column %(letter)s has no header, so its values are ignored.", letter=get_column_letter(index + 1))))
 
     def column_accepted(self, sheet: str, column: Column, known: frozenset[str]) -> bool:
         """Whether a column is one we read; reports it when it is not and holds values."""

@@ -23,6 +23,9 @@ IMVO_TYPES = {"text": (), "integer": ("year",), "decimal": ("percentage",), "dat
 QUESTION_COLUMNS = frozenset({"type", "name", "label", "hint", "required", "relevant", "constraint",
                               "constraint_message", "appearance", "imvo::type", "imvo::field"})
 
+#: The appearances a text question may have that we read: multiline makes it a long text.
+TEXT_APPEARANCES = frozenset({"multiline"})
+
 _NUMBER = r"(-?\d+(?:\.\d+)?)"
 #: The supported constraint parts, each matched where the previous one ended.
 CONSTRAINT_PARTS = (
@@ -41,6 +44,7 @@ class QuestionReader(ChoicesReader):
         name = self.name(row)
         self.check_columns(row, QUESTION_COLUMNS)
         kind = self.question_type(row, xlsform_type, list_name)
+        self.appearance(row, TEXT_APPEARANCES if kind in ("text", "long_text") else frozenset())
         question: dict = {"code": name, "type": kind or "text", "label": self.label(row)}
         hint = self.optional_text(row, "hint")
         if hint:

@@ -6,9 +6,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..types import AUDIENCES
-from .common import LANGUAGES
+from .common import LANGUAGES, SETTINGS_COLUMNS
 from .reader_base import ReaderBase
-from .reader_sheets import RawRows, Row, language_code
+from .reader_sheets import RawRows, Row, Table, language_code
+
+#: The audience of a workbook that does not say (no imvo::audience); reported as a warning.
+DEFAULT_AUDIENCE = "association"
 
 
 class SettingsReader(ReaderBase):
@@ -18,17 +21,23 @@ class SettingsReader(ReaderBase):
         """The questionnaire header (code, audience, title, description) from the settings."""
         table = self.table("settings", raw, None) if raw is not None else None
         row = table.rows[0] if table and table.rows else Row("settings", 2, {})
+        if table is not None:
+            self.report_ignored_settings(table, row)
         self.read_default_language(row)
-        version = row.value("version")
-        self.version = int(version) if version.isascii() and version.isdigit() and int(version) >= 1 else 1
+        self.read_version(row)
         code = row.value("form_id")
         if not code:
             self.error("settings", row.number if raw is not None else None, "form_id",
                        _l("The form_id is missing. Fill it in on the settings sheet."))
         else:
             self.valid_name(row, "form_id", code)
-        audience = row.value("imvo::audience") or "association"
-        if audience not in AUDIENCES:
+        audience = row.value("imvo::audience")
+        if not audience:
+            audience = DEFAULT_AUDIENCE
+            self.warn("settings", row.number if raw is not None else None, "imvo::audience", _l(
+                "No audience given; assumed association. Fill in imvo::audience (association or company) "
+                "to choose."))
+        elif audience not in AUDIENCES:
             self.row_error(row, "imvo::audience", _l(
                 "Unknown audience %(value)r. Use association or company.", value=audience))
         nl, en = row.words("form_title"), row.words("imvo::title_en")
@@ -49,3 +58,24 @@ class SettingsReader(ReaderBase):
         else:
             self.row_error(row, "default_language", _l(
                 "Unknown language %(value)r. Use Nederlands (nl) or English (en).", value=written))
+
+    def read_version(self, row: Row) -> None:
+        """The settings' version when it is a whole number of at least 1, else 1 (said so).
+        It is informative only: an import becomes the questionnaire's next version."""
+        version = row.value("version")
+        if version.isascii() and version.isdigit() and int(version) >= 1:
+            self.version = int(version)
+        elif version:
+            self.row_warning(row, "version", _l(
+                "The version %(value)r is not a whole number, so it is ignored.", value=version))
+
+    def report_ignored_settings(self, table: Table, row: Row) -> None:
+        """Settings we do not use (style, instance_name, submission_url, ...) and any rows
+        after the first are reported, not dropped in silence."""
+        for key in row.cells:
+            if key not in SETTINGS_COLUMNS:
+                self.row_warning(row, key, _l("The setting %(column)s is not supported, so it is ignored.",
+                                              column=table.headers.get(key, key)))
+        for extra in table.rows[1:]:
+            self.row_warning(extra, None, _l(
+                "Only the first row of the settings sheet is read; this row is ignored."))

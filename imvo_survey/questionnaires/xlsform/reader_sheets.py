@@ -27,6 +27,11 @@ class WorkbookError:
     message: str
 
 
+class WorkbookWarning(WorkbookError):
+    """Something in a workbook that is read past: the import goes ahead, and says what
+    it ignored and where, so that nothing is dropped in silence."""
+
+
 def cell_text(value: object) -> str:
     """A cell as text as its author sees it: 3 not 3.0, booleans as true/false."""
     if value is None:

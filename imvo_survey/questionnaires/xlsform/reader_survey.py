@@ -74,6 +74,9 @@ class SurveyReader(QuestionReader):
         if rest and f"{first}_{rest[0].lower()}" in STRUCTURE_TYPES | SELECT_TYPES:
             first, rest = f"{first}_{rest[0].lower()}", rest[1:]  # `begin group`, as some tools write
         if first in METADATA_TYPES and not rest:
+            self.row_warning(row, "type", _l(
+                "The metadata row %(type)s is ignored: the survey keeps its own record of when and by whom "
+                "it is answered.", type=first))
             return None
         if first in STRUCTURE_TYPES | SIMPLE_TYPES and not rest:
             return first, None
@@ -122,6 +125,7 @@ class SurveyReader(QuestionReader):
             self.stack.append(Open("group", row.number, None))
             return
         self.check_columns(row, GROUP_COLUMNS)
+        self.appearance(row)
         if row.value("relevant"):
             self.row_error(row, "relevant", _l(
                 "A condition on a group is not supported. Put it on the questions of the group."))
@@ -141,6 +145,7 @@ class SurveyReader(QuestionReader):
             self.stack.append(Open("repeat", row.number, None))
             return
         self.check_columns(row, REPEAT_COLUMNS)
+        self.appearance(row)
         repeat: dict = {"code": name, "type": "repeat", "label": self.label(row)}
         hint = self.optional_text(row, "hint")
         if hint:
