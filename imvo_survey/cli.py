@@ -495,7 +495,8 @@ def round_close(round_id) -> None:
 @with_appcontext
 def round_invite(round_id, dry_run) -> None:
     """Queue the invitations of the organisations not yet invited."""
-    from .rounds.services import RoundError, invite, usable_contacts
+    from .rounds.mailings import invite
+    from .rounds.services import RoundError, usable_contacts
 
     round = _round(round_id)
     unreachable = [inv for inv in round.invitations if inv.status == "targeted"
@@ -524,7 +525,7 @@ def round_invite(round_id, dry_run) -> None:
 @with_appcontext
 def round_remind(round_id, dry_run) -> None:
     """Queue reminders for organisations that have not submitted and not declined."""
-    from .rounds.services import remind
+    from .rounds.mailings import remind
 
     round = _round(round_id)
     invitations = remind(round, dry_run=dry_run)
@@ -554,7 +555,7 @@ def mail_send(loop: bool, interval: float) -> None:
     import time
 
     from .outbox import send_due
-    from .rounds.services import send_scheduled_reminders
+    from .rounds.mailings import send_scheduled_reminders
 
     while True:
         reminded = send_scheduled_reminders()

@@ -67,7 +67,7 @@ def test_analysts_are_sent_to_read_the_register(analyst_client):
     db.session.commit()
     page = main_content(analyst_client)
     assert "You are logged in as an analyst." in page
-    assert "Read the register: 1 active organisations" in page
+    assert "Read the register: 1 active organisation<" in page
     assert "Transparantiebenchmark scores are available for: 2008." in page
     # Reading only: no import, no new organisation, no accounts.
     for link in ("/organisations/import", "/organisations/new", "/users/"):
@@ -89,5 +89,5 @@ def test_the_secretariat_sees_organisations_without_a_contact(secretariat_client
     db.session.commit()
     page = main_content(secretariat_client)
     assert "Check the register: 2 active organisations" in page
-    assert "1 active organisations have no contact yet, so they cannot be invited." in page
+    assert "1 active organisation has no contact yet, so it cannot be invited." in page
     assert "Import the organisations you want to invite" not in page

@@ -115,6 +115,13 @@ def test_users_list_searches_email_name_and_organisation(secretariat_client, acc
     assert _listed_emails(secretariat_client, q="_") == []
 
 
+def test_users_list_finds_names_whatever_their_case_beyond_ascii(secretariat_client, accounts):
+    factories.make_user("analyst", email="e.vd@example.org", name="Élise  VAN  Dijk")
+    db.session.commit()
+    assert _listed_emails(secretariat_client, q="élise van dijk") == ["e.vd@example.org"]
+    assert _listed_emails(secretariat_client, q="ÉLISE") == ["e.vd@example.org"]
+
+
 def test_users_list_filters_by_role_and_status(secretariat_client, accounts):
     assert _listed_emails(secretariat_client, role="analyst") == ["anna@example.org"]
     assert _listed_emails(secretariat_client, role="analyst", status="all") == [

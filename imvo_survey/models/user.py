@@ -6,11 +6,11 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
 from .base import TimestampMixin, UTCDateTime, one_of
-from .organisation import LANGUAGES, Organisation
+from .organisation import LANGUAGES, Organisation, name_key
 
 ROLES = ("secretariat", "analyst", "respondent")
 
@@ -36,6 +36,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
     #: Display name.
     name: Mapped[str | None] = mapped_column(String(200))
+    #: The name as searched: case (beyond ASCII too) and spacing do not count. Kept in
+    #: step with `name`; SQLite's lower() folds only ASCII letters.
+    name_key: Mapped[str | None] = mapped_column(String(200))
     #: argon2id hash; empty until a password is set.
     password_hash: Mapped[str | None] = mapped_column(String(255))
     #: secretariat, analyst or respondent.
@@ -63,6 +66,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_secretariat(self) -> bool:
         return self.role == "secretariat"
+
+    @validates("name")
+    def _keep_name_key(self, key: str, value: str | None) -> str | None:
+        self.name_key = name_key(value) if value else None
+        return value
 
     @property
     def display_name(self) -> str:

@@ -90,15 +90,19 @@ def edit_organisation(organisation_id: int):
 
 
 def _fill(organisation: Organisation, form: OrganisationForm) -> None:
-    # Memberships first, while the kind is still the old one: the database refuses a kind
-    # that contradicts the memberships it still has (a company that becomes a branch
-    # association must lose its associations before its kind changes).
     chosen = set(form.associations.data or []) if form.kind.data == "company" else set()
-    organisation.associations = [db.session.get(Organisation, association_id) for association_id in chosen]
-    db.session.flush()
+    if organisation.id is not None:
+        # Memberships that go, first, while the kind is still the old one: the database
+        # refuses a kind that contradicts the memberships the organisation still has
+        # (a company that becomes a branch association must lose its associations first).
+        organisation.associations = [a for a in organisation.associations if a.id in chosen]
+        db.session.flush()
     for name in ("name", "kind", "size", "sector_id", "branch_id", "kvk_number", "member_count",
                  "mkb_member_count", "website", "is_listed", "is_active", "notes"):
         setattr(organisation, name, getattr(form, name).data)
+    # The new memberships after the kind: on flush the organisation row is written
+    # before the membership rows, so the database sees the new kind.
+    organisation.associations = [db.session.get(Organisation, association_id) for association_id in chosen]
     apply_kind_rules(organisation)
     if not organisation.is_active:
         db.session.flush()

@@ -8,7 +8,17 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, or_, select, update
 
 from ..extensions import db
-from ..models import ASSOCIATION_KINDS, Contact, InvitationToken, Organisation, User, name_key, utcnow
+from ..models import (
+    ASSOCIATION_KINDS,
+    Contact,
+    Invitation,
+    InvitationToken,
+    Organisation,
+    OutboxMessage,
+    User,
+    name_key,
+    utcnow,
+)
 
 
 @dataclass
@@ -114,16 +124,27 @@ def set_primary_contact(contact: Contact) -> None:
     db.session.flush()
 
 
+#: Why a message waiting in the outbox was not sent (shown on the outbox page).
+CONTACT_REMOVED = "Not sent: the contact was removed from the organisation before this message went out."
+
+
 def remove_contact(contact: Contact) -> int:
-    """Delete a contact and void the invitation links sent to it; returns how many links
-    were voided. Without this, a link would keep working after the person is gone, and
-    saves made with it would be recorded without anyone (the database sets the links'
-    and the audit trail's contact to NULL on delete)."""
+    """Delete a contact, void the invitation links sent to it and stop the round messages
+    still waiting for it in the outbox (they would carry dead links); returns how many
+    links were voided. Without this, a link would keep working after the person is gone.
+    The audit trail keeps the person's name (the database sets its contact to NULL)."""
     voided = db.session.execute(
         update(InvitationToken)
         .where(InvitationToken.contact_id == contact.id, InvitationToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session="fetch")).rowcount
+    invitations = select(Invitation.id).where(Invitation.organisation_id == contact.organisation_id)
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == "queued", OutboxMessage.to_address == contact.email,
+               OutboxMessage.invitation_id.in_(invitations))
+        .values(status="failed", last_error=CONTACT_REMOVED, claimed_by=None, claimed_until=None)
+        .execution_options(synchronize_session="fetch"))
     db.session.delete(contact)
     db.session.flush()
     return voided

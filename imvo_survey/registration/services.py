@@ -24,7 +24,8 @@ from ..mail import build_message, external_url
 from ..models import ASSOCIATION_KINDS, Invitation, Organisation, Registration, Round, User, name_key, utcnow
 from ..organisations.services import add_contact, find_organisation
 from ..outbox import queue
-from ..rounds.services import add_targets, audience_of, hash_token, send_invitation
+from ..rounds.mailings import send_invitation
+from ..rounds.services import add_targets, audience_of, hash_token
 
 TOKEN_BYTES = 32
 #: How long a confirmation link works, counted from the registration.

@@ -8,7 +8,6 @@ import json
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
-from werkzeug.datastructures import MultiDict
 
 from ..auth.access import access
 from ..extensions import csrf, db
@@ -20,9 +19,9 @@ from ..responses.checks import shown
 from ..responses.services import EntryGone, ResponseError
 from ..responses.values import display, to_json
 from . import bp
-from .form import RESPONDENTS, _csrf_valid, _resolution, _response, actor
+from .form import RESPONDENTS, _csrf_valid, _resolution, _response, actor, typed
 from .pages import base_json, build_form, labels_for, lock_version_of, page_terms, raw_inputs
-from .pending import keeps_unsaved_input, take
+from .pending import keeps_unsaved_input, note_saved, take
 
 
 def _repeat(layout, repeat_code: str) -> dict:
@@ -84,14 +83,14 @@ def entry(invitation_id: int, repeat_code: str, key: str | None):
     if request.method == "GET":
         kept = take(request.path)
         if kept is not None:
-            return _entry_page(invitation, response, repeat_code, key, formdata=kept, notice=_(
+            questions = _repeat(services.layout_of(response.version), repeat_code)["questions"]
+            return _entry_page(invitation, response, repeat_code, key, formdata=typed(questions, kept), notice=_(
                 "What you typed before you had to log in again is back in the form. It is not saved yet: check "
                 "it and press Save."))
         return _entry_page(invitation, response, repeat_code, key)
     if not _csrf_valid():
-        resolved = _resolution(_repeat(services.layout_of(response.version), repeat_code)["questions"])[0] \
-            if request.form.get("resolve") else None
-        return _entry_page(invitation, response, repeat_code, key, formdata=_typed(resolved), status=400, notice=_(
+        questions = _repeat(services.layout_of(response.version), repeat_code)["questions"]
+        return _entry_page(invitation, response, repeat_code, key, formdata=typed(questions), status=400, notice=_(
             "For your security the page could not be saved yet. Everything you typed is still here: press "
             "Save again."))
     return _save_entry(invitation, response, repeat_code, key)
@@ -104,45 +103,33 @@ def _save_entry(invitation, response, repeat_code: str, key: str | None):
         raw, base = _resolution(repeat["questions"])
     else:
         raw, base = raw_inputs(repeat["questions"], request.form), base_json(request.form)
+    typed_in = typed(repeat["questions"])  # for a page shown again
     try:
         result = services.save_entry(response, repeat_code, key, raw, base, lock_version_of(request.form),
                                      actor(), current_language())
     except EntryGone:
         db.session.rollback()
-        return _entry_page(invitation, response, repeat_code, key, formdata=_typed(raw), status=409, gone=True,
+        return _entry_page(invitation, response, repeat_code, key, formdata=typed_in, status=409, gone=True,
                            notice=_("Someone else removed this entry while you were changing it. What you typed "
                                     "is still here: save it as a new entry, or cancel to leave it out."))
     except ResponseError as error:
         db.session.rollback()
         # Shown with the form, so that what was typed can still be copied.
-        return _entry_page(invitation, response, repeat_code, key, formdata=_typed(raw), status=403,
+        return _entry_page(invitation, response, repeat_code, key, formdata=typed_in, status=403,
                            notice=str(error))
     if result.errors:
         # Errors first: after a conflict only valid values travel on, so fixing them
         # now keeps what was typed; the conflict (if any) is shown on the next save.
         db.session.rollback()
-        return _entry_page(invitation, response, repeat_code, key, formdata=_typed(raw), errors=result.errors,
+        return _entry_page(invitation, response, repeat_code, key, formdata=typed_in, errors=result.errors,
                            status=422, notice=_("The entry has not been saved yet. Correct the marked answers."))
     if result.conflicts:
         db.session.rollback()
         return _conflict_page(invitation, response, repeat, key, result), 409
     db.session.commit()
+    note_saved(request.path)
     flash(_("Saved at %(time)s.", time=format_time(response.last_saved_at, "HH:mm")), "success")
     return _back(invitation, response, repeat_code, result.key)
-
-
-def _typed(raw: dict | None = None) -> MultiDict:
-    """The posted form as the entry form reads it; after a conflict page (which has no
-    fields, only the resolved values) the resolved values as typed."""
-    if raw is None or not request.form.get("resolve"):
-        return request.form
-    data = MultiDict([("lock_version", request.form.get("lock_version", "")),
-                      ("base", request.form.get("base", ""))])
-    for code, value in raw.items():
-        for item in value if isinstance(value, list) else [value]:
-            data.add(code, item)
-        data.add(f"{code}__present", "1")
-    return data
 
 
 def _conflict_page(invitation, response, repeat: dict, key: str, result):

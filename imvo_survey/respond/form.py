@@ -24,6 +24,7 @@ from ..responses.values import to_json
 from . import bp
 from .access import invitation_or_404, session_token
 from .pages import (
+    as_typed,
     base_json,
     build_form,
     hidden_codes,
@@ -33,7 +34,7 @@ from .pages import (
     progress,
     raw_inputs,
 )
-from .pending import keeps_unsaved_input, take
+from .pending import keeps_unsaved_input, note_saved, take
 
 RESPONDENTS = ("respondent", "secretariat", INVITEE)
 
@@ -121,15 +122,23 @@ def section(invitation_id: int, section_code: str):
     if request.method == "GET":
         kept = take(request.path)
         if kept is not None:
-            return _section_page(invitation, response, section_code, formdata=kept, restored=True,
+            formdata = _section_typed(response, section_code, kept)
+            return _section_page(invitation, response, section_code, formdata=formdata, restored=True,
                                  notice=_("What you typed before you had to log in again is back in the form. "
                                           "It is not saved yet: check it and press Save."))
         return _section_page(invitation, response, section_code)
     if not _csrf_valid():
-        return _section_page(invitation, response, section_code, formdata=request.form, status=400,
+        return _section_page(invitation, response, section_code, formdata=_section_typed(response, section_code),
+                             status=400,
                              notice=_("For your security the page could not be saved yet. Everything you "
                                       "typed is still here: press Save again."))
     return _save_section(invitation, response, section_code)
+
+
+def _section_typed(response, section_code: str, form=None):
+    layout = services.layout_of(response.version)
+    section_def = layout.section(section_code) or abort(404)
+    return typed(layout.plain_questions(section_def), form)
 
 
 def _save_section(invitation, response, section_code):
@@ -146,16 +155,18 @@ def _save_section(invitation, response, section_code):
     except ResponseError as error:
         db.session.rollback()
         # Shown with the form, so that what was typed can still be copied.
-        return _section_page(invitation, response, section_code, formdata=request.form, status=403,
+        return _section_page(invitation, response, section_code, formdata=typed(questions), status=403,
                              notice=str(error))
     if result.conflicts:
         db.session.rollback()
         return _conflict_page(invitation, response, section_def, questions, result), 409
     db.session.commit()
     if result.errors:
-        return _section_page(invitation, response, section_code, formdata=request.form, errors=result.errors,
+        # Saved in part: the browser keeps its copy until the rest is saved too.
+        return _section_page(invitation, response, section_code, formdata=typed(questions), errors=result.errors,
                              status=422, notice=_("Your other answers have been saved. Correct the marked "
                                                   "answers and save again."))
+    note_saved(request.path)
     flash(_("Saved at %(time)s.", time=format_time(response.last_saved_at, "HH:mm")), "success")
     return _go_to(invitation, response, layout, section_code, request.form.get("go_to") or section_code)
 
@@ -208,21 +219,29 @@ def _conflict_page(invitation, response, section_def, questions, result):
                            base=json.dumps(stored), action=request.path)
 
 
-def _resolution(questions: list[dict]) -> tuple[dict, dict]:
+def _resolution(questions: list[dict], form=None) -> tuple[dict, dict]:
     """The raw inputs after a conflict: the merged values, with 'theirs' where chosen;
-    based on what is stored now."""
+    based on what is stored now. `form` is the posted form (default this request's)."""
     from ..responses.values import from_json
 
-    merged = json.loads(request.form.get("merged") or "{}")
-    theirs = json.loads(request.form.get("theirs") or "{}")
+    form = request.form if form is None else form
+    merged = json.loads(form.get("merged") or "{}")
+    theirs = json.loads(form.get("theirs") or "{}")
     for code, value in theirs.items():
-        if request.form.get(f"choice_{code}") == "theirs":
+        if form.get(f"choice_{code}") == "theirs":
             merged[code] = value
     by_code = {q["code"]: q for q in questions}
     raw = {code: _as_raw(by_code[code], from_json(by_code[code], value)) for code, value in merged.items()
            if code in by_code}
     # The base is what was stored when the conflict was shown: a newer change is caught again.
-    return raw, base_json(request.form)
+    return raw, base_json(form)
+
+
+def typed(questions: list[dict], form=None):
+    """What was posted (default: this request), as the form reads it: after a conflict
+    page, the values chosen there as if typed."""
+    form = request.form if form is None else form
+    return as_typed(form, _resolution(questions, form)[0]) if form.get("resolve") else form
 
 
 def _as_raw(question: dict, value):

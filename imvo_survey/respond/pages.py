@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
 from ..questionnaires.formbuilder import form_class
@@ -130,3 +131,15 @@ def labels_for(language: str):
         return cache[question["code"]]
 
     return labels
+
+
+def as_typed(form, raw: dict) -> MultiDict:
+    """A conflict page's form (no answer fields, only the chosen values as JSON) as a
+    questionnaire form reads it: the chosen values `raw` as if typed, so that a page
+    shown again (an error, a refusal, after logging in again) still holds them."""
+    data = MultiDict([("lock_version", form.get("lock_version", "")), ("base", form.get("base", ""))])
+    for code, value in raw.items():
+        for item in value if isinstance(value, list) else [value]:
+            data.add(code, item)
+        data.add(f"{code}__present", "1")
+    return data

@@ -53,3 +53,29 @@ def take(path: str):
     db.session.delete(row)
     db.session.commit()
     return data
+
+
+# --- what the browser keeps -------------------------------------------------------
+#
+# With JavaScript, what is typed is also kept in the browser until the server has it.
+# Only the server knows that a Save arrived: a changed lock version does not prove it
+# (a colleague's save moves it too), so a page saved with success is noted here and the
+# next view of that page tells the script to forget its copy.
+
+SAVED_KEY = "saved_pages"
+SAVED_KEEP = 20  # pages remembered per session; older notes are dropped
+
+
+def note_saved(path: str) -> None:
+    """The POST to `path` was saved: the browser may forget its copy of that page."""
+    saved = [p for p in session.get(SAVED_KEY, []) if p != path][-(SAVED_KEEP - 1):]
+    session[SAVED_KEY] = [*saved, path]
+
+
+def saved_here() -> bool:
+    """Was this page saved since it was last shown? (The note is used up.)"""
+    saved = session.get(SAVED_KEY, [])
+    if request.path not in saved:
+        return False
+    session[SAVED_KEY] = [p for p in saved if p != request.path]
+    return True

@@ -12,7 +12,8 @@ from sqlalchemy.orm import contains_eager
 from ..mail import build_message, external_url
 from ..models import RESPONSE_STATUSES, Organisation, Response, Round
 from ..outbox import queue
-from ..rounds.services import deadline_in_words, issue_token, usable_contacts
+from ..rounds.mailings import deadline_in_words
+from ..rounds.services import issue_token, usable_contacts
 
 
 def responses_query(round: Round, status: str | None = None) -> Select:

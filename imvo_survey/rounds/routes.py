@@ -18,6 +18,7 @@ from ..organisations.services import OrganisationFilter
 from . import bp
 from .feedback import feedback_last_sent, responded_invitations, send_feedback
 from .forms import BounceForm, ExtensionForm, ReasonForm, RoundForm, TargetConfirmForm, slugify
+from .mailings import invite, remind, remindable, send_invitation, send_reminder
 from .services import (
     RoundError,
     add_targets,
@@ -26,18 +27,13 @@ from .services import (
     create_round,
     deadline_for,
     extend_deadline,
-    invite,
     local_to_utc,
     mark_bounced,
     open_round,
     preview_targets,
-    remind,
-    remindable,
     remove_target,
     reopen_round,
     revoke_tokens,
-    send_invitation,
-    send_reminder,
     set_versions,
     status_counts,
     usable_contacts,

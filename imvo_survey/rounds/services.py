@@ -1,39 +1,34 @@
 """Rounds: creating and copying, opening and closing, targeting organisations,
-invitation tokens, invitations and reminders through the outbox, deadline extensions,
-declining. Functions flush, never commit: the caller commits once."""
+invitation tokens, deadline extensions, declining (the invitations and reminders
+themselves are in `mailings`). Functions flush, never commit: the caller commits once."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..mail import build_message, external_url
 from ..models import (
     ASSOCIATION_KINDS,
-    REMINDABLE_STATUSES,
     Contact,
     DeadlineExtension,
     Invitation,
     InvitationToken,
     Organisation,
-    OutboxMessage,
     QuestionnaireVersion,
-    Reminder,
     Round,
     RoundEvent,
     User,
     utcnow,
 )
 from ..organisations.services import OrganisationFilter
-from ..outbox import queue
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
@@ -362,148 +357,6 @@ def link_usable(invitation: Invitation, now: datetime | None = None) -> bool:
     response = response_for(invitation)
     return (response is not None and response.status == "returned"
             and (response.returned_until is None or (now or utcnow()) < response.returned_until))
-
-
-# --- messages ---------------------------------------------------------------------
-
-def _link(token: str) -> str:
-    return external_url("respond.landing", token=token)
-
-
-def deadline_in_words(moment: datetime, language: str) -> str:
-    """'maandag 1 november 2010 om 17:00' in the contact's language (Europe/Amsterdam)."""
-    with force_locale(language):
-        return format_datetime(moment, "EEEE d MMMM y 'om' HH:mm" if language == "nl"
-                               else "EEEE d MMMM y 'at' HH:mm")
-
-
-def _message_for(invitation: Invitation, contact: Contact, token: str, kind: str):
-    round = invitation.round
-    language = contact.language or "nl"
-    deadline = deadline_for(round, invitation.organisation_id)
-    version = round.version_for(invitation.audience)
-    with force_locale(language):
-        subject = round.subject(language) if kind == "invitation" else _(
-            "Reminder: %(subject)s", subject=round.subject(language))
-        return build_message(contact.email, subject, kind, round=round, invitation=invitation, contact=contact,
-                             intro=round.intro(language), link=_link(token), language=language,
-                             deadline=deadline_in_words(deadline, language),
-                             questionnaire=version.questionnaire.title(language) if version else "")
-
-
-def send_invitation(invitation: Invitation, user: User | None = None) -> int:
-    """Queue the invitation for its contacts, each with a new personal link."""
-    round = invitation.round
-    if round.status != "open":
-        raise RoundError(_("Invitations can be sent only while the round is open."))
-    contacts = usable_contacts(invitation.organisation, round.contact_mode)
-    for contact in contacts:
-        token = issue_token(invitation, contact)
-        queue(_message_for(invitation, contact, token, "invitation"), "invitation", invitation=invitation)
-    if contacts:
-        now = utcnow()
-        invitation.invited_at = invitation.invited_at or now
-        if invitation.status in ("targeted", "bounced"):
-            invitation.status = "invited"
-    db.session.flush()
-    return len(contacts)
-
-
-def invite(round: Round, dry_run: bool = False, user: User | None = None) -> list[Invitation]:
-    """Invite every organisation of the round that was not yet invited."""
-    pending = [inv for inv in round.invitations if inv.status == "targeted"]
-    if dry_run:
-        return pending
-    sent = [inv for inv in pending if send_invitation(inv, user)]
-    log(round, "invited", str(len(sent)), user)
-    db.session.flush()
-    return sent
-
-
-def remindable(round: Round) -> list[Invitation]:
-    """Invited organisations that have not submitted and not declined."""
-    return [inv for inv in round.invitations if inv.status in REMINDABLE_STATUSES]
-
-
-def send_reminder(invitation: Invitation, kind: str = "manual", days_before: int | None = None,
-                  user: User | None = None) -> int:
-    """Queue a reminder and log it on the invitation. Each contact gets a fresh link in
-    it; the links sent before keep working (only sending the invitation again voids them)."""
-    if invitation.status not in REMINDABLE_STATUSES:
-        return 0
-    contacts = usable_contacts(invitation.organisation, invitation.round.contact_mode)
-    for contact in contacts:
-        token = issue_token(invitation, contact, void_earlier=False)
-        queue(_message_for(invitation, contact, token, "reminder"), "reminder", invitation=invitation)
-    db.session.add(Reminder(invitation=invitation, kind=kind, days_before=days_before,
-                            user_id=getattr(user, "id", None)))
-    invitation.reminder_count += 1
-    db.session.flush()
-    return len(contacts)
-
-
-def remind(round: Round, dry_run: bool = False, user: User | None = None) -> list[Invitation]:
-    """Remind, by hand, every organisation that has not answered and not declined."""
-    targets = remindable(round)
-    if dry_run:
-        return targets
-    reminded = [inv for inv in targets if send_reminder(inv, "manual", user=user)]
-    log(round, "reminded", str(len(reminded)), user)
-    db.session.flush()
-    return reminded
-
-
-def invitation_mail_state(round: Round) -> tuple[dict[int, datetime], set[int]]:
-    """Per invitation of the round: when its first invitation message was delivered, and
-    which invitations still have an invitation message waiting in the outbox."""
-    rows = db.session.execute(
-        select(OutboxMessage.invitation_id, OutboxMessage.status, OutboxMessage.sent_at)
-        .join(Invitation, Invitation.id == OutboxMessage.invitation_id)
-        .where(Invitation.round_id == round.id, OutboxMessage.kind == "invitation"))
-    first_sent: dict[int, datetime] = {}
-    waiting: set[int] = set()
-    for invitation_id, status, sent_at in rows:
-        if status == "queued":
-            waiting.add(invitation_id)
-        elif status == "sent" and sent_at is not None:
-            first_sent[invitation_id] = min(sent_at, first_sent.get(invitation_id, sent_at))
-    return first_sent, waiting
-
-
-def due_reminder_days(round: Round, invitation: Invitation, invited: datetime, now: datetime) -> list[int]:
-    """The scheduled steps (days before the organisation's deadline) that are due now:
-    their time has come, the invitation was delivered before it, and none was sent yet.
-    A step that fell before the invitation went out is never due: an organisation
-    invited five days before the deadline gets no "seven days before" reminder."""
-    deadline = deadline_for(round, invitation.organisation_id)
-    done = {r.days_before for r in invitation.reminders if r.kind == "scheduled"}
-    return [days for days in sorted(round.reminder_days, reverse=True)
-            if invited < deadline - timedelta(days=days) <= now and days not in done]
-
-
-def send_scheduled_reminders(now: datetime | None = None) -> int:
-    """The worker's schedule: N days before each organisation's deadline, once per N,
-    only to organisations whose invitation was delivered before that step (never while
-    it still waits in the outbox)."""
-    now = now or utcnow()
-    count = 0
-    for round in db.session.scalars(select(Round).where(Round.status.in_(("open", "closed")))):
-        first_sent, waiting = invitation_mail_state(round)
-        for invitation in remindable(round):
-            invited = first_sent.get(invitation.id)
-            if invited is None or invitation.id in waiting:
-                continue
-            if not is_open_for(round, invitation.organisation_id, now):
-                continue
-            due = due_reminder_days(round, invitation, invited, now)
-            if due:
-                # One message even when several reminders became due at once; all are logged.
-                count += bool(send_reminder(invitation, "scheduled", days_before=min(due)))
-                for days in due:
-                    if days != min(due):
-                        db.session.add(Reminder(invitation=invitation, kind="scheduled", days_before=days))
-    db.session.flush()
-    return count
 
 
 # --- the organisation's answers -----------------------------------------------------

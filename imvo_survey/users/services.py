@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, or_, select
 
 from ..auth.services import normalise_email, set_password
 from ..extensions import db
@@ -43,7 +43,7 @@ def user_query(q: str | None = None, role: str | None = None, status: str = "act
         pattern = f"%{escaped}%"
         query = query.where(or_(
             User.email.like(pattern, escape="\\"),
-            func.lower(User.name).like(pattern, escape="\\"),
+            User.name_key.like(pattern, escape="\\"),
             Organisation.name_key.like(pattern, escape="\\"),
         ))
     if role:

@@ -83,16 +83,16 @@
     }
     function forget() { if (store) { store.removeItem(storageKey()); } }
 
-    // Put back what was typed here and not saved. Not when it was sent with Save and the
-    // server has had it since (the lock version moved on: saved, or shown with an error
-    // or a conflict that the person then settled), and only the answers that differ from
-    // what the page shows (the save on leaving may have stored them after all). The form
-    // then carries the lock version and base the typing started from, so that the
+    // Put back what was typed here and not saved. Not when the server says this page was
+    // saved since (data-saved-here: a changed lock version proves nothing, a colleague's
+    // save moves it too), and only the answers that differ from what the page shows (a
+    // Save that did arrive, or the save on leaving, may have stored them after all). The
+    // form then carries the lock version and base the typing started from, so that the
     // server's three-way merge keeps answers someone else saved since, and asks when both
     // changed the same one.
     var kept = null;
     try { kept = store && JSON.parse(store.getItem(storageKey()) || "null"); } catch (e) { kept = null; }
-    if (kept && kept.submitted && kept.lock !== lock.value) {
+    if (kept && form.hasAttribute("data-saved-here")) {
       forget();
     } else if (kept && kept.values && kept.saved) {
       var shown = snapshot(form);

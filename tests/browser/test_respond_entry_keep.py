@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from .test_respondent_journey import invite
+from imvo_survey.extensions import db
+from imvo_survey.responses.services import Actor
+
+from .. import factories
+from ..responses.helpers import answer_required
+from .test_respondent_journey import invite, stored_response
 
 RESTORED = "Antwoorden die u eerder in deze browser typte maar nog niet had opgeslagen, staan weer in het formulier"
 
@@ -42,3 +47,49 @@ def test_an_entry_sent_with_save_is_not_put_back_again(page):
     page.goto(url)
     expect(page.locator("#activity_title")).to_have_value("")
     expect(page.locator("[data-save-status]")).to_have_text("")
+
+
+def _fill_activity(page, title: str) -> None:
+    page.get_by_label("Naam van de activiteit").fill(title)
+    page.locator("#q-activity_type").get_by_label("Gedragscode", exact=True).check()
+    page.locator("#q-activity_aspects").get_by_label("Afschaffen van kinderarbeid").check()
+    page.locator("#q-activity_publish_consent").get_by_label("Ja", exact=True).check()
+
+
+def test_a_saved_entry_is_not_put_back_in_the_next_new_one(page):
+    """The server says the page was saved: the browser's copy goes, although a later
+    "new" form differs from it in every answer."""
+    invitation_id, token = invite(start=True)
+    page.goto(f"/i/{token}")
+    url = f"/respond/{invitation_id}/entries/activity/new"
+    page.goto(url)
+    _fill_activity(page, "Eerste activiteit")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(page.locator("#repeat-activity .entry-title")).to_have_text(["Eerste activiteit"])
+    page.goto(url)
+    expect(page.locator("#activity_title")).to_have_value("")
+    expect(page.locator("[data-save-status]")).to_have_text("")
+
+
+def test_a_save_that_never_arrived_is_put_back_though_a_colleague_saved_since(page):
+    """A Save lost on the network, then a colleague's save moves the lock version: the
+    typed answers still come back (the lock version is no proof that the server had them)."""
+    invitation_id, token = invite(start=True)
+    page.goto(f"/i/{token}")
+    url = f"/respond/{invitation_id}/entries/activity/new"
+    page.goto(url)
+    _fill_activity(page, "Verloren onderweg")
+    page.route("**/entries/activity/new",
+               lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    page.wait_for_timeout(300)  # the POST is refused by the network
+    page.unroute("**/entries/activity/new")
+
+    response = stored_response(invitation_id)
+    colleague = factories.make_user("respondent", email="collega@example.org", organisation=response.organisation)
+    answer_required(response, Actor(user=colleague))  # moves the lock version on
+    db.session.commit()
+
+    page.goto(url)
+    expect(page.locator("#activity_title")).to_have_value("Verloren onderweg")
+    expect(page.locator("[data-save-status]")).to_contain_text(RESTORED)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import DataError, IntegrityError
 
 from imvo_survey.extensions import db
@@ -270,3 +270,30 @@ def test_the_edit_page_explains_why_an_association_with_members_stays_one(secret
     assert "Companies are registered as members of this organisation" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Organisation, association_id).kind == "branch_association"
+
+
+def test_the_edit_page_turns_an_association_into_a_member_company_in_one_save(secretariat_client):
+    """Kind and memberships change together: the organisation row is written first."""
+    old = factories.make_organisation(name="Was een vereniging", kind="branch_association")
+    association = factories.make_organisation(name="Koepel", kind="branch_association")
+    db.session.commit()
+    old_id, association_id = old.id, association.id
+    response = secretariat_client.post(f"/organisations/{old_id}/edit", data={
+        "name": "Nu een bedrijf", "kind": "company", "size": "mkb", "is_active": "y",
+        "associations": [str(association_id)]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    organisation = db.session.get(Organisation, old_id)
+    assert organisation.kind == "company" and [a.id for a in organisation.associations] == [association_id]
+
+
+def test_the_new_page_adds_a_company_with_its_associations(secretariat_client):
+    association = factories.make_organisation(name="Koepel", kind="branch_association")
+    db.session.commit()
+    response = secretariat_client.post("/organisations/new", data={
+        "name": "Nieuw bedrijf", "kind": "company", "size": "mkb", "is_active": "y",
+        "associations": [str(association.id)]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    company = db.session.scalar(select(Organisation).where(Organisation.name == "Nieuw bedrijf"))
+    assert [a.name for a in company.associations] == ["Koepel"]

@@ -30,3 +30,11 @@ def link_client(app, invited):
     invitation, token = invited
     client.get(f"/i/{token}")
     return client
+
+
+@pytest.fixture
+def started_client(link_client, invited):
+    """The link client after starting the response."""
+    invitation, _token = invited
+    link_client.post(f"/respond/{invitation.id}/start")
+    return link_client

@@ -5,6 +5,10 @@ from __future__ import annotations
 import re
 from html import unescape as html_unescape
 
+from sqlalchemy import select
+
+from imvo_survey.extensions import db
+from imvo_survey.models import Response
 from imvo_survey.responses import services
 
 #: The required answers of imvo-associations, per section (strings as typed).
@@ -48,3 +52,9 @@ def hidden_fields(html: str) -> dict:
     """The hidden inputs of a page (name -> value), as a browser would post them."""
     return {name: html_unescape(value)
             for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html)}
+
+
+def stored_response(invitation) -> Response:
+    """The invitation's response as the database has it now (not the session's copy)."""
+    db.session.expire_all()
+    return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
-from imvo_survey.models import Activity, Response
+from imvo_survey.models import Activity
 from imvo_survey.responses import services
 from imvo_survey.responses.services import Actor
 
 from .. import factories
-from .helpers import ACTIVITY, add_activity, base_of, hidden_fields, lock_of, page_text
+from .helpers import ACTIVITY, add_activity, base_of, hidden_fields, lock_of, page_text, stored_response
 
 
 @pytest.fixture
@@ -29,14 +29,9 @@ def two_people(app, link_client, invited):
     db.session.commit()
     colleague = app.test_client()
     colleague.post("/auth/login", data={"email": colleague_user.email, "password": factories.PASSWORD})
-    key = add_activity(_response(invitation), Actor(user=colleague_user))
+    key = add_activity(stored_response(invitation), Actor(user=colleague_user))
     db.session.commit()
     return link_client, colleague, invitation, key
-
-
-def _response(invitation) -> Response:
-    db.session.expire_all()
-    return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
 
 
 def _entry_data(page: str, **changes) -> dict:
@@ -56,7 +51,7 @@ def _titles() -> list[str]:
 def test_the_remove_question_carries_the_version_and_what_it_showed(two_people):
     me, _colleague, invitation, key = two_people
     page = page_text(me.get(f"/respond/{invitation.id}/entries/activity/{key}/remove"))
-    assert lock_of(page) == str(_response(invitation).lock_version)
+    assert lock_of(page) == str(stored_response(invitation).lock_version)
     assert json.loads(base_of(page))["activity_title"] == "Gedragscode koffie"
 
 
@@ -76,7 +71,7 @@ def test_a_stale_removal_of_a_changed_entry_shows_the_changes_and_removes_nothin
     assert _titles() == ["Audits cacao"]  # the colleague's change is not thrown away
 
     # Having seen the change, the person may still remove it: the page now carries the new version.
-    assert lock_of(html) == str(_response(invitation).lock_version)
+    assert lock_of(html) == str(stored_response(invitation).lock_version)
     done = me.post(remove_url, data=hidden_fields(html))
     assert done.status_code == 302 and _titles() == []
 
@@ -91,7 +86,7 @@ def test_a_stale_removal_after_changes_elsewhere_still_removes(two_people):
                                       "member_count": "200"})
     done = me.post(remove_url, data=hidden_fields(question))
     assert done.status_code == 302 and _titles() == []
-    _layout, doc = services.document_of(_response(invitation))
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 200
 
 
@@ -128,7 +123,7 @@ def test_removing_an_entry_someone_else_already_removed(two_people):
 
 def test_the_service_refuses_a_stale_removal_of_a_changed_entry(two_people):
     _me, _colleague, invitation, key = two_people
-    response = _response(invitation)
+    response = stored_response(invitation)
     actor = Actor(contact=invitation.organisation.contacts[0])
     layout, doc = services.document_of(response)
     seen = services.entry_seen(layout.questions["activity"]["questions"], doc.entry("activity", key))

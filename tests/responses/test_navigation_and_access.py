@@ -17,19 +17,7 @@ from imvo_survey.responses.services import Actor
 from imvo_survey.rounds.services import close_round
 
 from .. import factories
-from .helpers import ACTIVITY, add_activity, answer_required, base_of, lock_of, page_text
-
-
-@pytest.fixture
-def started_client(link_client, invited):
-    invitation, _token = invited
-    link_client.post(f"/respond/{invitation.id}/start")
-    return link_client
-
-
-def _response(invitation) -> Response:
-    db.session.expire_all()
-    return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+from .helpers import ACTIVITY, add_activity, answer_required, base_of, lock_of, page_text, stored_response
 
 
 def _states(html: str) -> dict[str, str]:
@@ -81,14 +69,14 @@ def test_a_returned_response_closes_again_after_its_date(app, invited):
         assert "Klopt het aantal leden?" in page and "data-autosave-url" in page
         saved = client.post(url, data={"lock_version": lock_of(page), "base": base_of(page), "member_count": "125"})
         assert saved.status_code == 302
-    _layout, doc = services.document_of(_response(invitation))
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 125
 
     with time_machine.travel(until + timedelta(hours=1)):
         client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
         page = page_text(client.get(url))
         assert "kunnen niet meer worden gewijzigd" in page and "data-autosave-url" not in page
-        refused = client.post(url, data={"lock_version": str(_response(invitation).lock_version),
+        refused = client.post(url, data={"lock_version": str(stored_response(invitation).lock_version),
                                          "member_count": "130"})
         shown = page_text(refused)
         assert refused.status_code == 403 and 'value="130"' in shown
@@ -96,8 +84,8 @@ def test_a_returned_response_closes_again_after_its_date(app, invited):
         entry = client.post(f"/respond/{invitation.id}/entries/activity/new",
                             data={**ACTIVITY, "activity_aspects__present": "1"})
         assert entry.status_code == 403 and 'value="Gedragscode koffie"' in page_text(entry)
-        assert not services.editable(_response(invitation), actor)
-    _layout, doc = services.document_of(_response(invitation))
+        assert not services.editable(stored_response(invitation), actor)
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 125 and doc.entries["activity"] == []
 
 
@@ -140,7 +128,7 @@ def test_another_organisations_entry_keys_are_refused(started_client, invited, o
     started_client.post(section_url, data={"lock_version": lock_of(page), "base": base_of(page),
                                            "go_to": f"carry:continued:activity:{key}"})
     assert _other_entry(other) == before
-    own = _response(invitation)
+    own = stored_response(invitation)
     _layout, doc = services.document_of(own)
     assert all(entry.values["activity_title"] != "Geheim" for entry in doc.entries["activity"])
 

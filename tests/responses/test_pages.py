@@ -11,42 +11,18 @@ import time_machine
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
-from imvo_survey.models import Activity, Response, utcnow
+from imvo_survey.models import Activity, utcnow
 from imvo_survey.responses import services
 from imvo_survey.responses.services import Actor
+from imvo_survey.rounds.services import close_round
 
 from .. import factories
-from .helpers import ACTIVITY
-
-
-def _text(response) -> str:
-    return response.get_data(as_text=True)
-
-
-def _lock(html: str) -> str:
-    return re.search(r'name="lock_version" (?:type="hidden" )?value="(\d+)"', html).group(1)
-
-
-def _base(html: str) -> str:
-    found = re.search(r'name="base" (?:type="hidden" )?value="([^"]*)"', html).group(1)
-    return found.replace("&#34;", '"').replace("&quot;", '"')
-
-
-@pytest.fixture
-def started_client(link_client, invited):
-    invitation, _token = invited
-    link_client.post(f"/respond/{invitation.id}/start")
-    return link_client
-
-
-def _response(invitation) -> Response:
-    db.session.expire_all()
-    return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+from .helpers import ACTIVITY, base_of, lock_of, page_text, stored_response
 
 
 def test_overview_offers_to_start_with_a_time_estimate(link_client, invited):
     invitation, _token = invited
-    page = _text(link_client.get(f"/respond/{invitation.id}"))
+    page = page_text(link_client.get(f"/respond/{invitation.id}"))
     assert "Vereniging Koffie" in page and "minuten" in page and "Start de vragenlijst" in page
     response = link_client.post(f"/respond/{invitation.id}/start")
     assert response.location == f"/respond/{invitation.id}/section/profile"
@@ -55,13 +31,13 @@ def test_overview_offers_to_start_with_a_time_estimate(link_client, invited):
 def test_save_a_section_and_find_the_answers_back(started_client, invited):
     invitation, _token = invited
     url = f"/respond/{invitation.id}/section/profile"
-    page = _text(started_client.get(url))
+    page = page_text(started_client.get(url))
     assert "Hoeveel bedrijven zijn lid van uw organisatie?" in page
-    response = started_client.post(url, data={"lock_version": _lock(page), "base": _base(page),
+    response = started_client.post(url, data={"lock_version": lock_of(page), "base": base_of(page),
                                               "member_count": "120", "main_import_countries": ["CI", "BR"],
                                               "main_import_countries__present": "1", "go_to": "sector_policy"})
     assert response.location == f"/respond/{invitation.id}/section/sector_policy"
-    again = _text(started_client.get(url))
+    again = page_text(started_client.get(url))
     assert 'value="120"' in again
     assert re.search(r'<option selected value="CI">|<option value="CI" selected', again)
 
@@ -69,65 +45,65 @@ def test_save_a_section_and_find_the_answers_back(started_client, invited):
 def test_errors_keep_what_was_typed_and_point_at_the_field(started_client, invited):
     invitation, _token = invited
     url = f"/respond/{invitation.id}/section/profile"
-    page = _text(started_client.get(url))
-    response = started_client.post(url, data={"lock_version": _lock(page), "base": _base(page),
+    page = page_text(started_client.get(url))
+    response = started_client.post(url, data={"lock_version": lock_of(page), "base": base_of(page),
                                               "member_count": "150", "member_count_mkb": "honderd"})
-    html = _text(response)
+    html = page_text(response)
     assert response.status_code == 422
     assert 'href="#member_count_mkb"' in html and 'value="honderd"' in html
     assert "Vul een geheel getal in" in html
-    _layout, doc = services.document_of(_response(invitation))
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 150  # the valid answer was saved
 
 
 def test_conditions_work_without_javascript(started_client, invited):
     invitation, _token = invited
     url = f"/respond/{invitation.id}/section/sector_policy"
-    page = _text(started_client.get(url))
+    page = page_text(started_client.get(url))
     assert re.search(r'id="q-frameworks_other"[^>]*hidden', page)
-    started_client.post(url, data={"lock_version": _lock(page), "base": _base(page), "frameworks": ["other"],
+    started_client.post(url, data={"lock_version": lock_of(page), "base": base_of(page), "frameworks": ["other"],
                                    "frameworks__present": "1"})
-    page = _text(started_client.get(url))
+    page = page_text(started_client.get(url))
     assert not re.search(r'id="q-frameworks_other"[^>]*hidden', page)
 
 
 def test_add_change_and_remove_an_activity_without_javascript(started_client, invited):
     invitation, _token = invited
     section_url = f"/respond/{invitation.id}/section/activities"
-    page = _text(started_client.get(section_url))
+    page = page_text(started_client.get(section_url))
     # "Add an entry" saves the page first, then opens the entry form
-    response = started_client.post(section_url, data={"lock_version": _lock(page), "base": _base(page),
+    response = started_client.post(section_url, data={"lock_version": lock_of(page), "base": base_of(page),
                                                       "go_to": "new:activity"})
     assert response.location == f"/respond/{invitation.id}/entries/activity/new"
-    entry_page = _text(started_client.get(response.location))
+    entry_page = page_text(started_client.get(response.location))
     data = {key: value for key, value in ACTIVITY.items()}
-    data.update(lock_version=_lock(entry_page), base=_base(entry_page), activity_aspects__present="1",
+    data.update(lock_version=lock_of(entry_page), base=base_of(entry_page), activity_aspects__present="1",
                 activity_countries__present="1")
     response = started_client.post(f"/respond/{invitation.id}/entries/activity/new", data=data)
     activity = db.session.scalar(select(Activity))
     assert response.location.startswith(section_url) and activity.title == "Gedragscode koffie"
-    assert "Gedragscode koffie" in _text(started_client.get(section_url))
+    assert "Gedragscode koffie" in page_text(started_client.get(section_url))
     key = f"activity:{activity.id}"
     edit_url = f"/respond/{invitation.id}/entries/activity/{key}"
-    entry_page = _text(started_client.get(edit_url))
+    entry_page = page_text(started_client.get(edit_url))
     assert 'value="Gedragscode koffie"' in entry_page
-    data.update(activity_title="Audits cacao", lock_version=_lock(entry_page), base=_base(entry_page))
+    data.update(activity_title="Audits cacao", lock_version=lock_of(entry_page), base=base_of(entry_page))
     started_client.post(edit_url, data=data)
     db.session.expire_all()
     assert db.session.scalar(select(Activity.title)) == "Audits cacao"
-    confirm = _text(started_client.get(f"{edit_url}/remove"))
+    confirm = page_text(started_client.get(f"{edit_url}/remove"))
     assert "Audits cacao" in confirm
-    started_client.post(f"{edit_url}/remove", data={"lock_version": _lock(confirm), "base": _base(confirm)})
+    started_client.post(f"{edit_url}/remove", data={"lock_version": lock_of(confirm), "base": base_of(confirm)})
     assert db.session.scalar(select(Activity)) is None
 
 
 def test_an_incomplete_entry_is_not_saved_and_keeps_the_input(started_client, invited):
     invitation, _token = invited
     url = f"/respond/{invitation.id}/entries/activity/new"
-    page = _text(started_client.get(url))
-    response = started_client.post(url, data={"lock_version": _lock(page), "base": _base(page),
+    page = page_text(started_client.get(url))
+    response = started_client.post(url, data={"lock_version": lock_of(page), "base": base_of(page),
                                               "activity_title": "Half af", "activity_member_share": "150"})
-    html = _text(response)
+    html = page_text(response)
     assert response.status_code == 422 and 'value="Half af"' in html
     assert 'href="#activity_type"' in html and 'href="#activity_member_share"' in html
     assert db.session.scalar(select(Activity)) is None
@@ -140,30 +116,60 @@ def test_two_people_at_once_get_a_conflict_page(app, started_client, invited):
     colleague = app.test_client()
     colleague.post("/auth/login", data={"email": colleague_user.email, "password": factories.PASSWORD})
     url = f"/respond/{invitation.id}/section/profile"
-    mine = _text(started_client.get(url))
-    theirs = _text(colleague.get(url))
-    colleague.post(url, data={"lock_version": _lock(theirs), "base": _base(theirs), "member_count": "200",
+    mine = page_text(started_client.get(url))
+    theirs = page_text(colleague.get(url))
+    colleague.post(url, data={"lock_version": lock_of(theirs), "base": base_of(theirs), "member_count": "200",
                               "member_count_mkb": "150"})
-    response = started_client.post(url, data={"lock_version": _lock(mine), "base": _base(mine),
+    response = started_client.post(url, data={"lock_version": lock_of(mine), "base": base_of(mine),
                                               "member_count": "180"})
-    html = _text(response)
+    html = page_text(response)
     assert response.status_code == 409
     assert "180" in html and "200" in html and 'name="choice_member_count"' in html
-    _layout, doc = services.document_of(_response(invitation))
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 200  # nothing overwritten silently
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
     fields = {k: v.replace("&#34;", '"') for k, v in fields.items()}
     fields["choice_member_count"] = "mine"
     started_client.post(url, data=fields)
-    _layout, doc = services.document_of(_response(invitation))
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 180 and doc.answers["member_count_mkb"] == 150  # theirs kept
+
+
+@pytest.mark.usefixtures("started_client")
+def test_choices_on_a_conflict_page_are_shown_again_when_the_save_is_refused(app, invited):
+    """The conflict page's form holds the answers only as JSON: a refusal (the answers
+    closed meanwhile) shows them in the section's fields, not the stored values."""
+    invitation, _token = invited
+    me_user = factories.make_user("respondent", email="ik@example.org", organisation=invitation.organisation)
+    colleague_user = factories.make_user("respondent", email="collega@example.org", organisation=invitation.organisation)
+    db.session.commit()
+    me, colleague = app.test_client(), app.test_client()
+    me.post("/auth/login", data={"email": me_user.email, "password": factories.PASSWORD})  # a link would expire
+    colleague.post("/auth/login", data={"email": colleague_user.email, "password": factories.PASSWORD})
+    url = f"/respond/{invitation.id}/section/profile"
+    mine = page_text(me.get(url))
+    theirs = page_text(colleague.get(url))
+    colleague.post(url, data={"lock_version": lock_of(theirs), "base": base_of(theirs), "member_count": "200"})
+    conflict = page_text(me.post(url, data={"lock_version": lock_of(mine), "base": base_of(mine),
+                                                          "member_count": "180"}))
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', conflict))
+    fields = {k: v.replace("&#34;", '"') for k, v in fields.items()}
+    fields["choice_member_count"] = "mine"
+    invitation.round.closes_at = utcnow() - timedelta(minutes=1)  # the deadline passed meanwhile
+    close_round(invitation.round)
+    db.session.commit()
+
+    refused = me.post(url, data=fields)
+    assert refused.status_code == 403 and 'value="180"' in page_text(refused)
+    _layout, doc = services.document_of(stored_response(invitation))
+    assert doc.answers["member_count"] == 200
 
 
 def test_submit_shows_what_is_missing_then_locks_and_mails_a_copy(started_client, invited, mail_folder):
     invitation, _token = invited
-    summary = _text(started_client.get(f"/respond/{invitation.id}/summary"))
+    summary = page_text(started_client.get(f"/respond/{invitation.id}/summary"))
     assert "voordat u kunt indienen" in summary and f"/respond/{invitation.id}/section/profile#q-member_count" in summary
-    response = _response(invitation)
+    response = stored_response(invitation)
     actor = Actor(contact=invitation.organisation.contacts[0])
     from .helpers import answer_required
 
@@ -171,26 +177,26 @@ def test_submit_shows_what_is_missing_then_locks_and_mails_a_copy(started_client
     db.session.commit()
     done = started_client.post(f"/respond/{invitation.id}/submit")
     assert done.location == f"/respond/{invitation.id}/submitted"
-    assert "ingediend" in _text(started_client.get(done.location))
-    assert _response(invitation).status == "submitted"
+    assert "ingediend" in page_text(started_client.get(done.location))
+    assert stored_response(invitation).status == "submitted"
     [message] = [m for m in mail_folder() if m["To"] == "anna@example.org"]
     assert "Vereniging Koffie" in message["Subject"]
     assert "120" in message.get_body(preferencelist=("plain",)).get_content()
-    page = _text(started_client.get(f"/respond/{invitation.id}/section/profile"))
+    page = page_text(started_client.get(f"/respond/{invitation.id}/section/profile"))
     assert "kunnen niet meer worden gewijzigd" in page and "data-autosave-url" not in page
     refused = started_client.post(f"/respond/{invitation.id}/section/profile", data={"member_count": "1"})
     # Refused, but what was typed is shown again (to copy), not thrown away.
-    assert refused.status_code == 403 and 'value="1"' in _text(refused)
-    _layout, doc = services.document_of(_response(invitation))
+    assert refused.status_code == 403 and 'value="1"' in page_text(refused)
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 120
 
 
 def test_printable_copy_and_pdf(started_client, invited):
     invitation, _token = invited
-    assert "Vereniging Koffie" in _text(started_client.get(f"/respond/{invitation.id}/copy"))
+    assert "Vereniging Koffie" in page_text(started_client.get(f"/respond/{invitation.id}/copy"))
     pdf = started_client.get(f"/respond/{invitation.id}/copy.pdf")
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
-    blank = _text(started_client.get(f"/respond/{invitation.id}/blank"))
+    blank = page_text(started_client.get(f"/respond/{invitation.id}/blank"))
     assert "Hoeveel bedrijven zijn lid" in blank
 
 
@@ -204,12 +210,12 @@ def test_an_expired_form_token_keeps_everything_typed(make_app, invited):
     url = f"/respond/{invitation.id}/section/profile"
     result = client.post(url, data={"csrf_token": "verlopen", "lock_version": str(response.lock_version),
                                     "member_count": "321"})
-    html = _text(result)
+    html = page_text(result)
     assert result.status_code == 400 and 'value="321"' in html and "Alles wat u hebt ingevuld staat er nog" in html
     fresh = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-    client.post(url, data={"csrf_token": fresh, "lock_version": _lock(html), "base": _base(html),
+    client.post(url, data={"csrf_token": fresh, "lock_version": lock_of(html), "base": base_of(html),
                            "member_count": "321"})
-    _layout, doc = services.document_of(_response(invitation))
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 321
 
 
@@ -221,30 +227,54 @@ def test_a_save_after_the_login_ended_comes_back_after_logging_in(app, invited):
     client = app.test_client()
     client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
     url = f"/respond/{invitation.id}/section/profile"
-    page = _text(client.get(url))
+    page = page_text(client.get(url))
     client.post("/auth/logout")  # the login ends while the page is open
-    result = client.post(url, data={"lock_version": _lock(page), "base": _base(page), "member_count": "77"})
+    result = client.post(url, data={"lock_version": lock_of(page), "base": base_of(page), "member_count": "77"})
     assert "/auth/login" in result.location
     login = client.post(result.location, data={"email": user.email, "password": factories.PASSWORD})
     assert login.location == url
-    restored = _text(client.get(url))
+    restored = page_text(client.get(url))
     assert 'value="77"' in restored and "is weer terug in het formulier" in restored
-    _layout, doc = services.document_of(_response(invitation))
+    _layout, doc = services.document_of(stored_response(invitation))
     assert "member_count" not in doc.answers  # not saved until the person presses Save
-    client.post(url, data={"lock_version": _lock(restored), "base": _base(restored), "member_count": "77"})
-    _layout, doc = services.document_of(_response(invitation))
+    client.post(url, data={"lock_version": lock_of(restored), "base": base_of(restored), "member_count": "77"})
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 77 and response.id
+
+
+def test_choices_on_a_conflict_page_come_back_after_logging_in_again(app, invited):
+    invitation, _token = invited
+    user = factories.make_user("respondent", email="later@example.org", organisation=invitation.organisation)
+    colleague_user = factories.make_user("respondent", email="collega@example.org", organisation=invitation.organisation)
+    services.start(invitation, Actor(user=user))
+    db.session.commit()
+    me, colleague = app.test_client(), app.test_client()
+    me.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
+    colleague.post("/auth/login", data={"email": colleague_user.email, "password": factories.PASSWORD})
+    url = f"/respond/{invitation.id}/section/profile"
+    mine, theirs = page_text(me.get(url)), page_text(colleague.get(url))
+    colleague.post(url, data={"lock_version": lock_of(theirs), "base": base_of(theirs), "member_count": "200"})
+    conflict = page_text(me.post(url, data={"lock_version": lock_of(mine), "base": base_of(mine),
+                                             "member_count": "180"}))
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', conflict))
+    fields = {k: v.replace("&#34;", '"') for k, v in fields.items()}
+    fields["choice_member_count"] = "mine"
+    me.post("/auth/logout")  # the login ends while the conflict page is open
+    result = me.post(url, data=fields)
+    me.post(result.location, data={"email": user.email, "password": factories.PASSWORD})
+    restored = page_text(me.get(url))
+    assert 'value="180"' in restored and "is weer terug in het formulier" in restored
 
 
 def test_two_hours_on_one_page_still_saves(started_client, invited):
     invitation, _token = invited
     url = f"/respond/{invitation.id}/section/profile"
-    page = _text(started_client.get(url))
+    page = page_text(started_client.get(url))
     with time_machine.travel(utcnow() + timedelta(hours=2)):
-        result = started_client.post(url, data={"lock_version": _lock(page), "base": _base(page),
+        result = started_client.post(url, data={"lock_version": lock_of(page), "base": base_of(page),
                                                 "member_count": "88"})
     assert result.status_code == 302
-    _layout, doc = services.document_of(_response(invitation))
+    _layout, doc = services.document_of(stored_response(invitation))
     assert doc.answers["member_count"] == 88
 
 
@@ -270,14 +300,14 @@ def test_two_hours_on_one_page_still_saves_with_a_real_form_token(make_app, invi
     invitation, _token = invited
     client = _csrf_client(make_app, invited)
     url = f"/respond/{invitation.id}/{path}"
-    page = _text(client.get(url))
-    data = {"csrf_token": _csrf_token(page), "lock_version": _lock(page), "base": _base(page)}
+    page = page_text(client.get(url))
+    data = {"csrf_token": _csrf_token(page), "lock_version": lock_of(page), "base": base_of(page)}
     data.update({"member_count": "88"} if path.startswith("section") else
                 {**ACTIVITY, "activity_aspects__present": "1", "activity_countries__present": "1"})
     with time_machine.travel(utcnow() + timedelta(hours=2, minutes=5)):
         result = client.post(url, data=data)
-    assert result.status_code == 302, _text(result)
-    _layout, doc = services.document_of(_response(invitation))
+    assert result.status_code == 302, page_text(result)
+    _layout, doc = services.document_of(stored_response(invitation))
     if path.startswith("section"):
         assert doc.answers["member_count"] == 88
     else:
@@ -290,23 +320,23 @@ def test_with_an_hour_limit_the_same_token_would_be_refused(make_app, invited):
     invitation, _token = invited
     client = _csrf_client(make_app, invited, WTF_CSRF_TIME_LIMIT=3600)
     url = f"/respond/{invitation.id}/section/profile"
-    page = _text(client.get(url))
+    page = page_text(client.get(url))
     with time_machine.travel(utcnow() + timedelta(hours=2, minutes=5)):
-        result = client.post(url, data={"csrf_token": _csrf_token(page), "lock_version": _lock(page),
-                                        "base": _base(page), "member_count": "88"})
-    assert result.status_code == 400 and 'value="88"' in _text(result)
+        result = client.post(url, data={"csrf_token": _csrf_token(page), "lock_version": lock_of(page),
+                                        "base": base_of(page), "member_count": "88"})
+    assert result.status_code == 400 and 'value="88"' in page_text(result)
 
 
 def test_autosave_returns_json(started_client, invited):
     invitation, _token = invited
-    page = _text(started_client.get(f"/respond/{invitation.id}/section/profile"))
+    page = page_text(started_client.get(f"/respond/{invitation.id}/section/profile"))
     saved = started_client.post(f"/respond/{invitation.id}/section/profile/autosave",
-                                data={"lock_version": _lock(page), "base": _base(page), "member_count": "55"})
+                                data={"lock_version": lock_of(page), "base": base_of(page), "member_count": "55"})
     data = saved.get_json()
-    assert data["status"] == "saved" and int(data["lock_version"]) > int(_lock(page)) and data["saved_at"]
+    assert data["status"] == "saved" and int(data["lock_version"]) > int(lock_of(page)) and data["saved_at"]
     assert data["base"]["member_count"] == 55
     stale = started_client.post(f"/respond/{invitation.id}/section/profile/autosave",
-                                data={"lock_version": _lock(page), "base": _base(page), "member_count": "56"})
+                                data={"lock_version": lock_of(page), "base": base_of(page), "member_count": "56"})
     assert stale.status_code == 409 and stale.get_json()["status"] == "conflict"
 
 
@@ -321,19 +351,19 @@ def test_another_organisations_response_cannot_be_reached(app, started_client, i
     for url in (f"/respond/{other.id}/section/profile", f"/respond/{other.id}/submit",
                 f"/respond/{other.id}/entries/activity/new"):
         assert started_client.post(url, data={"member_count": "1"}).status_code == 404, url
-    _layout, doc = services.document_of(_response(other))
+    _layout, doc = services.document_of(stored_response(other))
     assert doc.answers == {}
 
 
 def test_glossary_and_terms_beside_the_questions(started_client, invited):
     invitation, _token = invited
-    assert "RJ400" in _text(started_client.get("/glossary"))
-    page = _text(started_client.get(f"/respond/{invitation.id}/section/reporting"))
+    assert "RJ400" in page_text(started_client.get("/glossary"))
+    page = page_text(started_client.get(f"/respond/{invitation.id}/section/reporting"))
     assert "Begrippen op deze pagina" in page and "RJ400" in page
 
 
 def test_english_labels_when_the_interface_is_english(started_client, invited):
     invitation, _token = invited
     started_client.get("/language/en")
-    page = _text(started_client.get(f"/respond/{invitation.id}/section/profile"))
+    page = page_text(started_client.get(f"/respond/{invitation.id}/section/profile"))
     assert "How many companies are members of your organisation?" in page or 'lang="en"' in page

@@ -12,14 +12,8 @@ from sqlalchemy import select
 
 from imvo_survey.extensions import db
 from imvo_survey.models import Invitation, InvitationToken, OutboxMessage, User, utcnow
-from imvo_survey.rounds.services import (
-    close_round,
-    hash_token,
-    invite,
-    issue_token,
-    revoke_tokens,
-    send_invitation,
-)
+from imvo_survey.rounds.mailings import invite, send_invitation
+from imvo_survey.rounds.services import close_round, hash_token, issue_token, revoke_tokens
 
 from .. import factories
 

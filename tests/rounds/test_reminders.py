@@ -12,16 +12,14 @@ from sqlalchemy import func, select
 from imvo_survey.extensions import db
 from imvo_survey.models import INVITATION_STATUSES, InvitationToken, OutboxMessage, Reminder
 from imvo_survey.outbox import parse, send_due
-from imvo_survey.rounds.services import (
+from imvo_survey.rounds.mailings import (
     deadline_in_words,
-    extend_deadline,
-    hash_token,
     remind,
     send_invitation,
     send_reminder,
     send_scheduled_reminders,
-    token_from_link,
 )
+from imvo_survey.rounds.services import extend_deadline, hash_token, token_from_link
 
 from .. import factories
 

@@ -18,7 +18,8 @@ from imvo_survey.models import (
     Round,
     RoundEvent,
 )
-from imvo_survey.rounds.services import close_round, send_invitation, token_from_link, utc_to_local
+from imvo_survey.rounds.mailings import send_invitation
+from imvo_survey.rounds.services import close_round, token_from_link, utc_to_local
 
 from .. import factories
 

@@ -1,0 +1,39 @@
+"""A search key for account names: the name case-folded with its spacing collapsed, as
+organisations have, so that searching accounts finds "Élise" from "élise" on SQLite
+(whose lower() folds only ASCII letters) as on PostgreSQL.
+
+Revision ID: 2acffc087fba
+Revises: 616e45632a77
+Create Date: 2026-11-24 21:12:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '2acffc087fba'
+down_revision = '616e45632a77'
+branch_labels = None
+depends_on = None
+
+
+def _key(name: str) -> str:
+    """As `imvo_survey.models.name_key`, frozen here: a migration must not follow later edits."""
+    return " ".join(name.split()).casefold()
+
+
+def upgrade():
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('name_key', sa.String(length=200), nullable=True))
+    bind = op.get_bind()
+    accounts = sa.table('user_account', sa.column('id', sa.Integer), sa.column('name', sa.String),
+                        sa.column('name_key', sa.String))
+    for account_id, name in bind.execute(sa.select(accounts.c.id, accounts.c.name)
+                                         .where(accounts.c.name.is_not(None))).all():
+        bind.execute(accounts.update().where(accounts.c.id == account_id).values(name_key=_key(name) or None))
+
+
+def downgrade():
+    with op.batch_alter_table('user_account', schema=None) as batch_op:
+        batch_op.drop_column('name_key')
