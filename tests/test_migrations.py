@@ -74,3 +74,48 @@ def test_the_factory_creates_no_tables(scratch_database, tmp_path):
         app.test_client().get("/language/en")
         assert inspect(db.engine).get_table_names() == []
         db.engine.dispose()
+
+
+def _rootpages(connection) -> dict[str, int]:
+    """SQLite: where each table's rows live; a table rebuilt by batch mode moves."""
+    return dict(connection.execute(text("SELECT name, rootpage FROM sqlite_master WHERE type = 'table'")).all())
+
+
+def test_later_migrations_rebuild_no_referenced_table(scratch_database, tmp_path):
+    """A migration that rebuilt `contact` or `user_account` on SQLite (batch mode) drops
+    the old table, and the ON DELETE SET NULL / CASCADE of the tables referring to it
+    would clear the audit trail's links and delete API tokens. Upgrading a database with
+    such rows keeps them, and on SQLite the tables stay where they were."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    with app.app_context():
+        upgrade(revision="dbdb55bb2da6")  # the register, responses, audit trail and API tokens exist
+        with db.engine.begin() as connection:
+            organisation = connection.execute(text(
+                "INSERT INTO organisation (name, name_key, kind, is_active, is_listed, is_demo, created_at, updated_at) "
+                "VALUES ('Vereniging', 'vereniging', 'branch_association', true, false, false, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id")).scalar_one()
+            contact = connection.execute(text(
+                "INSERT INTO contact (organisation_id, name, email, language, is_primary, created_at, updated_at) "
+                "VALUES (:o, 'Anna', 'anna@example.org', 'nl', true, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) "
+                "RETURNING id"), {"o": organisation}).scalar_one()
+            user = connection.execute(text(
+                "INSERT INTO user_account (email, name, role, language, is_active, auth_version, "
+                "created_at, updated_at) VALUES ('ana@example.org', 'Ana  Lyst', 'analyst', 'nl', true, 1, "
+                "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id")).scalar_one()
+            connection.execute(text(
+                "INSERT INTO api_token (user_id, name, token_hash, prefix, created_at) "
+                "VALUES (:u, 'script', :h, 'abc', CURRENT_TIMESTAMP)"), {"u": user, "h": "0" * 64})
+            before = _rootpages(connection) if connection.dialect.name == "sqlite" else {}
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT COUNT(*) FROM api_token")).scalar_one() == 1
+            kept = connection.execute(text("SELECT is_active, is_primary FROM contact WHERE id = :c"),
+                                      {"c": contact}).one()
+            assert tuple(kept) == (True, True)
+            assert connection.execute(text("SELECT name_key FROM user_account WHERE id = :u"),
+                                      {"u": user}).scalar_one() == "ana lyst"
+            if connection.dialect.name == "sqlite":
+                after = _rootpages(connection)
+                assert {name: after[name] for name in ("contact", "user_account", "response_event")} == {
+                    name: before[name] for name in ("contact", "user_account", "response_event")}
+        db.engine.dispose()

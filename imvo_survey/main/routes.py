@@ -29,9 +29,9 @@ def index():
             select(func.count()).select_from(Organisation).where(Organisation.is_active)),
         "without_contact": db.session.scalar(
             select(func.count()).select_from(Organisation).where(
-                Organisation.is_active, ~Organisation.contacts.any())),
+                Organisation.is_active, ~Organisation.contacts.any(Contact.is_active))),
         "users": db.session.scalar(select(func.count()).select_from(User).where(User.is_active)),
-        "contacts": db.session.scalar(select(func.count()).select_from(Contact)),
+        "contacts": db.session.scalar(select(func.count()).select_from(Contact).where(Contact.is_active)),
         "benchmark_years": db.session.scalars(
             select(BenchmarkScore.year).distinct().order_by(BenchmarkScore.year)).all(),
     }

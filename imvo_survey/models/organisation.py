@@ -157,6 +157,8 @@ class Contact(TimestampMixin, db.Model):
         one_of("language", LANGUAGES, "language"),
         CheckConstraint("email = LOWER(email)", name="email_lowercase"),
         CheckConstraint("LENGTH(TRIM(name)) > 0", name="name_not_blank"),
+        # A deactivated contact is never the one invitations go to.
+        CheckConstraint("is_active OR NOT is_primary", name="primary_is_active"),
         # At most one primary contact per organisation.
         Index(
             "uq_contact_primary_per_organisation",
@@ -185,6 +187,8 @@ class Contact(TimestampMixin, db.Model):
     language: Mapped[str] = mapped_column(String(2), nullable=False, default="nl")
     #: The organisation's main contact.
     is_primary: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    #: False once deactivated: kept for the history, sent nothing, its links void.
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
 

@@ -147,6 +147,10 @@ class ContactForm(FlaskForm):
         self.contact = contact
         self.language.choices = code_choices("language")
 
+    def validate_is_primary(self, field) -> None:
+        if field.data and self.contact is not None and not self.contact.is_active:
+            raise ValidationError(_l("A deactivated contact cannot be the primary contact: activate it first."))
+
     def validate_email(self, field) -> None:
         other = db.session.scalar(select(Contact).where(
             Contact.organisation_id == self.organisation.id, Contact.email == field.data))

@@ -14,8 +14,10 @@ from . import bp
 from .forms import ContactForm, OrganisationFilterForm, OrganisationForm
 from .services import (
     OrganisationFilter,
+    activate_contact,
     add_contact,
     apply_kind_rules,
+    deactivate_contact,
     deactivate_organisation,
     remove_contact,
     set_primary_contact,
@@ -178,14 +180,40 @@ def edit_contact(organisation_id: int, contact_id: int):
                            contact=contact)
 
 
+@bp.route("/<int:organisation_id>/contacts/<int:contact_id>/deactivate", methods=["POST"])
+@roles("secretariat")
+def deactivate_contact_route(organisation_id: int, contact_id: int):
+    """Stop writing to a contact; it stays in the register and the history."""
+    organisation = _get_organisation(organisation_id)
+    contact = _get_contact(organisation, contact_id)
+    if ActionForm().validate_on_submit():
+        deactivate_contact(contact)
+        db.session.commit()
+        flash(_("%(name)s has been deactivated: no more invitations, reminders or feedback, and the links "
+                "sent before no longer work.", name=contact.name), "success")
+    return redirect(url_for("organisations.show_organisation", organisation_id=organisation.id))
+
+
+@bp.route("/<int:organisation_id>/contacts/<int:contact_id>/activate", methods=["POST"])
+@roles("secretariat")
+def activate_contact_route(organisation_id: int, contact_id: int):
+    """Write to a deactivated contact again (new messages bring new links)."""
+    organisation = _get_organisation(organisation_id)
+    contact = _get_contact(organisation, contact_id)
+    if ActionForm().validate_on_submit():
+        activate_contact(contact)
+        db.session.commit()
+        flash(_("%(name)s is active again. Links sent before stay void: send the invitation again if needed.",
+                name=contact.name), "success")
+    return redirect(url_for("organisations.show_organisation", organisation_id=organisation.id))
+
+
 @bp.route("/<int:organisation_id>/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
 @roles("secretariat")
 def delete_contact(organisation_id: int, contact_id: int):
-    """Remove a contact person, after asking (GET shows the question, POST removes).
-
-    Contacts are removed, not deactivated: their invitation links stop working; the
-    responses and their audit trail stay, but the database clears their link to the
-    person (ON DELETE SET NULL)."""
+    """Remove a contact person, after asking (GET shows the question, POST removes): for
+    a contact entered by mistake, or whose personal data must go. Their invitation
+    links stop working; the responses stay, and the audit trail keeps the name."""
     organisation = _get_organisation(organisation_id)
     contact = _get_contact(organisation, contact_id)
     form = ActionForm()

@@ -126,13 +126,12 @@ def set_primary_contact(contact: Contact) -> None:
 
 #: Why a message waiting in the outbox was not sent (shown on the outbox page).
 CONTACT_REMOVED = "Not sent: the contact was removed from the organisation before this message went out."
+CONTACT_DEACTIVATED = "Not sent: the contact was deactivated before this message went out."
 
 
-def remove_contact(contact: Contact) -> int:
-    """Delete a contact, void the invitation links sent to it and stop the round messages
-    still waiting for it in the outbox (they would carry dead links); returns how many
-    links were voided. Without this, a link would keep working after the person is gone.
-    The audit trail keeps the person's name (the database sets its contact to NULL)."""
+def _stop_reaching(contact: Contact, reason: str) -> int:
+    """Void the contact's invitation links and stop the round messages still waiting for
+    it in the outbox (they would carry dead links); returns how many links were voided."""
     voided = db.session.execute(
         update(InvitationToken)
         .where(InvitationToken.contact_id == contact.id, InvitationToken.revoked_at.is_(None))
@@ -143,16 +142,49 @@ def remove_contact(contact: Contact) -> int:
         update(OutboxMessage)
         .where(OutboxMessage.status == "queued", OutboxMessage.to_address == contact.email,
                OutboxMessage.invitation_id.in_(invitations))
-        .values(status="failed", last_error=CONTACT_REMOVED, claimed_by=None, claimed_until=None)
+        .values(status="failed", last_error=reason, claimed_by=None, claimed_until=None)
         .execution_options(synchronize_session="fetch"))
+    return voided
+
+
+def deactivate_contact(contact: Contact) -> int:
+    """Keep the contact for the history but send it nothing more: its links stop working,
+    mail waiting for it is not sent, and another active contact (the first) becomes the
+    primary one if it was. Returns how many links were voided."""
+    voided = _stop_reaching(contact, CONTACT_DEACTIVATED)
+    contact.is_active = False
+    if contact.is_primary:
+        contact.is_primary = False
+        db.session.flush()
+        successor = next((c for c in contact.organisation.contacts if c.is_active and c is not contact), None)
+        if successor is not None:
+            set_primary_contact(successor)
+    db.session.flush()
+    return voided
+
+
+def activate_contact(contact: Contact) -> None:
+    """Write to the contact again (new invitations and reminders bring new links); it
+    becomes the primary contact when the organisation has no other."""
+    contact.is_active = True
+    db.session.flush()
+    if not any(c.is_primary for c in contact.organisation.contacts):
+        set_primary_contact(contact)
+
+
+def remove_contact(contact: Contact) -> int:
+    """Delete a contact, after `_stop_reaching` it; returns how many links were voided.
+    Without this, a link would keep working after the person is gone. The audit trail
+    keeps the person's name (the database sets its contact to NULL)."""
+    voided = _stop_reaching(contact, CONTACT_REMOVED)
     db.session.delete(contact)
     db.session.flush()
     return voided
 
 
 def add_contact(organisation: Organisation, **fields) -> Contact:
-    """Add a contact; the first contact of an organisation becomes its primary one."""
-    make_primary = fields.pop("is_primary", False) or not organisation.contacts
+    """Add a contact; it becomes the primary one when the organisation has none."""
+    make_primary = fields.pop("is_primary", False) or not any(c.is_primary for c in organisation.contacts)
     contact = Contact(organisation=organisation, is_primary=False, **fields)
     db.session.add(contact)
     db.session.flush()

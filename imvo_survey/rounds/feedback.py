@@ -39,7 +39,7 @@ def feedback_token(invitation: Invitation, contact: Contact) -> str:
 
 def invitation_for_feedback_token(token: str) -> Invitation | None:
     """The invitation a feedback token opens, or None when it is forged, expired, or
-    its address is no longer a contact of the organisation (someone who left)."""
+    its contact left the organisation (removed or deactivated)."""
     if not token or len(token) > 500:
         return None
     max_age = current_app.config["FEEDBACK_LINK_DAYS"] * 24 * 3600
@@ -51,7 +51,8 @@ def invitation_for_feedback_token(token: str) -> Invitation | None:
         return None
     invitation = db.session.get(Invitation, data["i"])
     contact = db.session.get(Contact, data["c"])
-    if invitation is None or contact is None or contact.organisation_id != invitation.organisation_id:
+    if (invitation is None or contact is None or contact.organisation_id != invitation.organisation_id
+            or not contact.is_active):
         return None
     return invitation
 

@@ -231,8 +231,8 @@ def extend_deadline(round: Round, organisation: Organisation, until: datetime, r
 # --- targeting --------------------------------------------------------------------
 
 def usable_contacts(organisation: Organisation, mode: str) -> list[Contact]:
-    """The contacts an invitation goes to: all, or the primary one (else the first)."""
-    contacts = [c for c in organisation.contacts if c.email]
+    """The active contacts an invitation goes to: all, or the primary one (else the first)."""
+    contacts = [c for c in organisation.contacts if c.email and c.is_active]
     if mode == "all":
         return contacts
     primary = next((c for c in contacts if c.is_primary), None)

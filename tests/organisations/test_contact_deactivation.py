@@ -1,0 +1,121 @@
+"""Deactivating a contact: kept in the register and the history, sent nothing more, its
+links void, never the primary contact; activating it again."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from imvo_survey.extensions import db
+from imvo_survey.models import Contact, OutboxMessage
+from imvo_survey.outbox import send_due
+from imvo_survey.rounds.feedback import feedback_token, invitation_for_feedback_token
+from imvo_survey.rounds.mailings import send_invitation
+from imvo_survey.rounds.services import issue_token, token_from_link, usable_contacts
+
+from .. import factories
+
+
+@pytest.fixture
+def two_contacts():
+    """An organisation invited to a round, with a primary contact who leaves and another."""
+    organisation = factories.make_organisation(name="Vereniging Cacao")
+    leaving = factories.make_contact(organisation, name="Gaat weg", email="weg@example.org")
+    staying = factories.make_contact(organisation, name="Blijft", email="blijft@example.org")
+    round = factories.make_round()
+    round.contact_mode = "all"
+    invitation = factories.make_invitation(round, organisation, status="targeted")
+    db.session.commit()
+    assert leaving.is_primary and not staying.is_primary
+    return organisation, leaving, staying, invitation
+
+
+def _url(organisation, contact, action: str) -> str:
+    return f"/organisations/{organisation.id}/contacts/{contact.id}/{action}"
+
+
+def test_a_deactivated_contact_is_kept_but_sent_nothing(secretariat_client, two_contacts, smtp_server):
+    organisation, leaving, staying, invitation = two_contacts
+    link = issue_token(invitation, leaving)
+    send_invitation(invitation)  # a message per contact waits in the outbox
+    db.session.commit()
+
+    response = secretariat_client.post(_url(organisation, leaving, "deactivate"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    leaving, staying = db.session.get(Contact, leaving.id), db.session.get(Contact, staying.id)
+    assert leaving is not None and not leaving.is_active
+    assert staying.is_primary and not leaving.is_primary  # the primary role moved on
+    assert token_from_link(link) is None
+    assert usable_contacts(organisation, "all") == [staying]
+    assert usable_contacts(organisation, "primary") == [staying]
+
+    send_due()
+    db.session.expire_all()
+    statuses = {m.to_address: (m.status, m.last_error) for m in db.session.scalars(select(OutboxMessage))}
+    assert statuses["weg@example.org"][0] == "failed" and "deactivated" in statuses["weg@example.org"][1]
+    assert statuses["blijft@example.org"][0] == "sent"
+    assert [m["To"] for m in smtp_server.messages] == ["blijft@example.org"]
+
+    page = secretariat_client.get(f"/organisations/{organisation.id}").get_data(as_text=True)
+    assert "Gaat weg" in page and "gedeactiveerd" in page
+    assert f'action="{_url(organisation, leaving, "activate")}"' in page
+
+
+def test_a_deactivated_contacts_feedback_link_stops_working(two_contacts):
+    _organisation, leaving, _staying, invitation = two_contacts
+    token = feedback_token(invitation, leaving)
+    assert invitation_for_feedback_token(token) is invitation
+    from imvo_survey.organisations.services import deactivate_contact
+
+    deactivate_contact(leaving)
+    db.session.commit()
+    assert invitation_for_feedback_token(token) is None
+
+
+def test_activating_again_writes_to_the_contact_with_new_links_only(secretariat_client, two_contacts):
+    organisation, leaving, staying, invitation = two_contacts
+    old_link = issue_token(invitation, leaving)
+    db.session.commit()
+    secretariat_client.post(_url(organisation, leaving, "deactivate"))
+    staying_id = staying.id
+    secretariat_client.post(_url(organisation, db.session.get(Contact, staying_id), "deactivate"))
+    db.session.expire_all()
+    assert not any(c.is_primary for c in db.session.scalars(select(Contact)))  # nobody left to be primary
+
+    response = secretariat_client.post(_url(organisation, leaving, "activate"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    leaving = db.session.get(Contact, leaving.id)
+    assert leaving.is_active and leaving.is_primary  # the only active one becomes primary
+    assert token_from_link(old_link) is None  # links sent before stay void
+    assert usable_contacts(organisation, "all") == [leaving]
+
+
+def test_a_deactivated_contact_cannot_be_made_primary(secretariat_client, two_contacts):
+    organisation, leaving, _staying, _invitation = two_contacts
+    secretariat_client.post(_url(organisation, leaving, "deactivate"))
+    secretariat_client.get("/language/en")
+    response = secretariat_client.post(_url(organisation, leaving, "edit"), data={
+        "name": "Gaat weg", "email": "weg@example.org", "language": "nl", "is_primary": "y"})
+    assert response.status_code == 200
+    assert "A deactivated contact cannot be the primary contact" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not db.session.get(Contact, leaving.id).is_primary
+
+
+def test_the_database_refuses_an_inactive_primary_contact(two_contacts):
+    _organisation, leaving, _staying, _invitation = two_contacts
+    leaving.is_active = False  # still primary
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+
+
+@pytest.mark.parametrize("action", ["deactivate", "activate"])
+def test_only_the_secretariat_deactivates_contacts(analyst_client, two_contacts, action):
+    organisation, leaving, _staying, _invitation = two_contacts
+    assert analyst_client.post(_url(organisation, leaving, action)).status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Contact, leaving.id).is_active
