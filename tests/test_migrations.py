@@ -85,7 +85,8 @@ def test_later_migrations_rebuild_no_referenced_table(scratch_database, tmp_path
     """A migration that rebuilt `contact` or `user_account` on SQLite (batch mode) drops
     the old table, and the ON DELETE SET NULL / CASCADE of the tables referring to it
     would clear the audit trail's links and delete API tokens. Upgrading a database with
-    such rows keeps them, and on SQLite the tables stay where they were."""
+    such rows keeps them, and on SQLite the tables stay where they were; so does
+    downgrading again."""
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
     with app.app_context():
         upgrade(revision="dbdb55bb2da6")  # the register, responses, audit trail and API tokens exist
@@ -118,4 +119,12 @@ def test_later_migrations_rebuild_no_referenced_table(scratch_database, tmp_path
                 after = _rootpages(connection)
                 assert {name: after[name] for name in ("contact", "user_account", "response_event")} == {
                     name: before[name] for name in ("contact", "user_account", "response_event")}
+        downgrade(revision="dbdb55bb2da6")  # and back: the downgrades rebuild nothing either
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT COUNT(*) FROM api_token")).scalar_one() == 1
+            assert connection.execute(text("SELECT COUNT(*) FROM contact")).scalar_one() == 1
+            if connection.dialect.name == "sqlite":
+                after = _rootpages(connection)
+                assert {name: after[name] for name in ("contact", "user_account")} == {
+                    name: before[name] for name in ("contact", "user_account")}
         db.engine.dispose()

@@ -417,9 +417,11 @@ def _apply_contacts(organisation: Organisation, contacts: list[dict]) -> int:
         for column in ("name", "phone", "function", "language"):
             if data.get(column) is not None:
                 setattr(contact, column, data[column])
+        contact.is_active = True  # listed in the file: a current contact (again)
         db.session.flush()
         if data.get("is_primary"):
             set_primary_contact(contact)
-    if organisation.contacts and not any(c.is_primary for c in organisation.contacts):
-        set_primary_contact(organisation.contacts[0])
+    active = [c for c in organisation.contacts if c.is_active]
+    if active and not any(c.is_primary for c in organisation.contacts):
+        set_primary_contact(active[0])
     return len(contacts)

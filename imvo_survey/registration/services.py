@@ -22,7 +22,7 @@ from ..auth.services import normalise_email
 from ..extensions import db
 from ..mail import build_message, external_url
 from ..models import ASSOCIATION_KINDS, Invitation, Organisation, Registration, Round, User, name_key, utcnow
-from ..organisations.services import add_contact, find_organisation
+from ..organisations.services import activate_contact, add_contact, find_organisation
 from ..outbox import queue
 from ..rounds.mailings import send_invitation
 from ..rounds.services import add_targets, audience_of, hash_token
@@ -170,13 +170,17 @@ def _handled(registration: Registration, status: str, user: User | None) -> None
 
 def merge(registration: Registration, organisation: Organisation, user: User | None = None) -> list[Invitation]:
     """Merge a registration under review into an organisation of the register: add the
-    contact when its address is new there, and invite the organisation to the open
-    rounds it is not yet part of. Returns the new invitations."""
+    contact when its address is new there (or activate it again when it was
+    deactivated), and invite the organisation to the open rounds it is not yet part
+    of. Returns the new invitations."""
     if registration.status not in MERGEABLE_STATUSES:
         raise RegistrationError(_("Only a confirmed registration that awaits review can be merged."))
-    if registration.contact_email not in {contact.email for contact in organisation.contacts}:
+    known = next((c for c in organisation.contacts if c.email == registration.contact_email), None)
+    if known is None:
         add_contact(organisation, name=registration.contact_name, email=registration.contact_email,
                     language=registration.language)
+    elif not known.is_active:
+        activate_contact(known)  # the person registered again: write to them again
     registration.organisation = organisation
     _handled(registration, "merged", user)
     db.session.flush()

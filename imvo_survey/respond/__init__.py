@@ -6,6 +6,6 @@ from flask import Blueprint
 bp = Blueprint("respond", __name__)
 
 from . import entries, feedback, form, routes, submit, workbook_routes  # noqa: E402,F401
-from .pending import saved_here  # noqa: E402
+from .pending import saved_ids  # noqa: E402
 
-bp.add_app_template_global(saved_here)
+bp.add_app_template_global(saved_ids)

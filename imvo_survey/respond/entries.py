@@ -127,7 +127,7 @@ def _save_entry(invitation, response, repeat_code: str, key: str | None):
         db.session.rollback()
         return _conflict_page(invitation, response, repeat, key, result), 409
     db.session.commit()
-    note_saved(request.path)
+    note_saved(request.form.get("save_id"))
     flash(_("Saved at %(time)s.", time=format_time(response.last_saved_at, "HH:mm")), "success")
     return _back(invitation, response, repeat_code, result.key)
 

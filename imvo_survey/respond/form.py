@@ -166,7 +166,7 @@ def _save_section(invitation, response, section_code):
         return _section_page(invitation, response, section_code, formdata=typed(questions), errors=result.errors,
                              status=422, notice=_("Your other answers have been saved. Correct the marked "
                                                   "answers and save again."))
-    note_saved(request.path)
+    note_saved(request.form.get("save_id"))
     flash(_("Saved at %(time)s.", time=format_time(response.last_saved_at, "HH:mm")), "success")
     return _go_to(invitation, response, layout, section_code, request.form.get("go_to") or section_code)
 

@@ -3,6 +3,8 @@ for this browser session and put back in the form after logging in again."""
 
 from __future__ import annotations
 
+import json
+import re
 import secrets
 from datetime import timedelta
 
@@ -58,24 +60,24 @@ def take(path: str):
 # --- what the browser keeps -------------------------------------------------------
 #
 # With JavaScript, what is typed is also kept in the browser until the server has it.
-# Only the server knows that a Save arrived: a changed lock version does not prove it
-# (a colleague's save moves it too), so a page saved with success is noted here and the
-# next view of that page tells the script to forget its copy.
+# Only the server knows that a Save arrived: a changed lock version does not prove it (a
+# colleague's save moves it too). Each Save carries a random id (save_id); the server
+# notes the ids of the saves it stored, and the next questionnaire page it shows lists
+# them, so that the script forgets those copies, whichever page they were typed on.
 
-SAVED_KEY = "saved_pages"
-SAVED_KEEP = 20  # pages remembered per session; older notes are dropped
-
-
-def note_saved(path: str) -> None:
-    """The POST to `path` was saved: the browser may forget its copy of that page."""
-    saved = [p for p in session.get(SAVED_KEY, []) if p != path][-(SAVED_KEEP - 1):]
-    session[SAVED_KEY] = [*saved, path]
+SAVED_KEY = "saved_ids"
+SAVED_KEEP = 20  # ids remembered per session; older ones are dropped
+SAVE_ID = re.compile(r"^[0-9a-f]{24}$")
 
 
-def saved_here() -> bool:
-    """Was this page saved since it was last shown? (The note is used up.)"""
-    saved = session.get(SAVED_KEY, [])
-    if request.path not in saved:
-        return False
-    session[SAVED_KEY] = [p for p in saved if p != request.path]
-    return True
+def note_saved(save_id: str | None) -> None:
+    """The save that carried `save_id` was stored: the browser may forget its copy."""
+    if save_id and SAVE_ID.match(save_id):
+        session[SAVED_KEY] = [*session.get(SAVED_KEY, [])[-(SAVED_KEEP - 1):], save_id]
+
+
+def saved_ids() -> str:
+    """The ids of the saves stored since the last questionnaire page, as JSON for the
+    page's script (used up: each is listed once)."""
+    ids = session.pop(SAVED_KEY, [])
+    return json.dumps(ids)

@@ -24,8 +24,7 @@ def _key(name: str) -> str:
 
 
 def upgrade():
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('name_key', sa.String(length=200), nullable=True))
+    op.add_column('user_account', sa.Column('name_key', sa.String(length=200), nullable=True))  # not batch mode: see downgrade()
     bind = op.get_bind()
     accounts = sa.table('user_account', sa.column('id', sa.Integer), sa.column('name', sa.String),
                         sa.column('name_key', sa.String))
@@ -35,5 +34,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('user_account', schema=None) as batch_op:
-        batch_op.drop_column('name_key')
+    # Not in batch mode: on SQLite that rebuilds `user_account`, and dropping the old
+    # table would delete API tokens and clear the audit trail's accounts (ON DELETE).
+    op.execute("ALTER TABLE user_account DROP COLUMN name_key")

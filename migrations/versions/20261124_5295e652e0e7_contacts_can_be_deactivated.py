@@ -30,7 +30,8 @@ def upgrade():
     # (ON DELETE SET NULL). A plain ADD COLUMN with a default keeps the table.
     op.add_column('contact', sa.Column('is_active', sa.Boolean(), nullable=False, server_default=sa.true()))
     if op.get_bind().dialect.name == "postgresql":
-        op.create_check_constraint(CONSTRAINT, "contact", "is_active OR NOT is_primary")
+        # op.f: the name is final (the naming convention would prefix it a second time).
+        op.create_check_constraint(op.f(CONSTRAINT), "contact", "is_active OR NOT is_primary")
         return
     for event in ("INSERT", "UPDATE"):
         op.execute(f"""
@@ -42,7 +43,7 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
-        op.drop_constraint(CONSTRAINT, "contact", type_="check")
+        op.drop_constraint(op.f(CONSTRAINT), "contact", type_="check")
     else:
         for event in ("insert", "update"):
             op.execute(f"DROP TRIGGER IF EXISTS trg_contact_primary_is_active_{event}")

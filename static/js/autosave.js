@@ -11,7 +11,31 @@
   "use strict";
   var INTERVAL = 30000;
 
-  function storageKey() { return "imvo-unsaved:" + window.location.pathname; }
+  var PREFIX = "imvo-unsaved:";
+  function storageKey() { return PREFIX + window.location.pathname; }
+
+  function randomId() {
+    var bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // The server lists the saves it received since it last showed a questionnaire page
+  // (data-saved-ids, the id each Save carried): their copies here are no longer needed,
+  // whichever page they were typed on.
+  function forgetSaved(store, form) {
+    var ids;
+    try { ids = JSON.parse(form.getAttribute("data-saved-ids") || "[]"); } catch (e) { ids = []; }
+    if (!store || !ids.length) { return; }
+    for (var i = store.length - 1; i >= 0; i -= 1) {
+      var key = store.key(i);
+      if (key && key.indexOf(PREFIX) === 0) {
+        var kept = null;
+        try { kept = JSON.parse(store.getItem(key)); } catch (e) { kept = null; }
+        if (kept && kept.saveId && ids.indexOf(kept.saveId) !== -1) { store.removeItem(key); }
+      }
+    }
+  }
 
   function storage() {
     try { return window.localStorage || null; } catch (e) { return null; }  // blocked by privacy settings
@@ -74,27 +98,26 @@
 
     function dirty() { return changes !== savedChanges || invalid; }
 
-    function remember(submitted) {
+    function remember(saveId) {
       if (!store) { return; }
       try {
         store.setItem(storageKey(), JSON.stringify({ lock: lock.value, base: base.value, saved: saved,
-                                                      values: snapshot(form), submitted: submitted === true }));
+                                                      values: snapshot(form), saveId: saveId || null }));
       } catch (e) { /* storage full or blocked: the server-side saves still work */ }
     }
     function forget() { if (store) { store.removeItem(storageKey()); } }
 
-    // Put back what was typed here and not saved. Not when the server says this page was
-    // saved since (data-saved-here: a changed lock version proves nothing, a colleague's
-    // save moves it too), and only the answers that differ from what the page shows (a
-    // Save that did arrive, or the save on leaving, may have stored them after all). The
-    // form then carries the lock version and base the typing started from, so that the
-    // server's three-way merge keeps answers someone else saved since, and asks when both
-    // changed the same one.
+    // Put back what was typed here and not saved: not the copy of a Save the server says
+    // it received (forgetSaved: a changed lock version proves nothing, a colleague's save
+    // moves it too), and only the answers that differ from what the page shows (a Save
+    // whose answer never came, or the save on leaving, may have stored them after all).
+    // The form then carries the lock version and base the typing started from, so that
+    // the server's three-way merge keeps answers someone else saved since, and asks when
+    // both changed the same one.
+    forgetSaved(store, form);
     var kept = null;
     try { kept = store && JSON.parse(store.getItem(storageKey()) || "null"); } catch (e) { kept = null; }
-    if (kept && form.hasAttribute("data-saved-here")) {
-      forget();
-    } else if (kept && kept.values && kept.saved) {
+    if (kept && kept.values && kept.saved) {
       var shown = snapshot(form);
       var unsaved = {};
       Object.keys(kept.values).forEach(function (name) {
@@ -125,7 +148,17 @@
     form.addEventListener("change", edited);
     form.addEventListener("submit", function () {
       submitting = true;
-      if (dirty()) { remember(true); } else { forget(); }
+      if (!dirty()) { forget(); return; }
+      var saveId = randomId();
+      var field = form.querySelector("input[name=save_id]");
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "save_id";
+        form.appendChild(field);
+      }
+      field.value = saveId;
+      remember(saveId);
     });
     window.addEventListener("pageshow", function (event) { if (event.persisted) { submitting = false; } });
     if (!url) { return; }  // kept in this browser only: no autosave

@@ -3,6 +3,7 @@ accessibility scan (axe-core) of the pages it passes."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
@@ -25,10 +26,9 @@ def test_login_page_is_accessible(page):
     page.get_by_role("button", name="Inloggen").click()  # empty: the error summary appears
     summary = page.locator("[data-error-summary]")
     assert summary.is_visible()
-    # The script moves the focus once the page has loaded; wait for it (up to 5 s)
-    # rather than reading the focus at once, which races the script on a busy machine.
-    page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-error-summary')",
-                           timeout=5000)
+    # The script moves the focus once the page has loaded: wait for it (an expect retries;
+    # reading the focus at once races the script on a busy machine).
+    expect(summary).to_be_focused()
     assert serious_violations(page) == []
 
 

@@ -9,12 +9,14 @@ from sqlalchemy.exc import IntegrityError
 
 from imvo_survey.extensions import db
 from imvo_survey.models import Contact, OutboxMessage
+from imvo_survey.organisations.services import deactivate_contact
 from imvo_survey.outbox import send_due
 from imvo_survey.rounds.feedback import feedback_token, invitation_for_feedback_token
 from imvo_survey.rounds.mailings import send_invitation
 from imvo_survey.rounds.services import issue_token, token_from_link, usable_contacts
 
 from .. import factories
+from .test_import import GOOD_ROWS, csv_bytes, import_bytes
 
 
 @pytest.fixture
@@ -67,8 +69,6 @@ def test_a_deactivated_contacts_feedback_link_stops_working(two_contacts):
     _organisation, leaving, _staying, invitation = two_contacts
     token = feedback_token(invitation, leaving)
     assert invitation_for_feedback_token(token) is invitation
-    from imvo_survey.organisations.services import deactivate_contact
-
     deactivate_contact(leaving)
     db.session.commit()
     assert invitation_for_feedback_token(token) is None
@@ -119,3 +119,38 @@ def test_only_the_secretariat_deactivates_contacts(analyst_client, two_contacts,
     assert analyst_client.post(_url(organisation, leaving, action)).status_code == 403
     db.session.expire_all()
     assert db.session.get(Contact, leaving.id).is_active
+
+
+def test_an_import_that_lists_a_deactivated_contact_makes_it_current_again():
+    organisation = factories.make_organisation(name="Vereniging Oliën en Vetten", kind="branch_association",
+                                               kvk_number="12345678")
+    anna = factories.make_contact(organisation, name="Anna", email="anna@example.org")
+    other = factories.make_contact(organisation, name="Oud", email="oud@example.org")
+    db.session.flush()
+    deactivate_contact(anna)
+    deactivate_contact(other)  # nobody active: nobody primary
+    db.session.commit()
+    import_bytes(csv_bytes([GOOD_ROWS[1]]))  # names bert only: anna stays deactivated
+    db.session.expire_all()
+    contacts = {c.email: c for c in db.session.scalars(select(Contact))}
+    assert not contacts["anna@example.org"].is_active and contacts["bert@example.org"].is_primary
+    import_bytes(csv_bytes([GOOD_ROWS[0]]))  # anna, as the primary contact
+    db.session.expire_all()
+    contacts = {c.email: c for c in db.session.scalars(select(Contact))}
+    assert contacts["anna@example.org"].is_active and contacts["anna@example.org"].is_primary
+    assert not contacts["oud@example.org"].is_active
+
+
+def test_registering_again_activates_a_deactivated_contact(app, secretariat_client):
+    from ..registration.test_registration import _known_company, _registered
+
+    known = _known_company()
+    contact = known.contacts[0]
+    deactivate_contact(contact)
+    db.session.commit()
+    registration, _token = _registered(app, contact_email=contact.email, confirm=True)
+    secretariat_client.post(f"/registrations/{registration.id}/merge", data={"organisation_id": str(known.id)})
+    db.session.expire_all()
+    contact = db.session.get(Contact, contact.id)
+    assert contact.is_active and contact.is_primary
+    assert len(db.session.get(Contact, contact.id).organisation.contacts) == 1
