@@ -15,7 +15,7 @@ from datetime import date, datetime
 from flask_babel import lazy_gettext as _l
 
 from ..questionnaires.types import MULTIPLE_TYPES, SCALE_POINTS
-from ..tabular import parse_decimal
+from ..tabular import parse_decimal, parse_int
 
 YEAR_RANGE = (1900, 2100)
 
@@ -64,18 +64,12 @@ def parse(question: Mapping, raw, allowed: AllowedCodes, language: str = "nl"):
 
 
 def _whole_number(raw) -> int:
-    if isinstance(raw, bool):
-        raise AnswerError(_l("Enter a whole number, such as 12."))
-    if isinstance(raw, int):
-        return raw
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
-    if re.fullmatch(r"-?\d{1,3}(\.\d{3})+", text):
-        text = text.replace(".", "")
-    if not re.fullmatch(r"-?\d+", text):
-        raise AnswerError(_l("Enter a whole number, such as 12."))
-    return int(text)
+    try:
+        if isinstance(raw, bool):  # a ticked box is not a count
+            raise ValueError("not a whole number")
+        return parse_int(raw)
+    except ValueError:
+        raise AnswerError(_l("Enter a whole number, such as 12.")) from None
 
 
 def _decimal(raw) -> float:

@@ -7,10 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
-from imvo_survey.models import Contact, InvitationToken, Organisation, OutboxMessage, Response, ResponseEvent
-from imvo_survey.outbox import send_due
+from imvo_survey.models import Contact, InvitationToken, Organisation, Response, ResponseEvent
 from imvo_survey.responses.services import Actor, start
-from imvo_survey.rounds.mailings import send_invitation
 from imvo_survey.rounds.services import issue_token, token_from_link
 
 from .. import factories
@@ -71,21 +69,3 @@ def test_an_analyst_cannot_remove_a_contact(analyst_client, contact_with_a_save)
     assert analyst_client.post(url).status_code == 403
     assert db.session.get(Contact, contact.id) is not None
 
-
-def test_mail_waiting_for_a_removed_contact_is_not_sent(secretariat_client, smtp_server):
-    organisation = factories.make_organisation(name="Vereniging Cacao")
-    leaving = factories.make_contact(organisation, name="Gaat weg", email="weg@example.org")
-    staying = factories.make_contact(organisation, name="Blijft", email="blijft@example.org")
-    round = factories.make_round()
-    round.contact_mode = "all"
-    invitation = factories.make_invitation(round, organisation, status="targeted")
-    send_invitation(invitation)  # one message per contact, waiting in the outbox
-    db.session.commit()
-    response = secretariat_client.post(f"/organisations/{organisation.id}/contacts/{leaving.id}/delete")
-    assert response.status_code == 302
-    report = send_due()
-    db.session.expire_all()
-    messages = {m.to_address: m for m in db.session.scalars(select(OutboxMessage))}
-    assert messages["weg@example.org"].status == "failed" and "removed" in messages["weg@example.org"].last_error
-    assert messages[staying.email].status == "sent" and len(report.sent) == 1
-    assert [m["To"] for m in smtp_server.messages] == ["blijft@example.org"]

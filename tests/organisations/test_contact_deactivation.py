@@ -1,5 +1,6 @@
 """Deactivating a contact: kept in the register and the history, sent nothing more, its
-links void, never the primary contact; activating it again."""
+links void, never the primary contact; activating it again. And what removing one does
+to the mail waiting for it."""
 
 from __future__ import annotations
 
@@ -154,3 +155,17 @@ def test_registering_again_activates_a_deactivated_contact(app, secretariat_clie
     contact = db.session.get(Contact, contact.id)
     assert contact.is_active and contact.is_primary
     assert len(db.session.get(Contact, contact.id).organisation.contacts) == 1
+
+
+def test_mail_waiting_for_a_removed_contact_is_not_sent(secretariat_client, two_contacts, smtp_server):
+    organisation, leaving, staying, invitation = two_contacts
+    send_invitation(invitation)  # one message per contact, waiting in the outbox
+    db.session.commit()
+    response = secretariat_client.post(_url(organisation, leaving, "delete"))
+    assert response.status_code == 302
+    report = send_due()
+    db.session.expire_all()
+    messages = {m.to_address: m for m in db.session.scalars(select(OutboxMessage))}
+    assert messages["weg@example.org"].status == "failed" and "removed" in messages["weg@example.org"].last_error
+    assert messages[staying.email].status == "sent" and len(report.sent) == 1
+    assert [m["To"] for m in smtp_server.messages] == ["blijft@example.org"]
