@@ -37,6 +37,7 @@ def create_app(config: str | type[BaseConfig] | BaseConfig | None = None, **over
     register_extensions(app)
     register_blueprints(app)
     register_access_control(app)
+    register_unit_of_work(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
@@ -108,6 +109,13 @@ def register_access_control(app: Flask) -> None:
     from .auth.access import check_access
 
     app.before_request(check_access)
+
+
+def register_unit_of_work(app: Flask) -> None:
+    """Every view is a unit of work that runs again when it loses a race (`unit_of_work`)."""
+    from .unit_of_work import register
+
+    register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -556,10 +556,17 @@ def mail_send(loop: bool, interval: float) -> None:
 
     from .outbox import send_due
     from .rounds.mailings import send_scheduled_reminders
+    from .unit_of_work import run_with_retries
+
+    def scheduled_reminders() -> int:
+        count = send_scheduled_reminders()
+        db.session.commit()
+        return count
 
     while True:
-        reminded = send_scheduled_reminders()
-        db.session.commit()
+        # A respondent saving or the secretariat reminding at the same moment changes the
+        # same invitations: the pass runs again rather than stopping the worker.
+        reminded = run_with_retries(scheduled_reminders)
         report = send_due()
         if report.sent or report.failed or report.retried or reminded or not loop:
             click.echo(f"mail: {len(report.sent)} sent, {len(report.retried)} to retry, {len(report.failed)} "

@@ -142,6 +142,9 @@ class Response(TimestampMixin, db.Model):
     notes: Mapped[list[ResponseNote]] = relationship(back_populates="response", cascade="all, delete-orphan",
                                                      order_by="ResponseNote.id")
 
+    # The application raises lock_version itself (on saves, not on every UPDATE).
+    __mapper_args__ = {"version_id_col": lock_version, "version_id_generator": False}
+
     def __repr__(self) -> str:
         return f"<Response {self.id} {self.status} v{self.lock_version}>"
 

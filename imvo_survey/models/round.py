@@ -15,6 +15,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
+    or_,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -94,6 +96,9 @@ class Round(TimestampMixin, db.Model):
     invitation_intro_en: Mapped[str] = mapped_column(Text, nullable=False)
     #: The round this one was copied from.
     copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="SET NULL"))
+    #: Version counter, raised by every UPDATE: of two requests that change the round at
+    #: once (open, close), the second fails and runs again (see `unit_of_work`).
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     association_version: Mapped[QuestionnaireVersion | None] = relationship(foreign_keys=[association_version_id])
     company_version: Mapped[QuestionnaireVersion | None] = relationship(foreign_keys=[company_version_id])
@@ -106,6 +111,27 @@ class Round(TimestampMixin, db.Model):
                                                                cascade="all, delete-orphan")
     events: Mapped[list[RoundEvent]] = relationship(back_populates="round", cascade="all, delete-orphan",
                                                     order_by="RoundEvent.created_at")
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+    @classmethod
+    def newest_first(cls) -> tuple:
+        """Rounds in the order they follow each other, newest first: by year, then by
+        closing time (when a round happened to be opened says nothing), then by id."""
+        return (cls.year.desc(), cls.closes_at.desc(), cls.id.desc())
+
+    @classmethod
+    def oldest_first(cls) -> tuple:
+        """The same order, oldest first."""
+        return (cls.year, cls.closes_at, cls.id)
+
+    @classmethod
+    def earlier_than(cls, other: Round):
+        """A condition: the round comes before `other` in that order."""
+        return or_(cls.year < other.year,
+                   and_(cls.year == other.year,
+                        or_(cls.closes_at < other.closes_at,
+                            and_(cls.closes_at == other.closes_at, cls.id < other.id))))
 
     def version_for(self, audience: str) -> QuestionnaireVersion | None:
         """The questionnaire version an audience (association or company) answers."""
@@ -206,6 +232,9 @@ class Invitation(TimestampMixin, db.Model):
     bounce_reason: Mapped[str | None] = mapped_column(Text)
     #: Number of reminders sent.
     reminder_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    #: Version counter, raised by every UPDATE: of two requests that change the invitation
+    #: at once (invite, remind, decline), the second fails and runs again (`unit_of_work`).
+    row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
 
     round: Mapped[Round] = relationship(back_populates="invitations")
     organisation: Mapped[Organisation] = relationship()
@@ -213,6 +242,8 @@ class Invitation(TimestampMixin, db.Model):
                                                          order_by="InvitationToken.created_at")
     reminders: Mapped[list[Reminder]] = relationship(back_populates="invitation", cascade="all, delete-orphan",
                                                      order_by="Reminder.created_at")
+
+    __mapper_args__ = {"version_id_col": row_version}
 
     def __repr__(self) -> str:
         return f"<Invitation {self.round_id}/{self.organisation_id} {self.status}>"

@@ -70,6 +70,10 @@ def summary(invitation_id: int):
 def submit(invitation_id: int):
     """Submit: checks everything, locks the answers, records who and when, mails a copy."""
     invitation, response = _response(invitation_id)
+    if response.status in ("submitted", "accepted"):
+        # A double click, a second tab or a replayed post: one submission, one mail.
+        flash(_("These answers were already submitted."), "info")
+        return redirect(url_for("respond.submitted", invitation_id=invitation.id))
     if not ActionForm().validate_on_submit():
         flash(_("For your security, please press the button again."), "error")
         return redirect(url_for("respond.summary", invitation_id=invitation.id))

@@ -37,6 +37,11 @@ class ResponseError(ValueError):
     """The response cannot do what was asked; the message says why (translated)."""
 
 
+class AlreadyDone(ResponseError):
+    """What was asked had been done already (a second click, a second tab, a colleague at
+    the same moment): nothing more happens; the message says so."""
+
+
 class EntryGone(ResponseError):
     """The entry being changed was removed (by someone else) since the page was shown."""
 
@@ -417,6 +422,8 @@ def _take_snapshot(response: Response) -> None:
 
 def return_for_clarification(response: Response, message: str, until: datetime, user: User) -> None:
     """Send a submitted response back to its respondent with a question, open until `until`."""
+    if response.status == "returned":
+        raise AlreadyDone(_l("This response has already been returned for clarification."))
     if response.status not in ("submitted", "accepted"):
         raise ResponseError(_l("Only a submitted response can be returned."))
     if not message or not message.strip():
@@ -435,6 +442,8 @@ def return_for_clarification(response: Response, message: str, until: datetime, 
 
 def accept(response: Response, user: User) -> None:
     """The secretariat accepts a submitted response."""
+    if response.status == "accepted":
+        raise AlreadyDone(_l("This response has already been accepted."))
     if response.status != "submitted":
         raise ResponseError(_l("Only a submitted response can be accepted."))
     response.status = "accepted"

@@ -20,7 +20,7 @@ from ..models import RESPONSE_STATUSES, Response, ResponseEvent
 from ..respond.pages import labels_for
 from ..respond.submit import answer_sheet
 from ..responses import services
-from ..responses.services import ResponseError
+from ..responses.services import AlreadyDone, ResponseError
 from ..rounds.dashboard import get_round
 from ..rounds.services import deadline_for, local_to_utc
 from . import bp
@@ -127,7 +127,7 @@ def return_response(response_id: int):
         services.return_for_clarification(response, form.message.data, local_to_utc(form.until.data), _user())
     except ResponseError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
         return redirect(_show_url(response))
     told = notify_returned(response)
     db.session.commit()
@@ -152,7 +152,7 @@ def accept_response(response_id: int):
         services.accept(response, _user())
     except ResponseError as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
     else:
         db.session.commit()
         flash(_("The response has been accepted."), "success")

@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("rounds", __name__)
 
-from . import dashboard, routes  # noqa: E402,F401
+from . import dashboard, invitations, routes  # noqa: E402,F401

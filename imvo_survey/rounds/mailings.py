@@ -76,11 +76,23 @@ def remindable(round: Round) -> list[Invitation]:
     return [inv for inv in round.invitations if inv.status in REMINDABLE_STATUSES]
 
 
+def latest_reminder(invitations: list[Invitation]) -> int:
+    """The id of the newest reminder of these invitations (0 for none). A page that offers
+    to remind carries it, so that a reminder sent after the page was shown is not repeated."""
+    return max((reminder.id for invitation in invitations for reminder in invitation.reminders), default=0)
+
+
 def send_reminder(invitation: Invitation, kind: str = "manual", days_before: int | None = None,
-                  user: User | None = None) -> int:
+                  user: User | None = None, seen: int | None = None) -> int:
     """Queue a reminder and log it on the invitation. Each contact gets a fresh link in
-    it; the links sent before keep working (only sending the invitation again voids them)."""
+    it; the links sent before keep working (only sending the invitation again voids them).
+
+    `seen` is the newest reminder the asking page knew of (`latest_reminder`): when the
+    invitation got a newer one since (a second click, another page, a colleague at the
+    same moment), nothing is sent again."""
     if invitation.status not in REMINDABLE_STATUSES:
+        return 0
+    if seen is not None and latest_reminder([invitation]) > seen:
         return 0
     contacts = usable_contacts(invitation.organisation, invitation.round.contact_mode)
     for contact in contacts:
@@ -93,12 +105,14 @@ def send_reminder(invitation: Invitation, kind: str = "manual", days_before: int
     return len(contacts)
 
 
-def remind(round: Round, dry_run: bool = False, user: User | None = None) -> list[Invitation]:
-    """Remind, by hand, every organisation that has not answered and not declined."""
+def remind(round: Round, dry_run: bool = False, user: User | None = None, seen: int | None = None
+           ) -> list[Invitation]:
+    """Remind, by hand, every organisation that has not answered and not declined (and,
+    with `seen`, has had no reminder since the asking page was shown)."""
     targets = remindable(round)
     if dry_run:
         return targets
-    reminded = [inv for inv in targets if send_reminder(inv, "manual", user=user)]
+    reminded = [inv for inv in targets if send_reminder(inv, "manual", user=user, seen=seen)]
     log(round, "reminded", str(len(reminded)), user)
     db.session.flush()
     return reminded

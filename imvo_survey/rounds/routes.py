@@ -12,28 +12,35 @@ from sqlalchemy import select
 from ..auth.access import access, roles
 from ..extensions import db
 from ..forms import ActionForm
-from ..models import Invitation, OutboxMessage, QuestionnaireVersion, Round
+from ..models import QuestionnaireVersion, Round
 from ..organisations.forms import OrganisationFilterForm
 from ..organisations.services import OrganisationFilter
 from . import bp
 from .feedback import feedback_last_sent, responded_invitations, send_feedback
-from .forms import BounceForm, ExtensionForm, ReasonForm, RoundForm, TargetConfirmForm, slugify
-from .mailings import invite, remind, remindable, send_invitation, send_reminder
+from .forms import (
+    ReasonForm,
+    ReminderForm,
+    RoundForm,
+    TargetConfirmForm,
+    slugify,
+)
+from .mailings import (
+    invite,
+    latest_reminder,
+    remind,
+    remindable,
+)
 from .services import (
+    AlreadyDone,
     RoundError,
     add_targets,
     close_round,
     copy_round,
     create_round,
-    deadline_for,
-    extend_deadline,
     local_to_utc,
-    mark_bounced,
     open_round,
     preview_targets,
-    remove_target,
     reopen_round,
-    revoke_tokens,
     set_versions,
     status_counts,
     usable_contacts,
@@ -166,7 +173,7 @@ def _status_action(slug: str, action, message: str):
             action(round, user=_user())
         except RoundError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
         else:
             db.session.commit()
             flash(message, "success")
@@ -198,7 +205,7 @@ def reopen(slug: str):
             reopen_round(round, form.reason.data, _user())
         except RoundError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
         else:
             db.session.commit()
             flash(_("The round is open again."), "success")
@@ -263,7 +270,10 @@ def invite_all(slug: str):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("%(count)d invitations are queued in the outbox.", count=len(sent)), "success")
+            if sent:
+                flash(_("%(count)d invitations are queued in the outbox.", count=len(sent)), "success")
+            else:
+                flash(_("No invitations were sent: every organisation had been invited already."), "info")
         return redirect(url_for("rounds.show", slug=slug))
     return render_template("rounds/confirm_send.html", round=round, invitations=pending, kind="invite",
                            action_form=ActionForm(),
@@ -277,125 +287,20 @@ def remind_all(slug: str):
     """Remind the organisations that have not answered and not declined."""
     round = get_round(slug)
     targets = remind(round, dry_run=True)
-    if request.method == "POST" and ActionForm().validate_on_submit():
-        reminded = remind(round, user=_user())
+    form = ReminderForm()
+    if request.method == "POST" and form.validate_on_submit():
+        reminded = remind(round, user=_user(), seen=form.seen_reminder)
         db.session.commit()
-        flash(_("%(count)d reminders are queued in the outbox.", count=len(reminded)), "success")
+        if reminded:
+            flash(_("%(count)d reminders are queued in the outbox.", count=len(reminded)), "success")
+        elif not targets:
+            flash(_("There is nobody to send to."), "info")
+        else:
+            flash(_("No reminders were sent: the organisations had been reminded since this page was "
+                    "shown."), "info")
         return redirect(url_for("rounds.show", slug=slug))
+    form.seen.data = str(latest_reminder(targets))
     return render_template("rounds/confirm_send.html", round=round, invitations=targets, kind="remind",
-                           action_form=ActionForm(),
+                           action_form=form,
                            unreachable={inv.id for inv in targets
                                         if not usable_contacts(inv.organisation, round.contact_mode)})
-
-
-def get_invitation(round: Round, invitation_id: int) -> Invitation:
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.round_id != round.id:
-        abort(404)
-    return invitation
-
-
-@bp.route("/<slug>/invitations/<int:invitation_id>")
-@access(read=STAFF)
-def show_invitation(slug: str, invitation_id: int):
-    """One organisation in the round: status, links sent, reminders, messages, extension."""
-    round = get_round(slug)
-    invitation = get_invitation(round, invitation_id)
-    messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.invitation_id == invitation.id)
-                                  .order_by(OutboxMessage.created_at.desc())).all()
-    return render_template("rounds/invitation.html", round=round, invitation=invitation, messages=messages,
-                           deadline=deadline_for(round, invitation.organisation_id), action_form=ActionForm(),
-                           extension_form=ExtensionForm(), bounce_form=BounceForm(), local=utc_to_local)
-
-
-def _invitation_action(slug: str, invitation_id: int, action, message: str):
-    round = get_round(slug)
-    invitation = get_invitation(round, invitation_id)
-    if ActionForm().validate_on_submit():
-        try:
-            action(invitation)
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(message, "success")
-    return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation.id))
-
-
-@bp.route("/<slug>/invitations/<int:invitation_id>/resend", methods=["POST"])
-@roles("secretariat")
-def resend(slug: str, invitation_id: int):
-    """Send the invitation again with new links (the old links stop working)."""
-    return _invitation_action(slug, invitation_id, lambda inv: send_invitation(inv, _user()),
-                              _("The invitation is queued again, with new links; the old links no longer work."))
-
-
-@bp.route("/<slug>/invitations/<int:invitation_id>/remind", methods=["POST"])
-@roles("secretariat")
-def remind_one(slug: str, invitation_id: int):
-    """Remind one organisation."""
-    return _invitation_action(slug, invitation_id, lambda inv: send_reminder(inv, "manual", user=_user()),
-                              _("A reminder is queued."))
-
-
-@bp.route("/<slug>/invitations/<int:invitation_id>/revoke", methods=["POST"])
-@roles("secretariat")
-def revoke(slug: str, invitation_id: int):
-    """Make every link of this invitation stop working."""
-    return _invitation_action(slug, invitation_id, revoke_tokens, _("The links of this invitation no longer work."))
-
-
-@bp.route("/<slug>/invitations/<int:invitation_id>/untarget", methods=["POST"])
-@roles("secretariat")
-def untarget(slug: str, invitation_id: int):
-    """Take an organisation off the list before it is invited."""
-    round = get_round(slug)
-    invitation = get_invitation(round, invitation_id)
-    if ActionForm().validate_on_submit():
-        try:
-            remove_target(invitation)
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-            return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation_id))
-        db.session.commit()
-        flash(_("The organisation has been taken off the list."), "success")
-    return redirect(url_for("rounds.show", slug=slug))
-
-
-@bp.route("/<slug>/invitations/<int:invitation_id>/bounce", methods=["POST"])
-@roles("secretariat")
-def bounce(slug: str, invitation_id: int):
-    """Mark an invitation as not delivered (when a mail server says so later)."""
-    round = get_round(slug)
-    invitation = get_invitation(round, invitation_id)
-    form = BounceForm()
-    if form.validate_on_submit():
-        mark_bounced(invitation, form.note.data)
-        db.session.commit()
-        flash(_("The invitation is marked as not delivered."), "success")
-    else:
-        flash(_("Write a short note."), "error")
-    return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation_id))
-
-
-@bp.route("/<slug>/invitations/<int:invitation_id>/extend", methods=["POST"])
-@roles("secretariat")
-def extend(slug: str, invitation_id: int):
-    """Give the organisation a later deadline."""
-    round = get_round(slug)
-    invitation = get_invitation(round, invitation_id)
-    form = ExtensionForm()
-    if form.validate_on_submit():
-        try:
-            extend_deadline(round, invitation.organisation, local_to_utc(form.until.data), form.reason.data, _user())
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
-            flash(_("The deadline of %(name)s has been extended.", name=invitation.organisation.name), "success")
-    else:
-        flash(_("Enter the new deadline and a reason."), "error")
-    return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation_id))

@@ -38,6 +38,11 @@ class RoundError(ValueError):
     """A round cannot do what was asked; the message says why (translated)."""
 
 
+class AlreadyDone(RoundError):
+    """What was asked had been done already: by a second click, a second tab or a
+    colleague at the same moment. Nothing more happens; the message says so."""
+
+
 def audience_of(organisation: Organisation) -> str:
     """Which questionnaire an organisation answers: association or company."""
     return "association" if organisation.kind in ASSOCIATION_KINDS else "company"
@@ -162,6 +167,8 @@ def copy_round(source: Round, name: str, slug: str, year: int, opens_at: datetim
 # --- status -----------------------------------------------------------------------
 
 def open_round(round: Round, user: User | None = None) -> None:
+    if round.status == "open":
+        raise AlreadyDone(_("The round is already open."))
     if round.status != "draft":
         raise RoundError(_("Only a draft round can be opened."))
     if round.association_version is None and round.company_version is None:
@@ -172,6 +179,8 @@ def open_round(round: Round, user: User | None = None) -> None:
 
 
 def close_round(round: Round, user: User | None = None) -> None:
+    if round.status == "closed":
+        raise AlreadyDone(_("The round is already closed."))
     if round.status != "open":
         raise RoundError(_("Only an open round can be closed."))
     round.status = "closed"
@@ -180,6 +189,8 @@ def close_round(round: Round, user: User | None = None) -> None:
 
 
 def reopen_round(round: Round, reason: str, user: User | None = None) -> None:
+    if round.status == "open":
+        raise AlreadyDone(_("The round is already open."))
     if round.status != "closed":
         raise RoundError(_("Only a closed round can be reopened."))
     if not reason or not reason.strip():
@@ -376,8 +387,9 @@ def decline(invitation: Invitation, reason: str | None) -> None:
     """The organisation does not take part (it can undo that while it can answer)."""
     if invitation.status in ("submitted", "accepted"):
         raise RoundError(_("Your answers have already been submitted."))
-    if invitation.status != "declined":
-        invitation.status_before = invitation.status
+    if invitation.status == "declined":
+        return  # a second click or tab: the first decline and its reason stay
+    invitation.status_before = invitation.status
     invitation.status = "declined"
     _mirror_on_response(invitation, "declined")
     invitation.declined_at = utcnow()

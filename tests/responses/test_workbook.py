@@ -29,6 +29,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def start(client, invitation):
     assert client.post(f"/respond/{invitation.id}/start").status_code == 302
+    db.session.expire_all()  # the request changed the invitation: read it anew (its version moved on)
     return services.response_for(invitation)
 
 
