@@ -53,6 +53,7 @@ from .response import (
 )
 from .round import (
     INVITATION_STATUSES,
+    NOT_YET_ACTED_STATUSES,
     REMINDABLE_STATUSES,
     RESPONDED_STATUSES,
     ROUND_STATUSES,
@@ -69,7 +70,7 @@ __all__ = [
     "ActivityCount", "ApiToken", "refresh_counts",
     "CARRY_STATUSES", "RESPONSE_STATUSES", "Activity", "Answer", "Bottleneck", "Dilemma", "PendingSave",
     "Response", "ResponseEvent", "ResponseNote",
-    "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES",
+    "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES", "NOT_YET_ACTED_STATUSES",
     "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
     "OutboxMessage", "Registration", "Reminder", "Round", "RoundEvent",
     "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SIZES",

@@ -35,6 +35,10 @@ INVITATION_STATUSES = ("targeted", "invited", "opened", "in_progress", "submitte
 RESPONDED_STATUSES = ("submitted", "returned", "accepted")
 #: Statuses that still get reminders: invited, but not (yet) answered or declined.
 REMINDABLE_STATUSES = ("invited", "opened", "in_progress")
+#: Statuses in which the organisation has not yet done anything with its invitation. Its
+#: own acts (opening a link, saving) move it on from these; a failed delivery ("bounced")
+#: is not an act of the organisation and never hides one.
+NOT_YET_ACTED_STATUSES = ("targeted", "invited", "bounced")
 AUDIENCE_VERSIONS = {"association": "association_version", "company": "company_version"}
 
 

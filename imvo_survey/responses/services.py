@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import (
+    NOT_YET_ACTED_STATUSES,
     Contact,
     Invitation,
     QuestionnaireVersion,
@@ -141,7 +142,7 @@ def start(invitation: Invitation, actor: Actor, carry_from: Response | None = No
 
 def _touch_invitation(invitation: Invitation, status: str | None = None) -> None:
     invitation.last_activity_at = utcnow()
-    if status == "in_progress" and invitation.status in ("targeted", "invited", "opened"):
+    if status == "in_progress" and invitation.status in (*NOT_YET_ACTED_STATUSES, "opened"):
         invitation.status = "in_progress"
     elif status in ("submitted", "returned", "accepted"):
         invitation.status = status

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import (
     ASSOCIATION_KINDS,
+    NOT_YET_ACTED_STATUSES,
     Contact,
     DeadlineExtension,
     Invitation,
@@ -378,7 +379,7 @@ def mark_opened(invitation: Invitation, token: InvitationToken | None = None) ->
     invitation.last_activity_at = now
     if token is not None:
         token.last_used_at = now
-    if invitation.status in ("targeted", "invited"):
+    if invitation.status in NOT_YET_ACTED_STATUSES:
         invitation.status = "opened"
     db.session.flush()
 
@@ -401,7 +402,10 @@ def decline(invitation: Invitation, reason: str | None) -> None:
 def undo_decline(invitation: Invitation) -> None:
     if invitation.status != "declined":
         return
-    invitation.status = invitation.status_before or "opened"
+    # Declining was an act of the organisation: it goes back to what it had done before,
+    # at least to having opened the link.
+    before = invitation.status_before
+    invitation.status = "opened" if before is None or before in NOT_YET_ACTED_STATUSES else before
     invitation.status_before = None
     _mirror_on_response(invitation, "in_progress")
     invitation.declined_at = None
@@ -420,8 +424,10 @@ def _mirror_on_response(invitation: Invitation, status: str) -> None:
 
 
 def mark_bounced(invitation: Invitation, reason: str) -> None:
-    """A permanent SMTP refusal (or the secretariat's note): the invitation bounced."""
-    if invitation.status in ("targeted", "invited", "opened"):
+    """A permanent SMTP refusal (or the secretariat's note): the invitation bounced. The
+    reason is kept; the status says "not delivered" only while the organisation has done
+    nothing yet: a failed reminder does not hide that it opened the link or is answering."""
+    if invitation.status in ("targeted", "invited"):
         invitation.status_before = invitation.status
         invitation.status = "bounced"
     invitation.bounce_reason = reason[:2000]
