@@ -404,7 +404,7 @@ def round_list() -> None:
     from .models import Round
     from .rounds.services import status_counts
 
-    for round in db.session.scalars(select(Round).order_by(Round.opens_at)):
+    for round in db.session.scalars(select(Round).order_by(*Round.oldest_first())):
         counts = status_counts(round)
         summary = ", ".join(f"{status} {count}" for status, count in sorted(counts.items())) or "no organisations"
         baseline = " baseline" if round.is_baseline else ""

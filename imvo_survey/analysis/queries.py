@@ -74,7 +74,7 @@ def baseline_of(conn, round: RoundInfo) -> RoundInfo | None:
         Round.is_baseline, Round.id != round.id,
         or_(Round.association_questionnaire_id.in_(round.questionnaire_ids),
             Round.company_questionnaire_id.in_(round.questionnaire_ids)))
-        .order_by(Round.opens_at).limit(1)).first()
+        .order_by(*Round.oldest_first()).limit(1)).first()
     return round_info(conn, row.id) if row else None
 
 

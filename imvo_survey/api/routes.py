@@ -41,7 +41,7 @@ def openapi():
 def list_rounds():
     """Every round, newest first."""
     params.check_known(request.args, ())
-    rounds = db.session.scalars(select(Round).order_by(Round.opens_at.desc(), Round.id.desc()))
+    rounds = db.session.scalars(select(Round).order_by(*Round.newest_first()))
     return jsonify(items=[serialise.round_summary(round) for round in rounds])
 
 

@@ -44,7 +44,7 @@ class OutboxFilterForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.status.choices = code_choices("outbox_status", blank=_l("All statuses"))
-        rounds = db.session.execute(select(Round.slug, Round.name).order_by(Round.opens_at.desc())).all()
+        rounds = db.session.execute(select(Round.slug, Round.name).order_by(*Round.newest_first())).all()
         self.round.choices = options([("", _l("All rounds"))] + [(slug, name) for slug, name in rounds])
 
 

@@ -69,6 +69,6 @@ class MatrixForm(FlaskForm):
                                                 ("members", _l("Member coverage"))])
         self.change_of.choices = options([("share", _l("Share of organisations")),
                                           ("members", _l("Member coverage"))])
-        others = db.session.scalars(select(Round).where(Round.id != round.id).order_by(Round.opens_at)).all()
+        others = db.session.scalars(select(Round).where(Round.id != round.id).order_by(*Round.oldest_first())).all()
         self.compare.choices = options([("", _l("The baseline"))] + [(r.slug, r.name) for r in others])
         self.sort.choices = options([("", _l("Sector order")), ("gap", _l("Largest gap first"))])

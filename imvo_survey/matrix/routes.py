@@ -40,7 +40,7 @@ def _round(slug: str) -> Round:
 @roles(*STAFF)
 def index():
     """The newest round that has responses (or the newest round)."""
-    rounds = db.session.scalars(select(Round).where(Round.status != "draft").order_by(Round.opens_at.desc())).all()
+    rounds = db.session.scalars(select(Round).where(Round.status != "draft").order_by(*Round.newest_first())).all()
     with_responses = [r for r in rounds if db.session.scalar(select(Response.id).where(Response.round_id == r.id)
                                                              .limit(1))]
     chosen = (with_responses or rounds)

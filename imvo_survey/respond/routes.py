@@ -136,4 +136,4 @@ def invitations_for_organisation(organisation_id: int) -> list[Invitation]:
     return list(db.session.scalars(
         select(Invitation).join(Round).where(Invitation.organisation_id == organisation_id,
                                              Invitation.status != "targeted", Round.status != "draft")
-        .order_by(Round.opens_at.desc())))
+        .order_by(*Round.newest_first())))

@@ -24,7 +24,14 @@ from ..models import (
     utcnow,
 )
 from . import document as documents
-from .checks import Missing, hidden_answers, missing, parse_inputs, required_errors, shown
+from .checks import (
+    Missing,
+    hidden_answers,
+    missing,
+    parse_inputs,
+    required_errors,
+    shown,
+)
 from .document import Document, References
 from .layout import Layout, layout_of
 from .values import fixed_codes, from_json, is_empty, same, to_json
@@ -102,7 +109,9 @@ def response_for(invitation: Invitation) -> Response | None:
 
 
 def previous_response(invitation: Invitation) -> Response | None:
-    """The organisation's latest submitted response to an earlier round of the same questionnaire."""
+    """Last year's answers: the organisation's submitted response in the latest earlier
+    round (by year, then by closing time; see `Round.newest_first`) to the same
+    questionnaire (the same code, whatever its version)."""
     version = invitation.round.version_for(invitation.audience)
     if version is None:
         return None
@@ -111,9 +120,8 @@ def previous_response(invitation: Invitation) -> Response | None:
         .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
         .where(Response.organisation_id == invitation.organisation_id,
                QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
-               Response.status.in_(RESPONDED), Round.id != invitation.round_id,
-               Round.opens_at < invitation.round.opens_at)
-        .order_by(Round.opens_at.desc()).limit(1)).first()
+               Response.status.in_(RESPONDED), Round.earlier_than(invitation.round))
+        .order_by(*Round.newest_first()).limit(1)).first()
 
 
 def start(invitation: Invitation, actor: Actor, carry_from: Response | None = None) -> Response:

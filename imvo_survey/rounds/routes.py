@@ -65,7 +65,7 @@ def _user():
 @access(read=STAFF)
 def list_rounds():
     """All rounds, newest first."""
-    rounds = db.session.scalars(select(Round).order_by(Round.opens_at.desc())).all()
+    rounds = db.session.scalars(select(Round).order_by(*Round.newest_first())).all()
     return render_template("rounds/list.html", rounds=rounds, counts={r.id: status_counts(r) for r in rounds})
 
 
