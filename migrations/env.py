@@ -67,9 +67,38 @@ def run_migrations_online():
     conf_args.setdefault("compare_type", True)
 
     with get_engine().connect() as connection:
-        context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _foreign_keys(connection, "OFF")
+        try:
+            context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                _check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _foreign_keys(connection, "ON")
+
+
+def _foreign_keys(connection, state: str) -> None:
+    """SQLite: switch foreign-key enforcement (only possible outside a transaction).
+
+    Off while migrating: a migration that rebuilds a table (batch mode, or a table made
+    anew to change its primary key) drops the old one, and with enforcement on that
+    would fire the ON DELETE actions of every table referring to it: audit links
+    cleared, API tokens and inventory links deleted. `_check_foreign_keys` proves
+    afterwards that nothing was left dangling."""
+    connection.commit()
+    connection.exec_driver_sql(f"PRAGMA foreign_keys = {state}")
+    connection.commit()
+
+
+def _check_foreign_keys(connection) -> None:
+    problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    connection.commit()
+    if problems:
+        raise RuntimeError(f"The migration left rows whose foreign keys point nowhere: {problems[:10]}")
 
 
 if context.is_offline_mode():

@@ -128,3 +128,58 @@ def test_later_migrations_rebuild_no_referenced_table(scratch_database, tmp_path
                 assert {name: after[name] for name in ("contact", "user_account")} == {
                     name: before[name] for name in ("contact", "user_account")}
         db.engine.dispose()
+
+
+KEYED_TABLES = ("activity", "dilemma", "bottleneck", "activity_aspect", "activity_country", "activity_product_group",
+                "activity_channel", "activity_partner", "dilemma_aspect", "dilemma_country", "bottleneck_aspect",
+                "activity_count", "answer")
+
+
+def _rows(connection) -> dict[str, list]:
+    return {table: [tuple(row) for row in connection.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2"))]
+            for table in KEYED_TABLES}
+
+
+def test_ids_are_made_never_reused_keeping_every_row_and_link(scratch_database, tmp_path):
+    """The migration that makes inventory ids never reused (AUTOINCREMENT on SQLite)
+    keeps every row, id and link, on SQLite and PostgreSQL, down and up again."""
+    from imvo_survey.responses import services
+    from imvo_survey.seed import seed_reference
+
+    from . import factories
+    from .responses.helpers import add_activity
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    with app.app_context():
+        upgrade()
+        seed_reference()
+        round = factories.make_round()
+        organisation = factories.make_organisation()
+        contact = factories.make_contact(organisation)
+        actor = services.Actor(contact=contact)
+        response = services.start(factories.make_invitation(round, organisation, status="invited"), actor)
+        first = add_activity(response, actor)
+        add_activity(response, actor, activity_title="Tweede", activity_countries=["BR"])
+        services.remove_entry(response, "activity", first, actor)  # a gap in the ids
+        for repeat, values in (("dilemma", {"dilemma_description": "Kinderarbeid", "dilemma_aspects": ["wages"],
+                                            "dilemma_countries": ["CI"]}),
+                               ("bottleneck", {"bottleneck_description": "Geen zicht", "bottleneck_aspects": ["water"]})):
+            services.save_entry(response, repeat, None, values, None, response.lock_version, actor)
+        db.session.commit()
+        db.session.remove()
+
+        downgrade(revision="5a7fed1f4768")
+        with db.engine.connect() as connection:
+            before = _rows(connection)
+        assert before["activity"] and before["activity_aspect"] and before["dilemma_country"]
+        upgrade()
+        with db.engine.connect() as connection:
+            assert _rows(connection) == before
+            if connection.dialect.name == "sqlite":
+                for table in ("activity", "dilemma", "bottleneck"):
+                    sql = connection.execute(text("SELECT sql FROM sqlite_master WHERE name = :t"),
+                                             {"t": table}).scalar_one()
+                    assert "AUTOINCREMENT" in sql
+                assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
+                assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        db.engine.dispose()

@@ -84,7 +84,9 @@ class Response(TimestampMixin, db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_version.id"), nullable=False, index=True)
     #: in_progress, submitted, returned, accepted, declined.
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="in_progress")
-    #: Raised by every save: a save made on an older number is a conflict.
+    #: Raised by every save: a save made on an older number is a conflict. Also the
+    #: row's version counter: every UPDATE names the number it read, so of two requests
+    #: that changed the response at once, the second fails and runs again (`unit_of_work`).
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     #: When it was started, last saved, submitted (UTC).
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
@@ -120,6 +122,10 @@ class Response(TimestampMixin, db.Model):
     snapshot_member_count: Mapped[int | None] = mapped_column(Integer)
     #: MKB members at submission.
     snapshot_mkb_member_count: Mapped[int | None] = mapped_column(Integer)
+    #: The highest entry number ever given to an entry of a repeating group that is not
+    #: bound to the inventory; a new entry gets the next one, so a number is never reused
+    #: and a stale page's key of a removed entry never meets a new entry.
+    last_entry_number: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
 
     invitation: Mapped[Invitation] = relationship()
     organisation: Mapped[Organisation] = relationship()
@@ -187,9 +193,12 @@ class Activity(TimestampMixin, db.Model):
         CheckConstraint("member_share IS NULL OR (member_share >= 0 AND member_share <= 100)", name="share_range"),
         CheckConstraint("start_year IS NULL OR start_year BETWEEN 1900 AND 2100", name="year_range"),
         one_of("carry_status", CARRY_STATUSES, "carry_status"),
+        # Ids are never reused (SQLite would hand out a deleted highest id again), so a
+        # page's stale key of a removed entry never meets a new one.
+        {"sqlite_autoincrement": True},
     )
 
-    #: Primary key.
+    #: Primary key (never reused).
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The response.
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -231,8 +240,9 @@ class Dilemma(TimestampMixin, db.Model):
     """A dilemma an organisation meets, with the aspects and countries it touches."""
 
     __tablename__ = "dilemma"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused, as for activities
 
-    #: Primary key.
+    #: Primary key (never reused).
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The response.
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), nullable=False, index=True)
@@ -250,8 +260,9 @@ class Bottleneck(TimestampMixin, db.Model):
     """A bottleneck (knelpunt), the aspects it touches and what would help."""
 
     __tablename__ = "bottleneck"
+    __table_args__ = ({"sqlite_autoincrement": True},)  # ids never reused, as for activities
 
-    #: Primary key.
+    #: Primary key (never reused).
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: The response.
     response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), nullable=False, index=True)

@@ -157,8 +157,12 @@ def write_entry(response: Response, layout: Layout, repeat: dict, key: str | Non
     """Create or update one entry of a repeating group; returns its key."""
     if repeat.get("inventory"):
         return _write_inventory(response, layout, repeat, key, values, references)
-    numbers = [a.entry for a in response.answers if layout.parent.get(a.code) == repeat["code"]]
-    number = int(key.split(":")[1]) if key else max(numbers, default=0) + 1
+    if key:
+        number = int(key.split(":")[1])
+    else:
+        numbers = [a.entry for a in response.answers if layout.parent.get(a.code) == repeat["code"]]
+        number = max(response.last_entry_number or 0, *numbers, 0) + 1
+        response.last_entry_number = number
     for child in repeat["questions"]:
         if child["code"] in values:
             set_answer(response, layout, child["code"], values[child["code"]], entry=number)
