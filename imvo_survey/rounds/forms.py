@@ -101,8 +101,10 @@ class RoundForm(FlaskForm):
             del self.copy_of
 
     def validate_reminder_days(self, field) -> None:
+        # Not posted at all (a crafted request): the round's own list, not an error page.
+        text = field.data if isinstance(field.data, str) else ", ".join(str(day) for day in field.data or [])
         try:
-            field.parsed = sorted({int(part) for part in re.split(r"[,\s;]+", field.data or "") if part},
+            field.parsed = sorted({int(part) for part in re.split(r"[,\s;]+", text) if part},
                                   reverse=True)
         except ValueError:
             raise ValidationError(_l("Write whole numbers of days separated by commas, such as 7, 2.")) from None
