@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, ValidationError
+from wtforms import HiddenField, StringField, SubmitField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from .auth.services import InvalidEmail, normalise_email
@@ -97,3 +97,15 @@ class ActionForm(FlaskForm):
     """A form with only a button, for actions such as deactivate (its token is the point)."""
 
     submit = SubmitField()
+
+
+class OnceForm(ActionForm):
+    """A button for an action that may be repeated on purpose but not by accident (send
+    reminders, send feedback): it carries the newest record its page knew of, so that a
+    second click, a second page or a colleague at the same moment does not do it twice."""
+
+    seen = HiddenField()
+
+    @property
+    def seen_id(self) -> int | None:
+        return int(self.seen.data) if (self.seen.data or "").isdigit() else None

@@ -15,14 +15,14 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..analysis.feedback import MIN_ORGANISATIONS
 from ..extensions import db
 from ..mail import build_message, external_url
-from ..models import RESPONDED_STATUSES, Contact, Invitation, Response, Round, RoundEvent, User
+from ..models import RESPONDED_STATUSES, Contact, Invitation, Response, Round, RoundEvent, User, utcnow
 from ..outbox import queue
-from .services import RoundError, log, usable_contacts
+from .services import AlreadyDone, RoundError, log, usable_contacts
 
 SALT = "feedback"
 EVENT = "feedback_sent"
@@ -75,13 +75,19 @@ def _message(invitation: Invitation, contact: Contact):
                              days=current_app.config["FEEDBACK_LINK_DAYS"], minimum=MIN_ORGANISATIONS)
 
 
-def send_feedback(round: Round, user: User | None = None) -> int:
+def send_feedback(round: Round, user: User | None = None, seen: int | None = None) -> int:
     """Queue a feedback mail, with a personal link, for every usable contact of every
     responding organisation; log it on the round. Sending again is allowed (new mails,
-    new links; the earlier links keep working until they expire). Returns the number
-    of mails."""
+    new links; the earlier links keep working until they expire), but not by accident:
+    with `seen` (the newest feedback event the asking page knew of), feedback sent since
+    is not sent again. Returns the number of mails."""
     if round.status != "closed":
         raise RoundError(_("Feedback can be sent only after the round has closed."))
+    if seen is not None and last_feedback_event(round) > seen:
+        raise AlreadyDone(_("Feedback was sent since this page was shown; it was not sent again."))
+    # Changing the round makes two senders at the same moment meet on its version
+    # counter: the second runs again and then finds the first one's event.
+    round.updated_at = utcnow()
     invitations = responded_invitations(round)
     count = 0
     for invitation in invitations:
@@ -91,6 +97,12 @@ def send_feedback(round: Round, user: User | None = None) -> int:
     log(round, EVENT, str(len(invitations)), user)
     db.session.flush()
     return count
+
+
+def last_feedback_event(round: Round) -> int:
+    """The id of the round's newest feedback event (0 when feedback was never sent)."""
+    return db.session.scalar(select(func.max(RoundEvent.id)).where(RoundEvent.round_id == round.id,
+                                                                    RoundEvent.kind == EVENT)) or 0
 
 
 def feedback_last_sent(round: Round) -> datetime | None:

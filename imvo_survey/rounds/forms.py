@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..forms import ActionForm, coerce_optional_int, empty_to_none, options, strip_filter
+from ..forms import coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices, current_language
 from ..models import Questionnaire, QuestionnaireVersion, Round
 
@@ -122,17 +122,6 @@ class RoundForm(FlaskForm):
             self.association_version_id.errors.append(_l("Choose at least one questionnaire."))
             valid = False
         return valid
-
-
-class ReminderForm(ActionForm):
-    """The button that sends reminders, with the newest reminder its page knew of, so that
-    a second click or a second page does not remind the same organisation twice."""
-
-    seen = HiddenField()
-
-    @property
-    def seen_reminder(self) -> int | None:
-        return int(self.seen.data) if (self.seen.data or "").isdigit() else None
 
 
 class ReasonForm(FlaskForm):

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from ..auth.access import access, roles
 from ..extensions import db
-from ..forms import ActionForm
+from ..forms import ActionForm, OnceForm
 from ..models import Invitation, OutboxMessage, Round
 from . import bp
-from .forms import BounceForm, ExtensionForm, ReminderForm
+from .forms import BounceForm, ExtensionForm
 from .mailings import latest_reminder, send_invitation, send_reminder
 from .routes import STAFF, _user, get_round
 from .services import (
@@ -43,7 +43,7 @@ def show_invitation(slug: str, invitation_id: int):
     invitation = get_invitation(round, invitation_id)
     messages = db.session.scalars(select(OutboxMessage).where(OutboxMessage.invitation_id == invitation.id)
                                   .order_by(OutboxMessage.created_at.desc())).all()
-    reminder_form = ReminderForm(seen=str(latest_reminder([invitation])))
+    reminder_form = OnceForm(seen=str(latest_reminder([invitation])))
     return render_template("rounds/invitation.html", round=round, invitation=invitation, messages=messages,
                            deadline=deadline_for(round, invitation.organisation_id), action_form=ActionForm(),
                            reminder_form=reminder_form,
@@ -79,9 +79,9 @@ def remind_one(slug: str, invitation_id: int):
     """Remind one organisation (unless it was reminded since the page was shown)."""
     round = get_round(slug)
     invitation = get_invitation(round, invitation_id)
-    form = ReminderForm()
+    form = OnceForm()
     if form.validate_on_submit():
-        if send_reminder(invitation, "manual", user=_user(), seen=form.seen_reminder):
+        if send_reminder(invitation, "manual", user=_user(), seen=form.seen_id):
             db.session.commit()
             flash(_("A reminder is queued."), "success")
         else:

@@ -11,15 +11,14 @@ from sqlalchemy import select
 
 from ..auth.access import access, roles
 from ..extensions import db
-from ..forms import ActionForm
+from ..forms import ActionForm, OnceForm
 from ..models import QuestionnaireVersion, Round
 from ..organisations.forms import OrganisationFilterForm
 from ..organisations.services import OrganisationFilter
 from . import bp
-from .feedback import feedback_last_sent, responded_invitations, send_feedback
+from .feedback import feedback_last_sent, last_feedback_event, responded_invitations, send_feedback
 from .forms import (
     ReasonForm,
-    ReminderForm,
     RoundForm,
     TargetConfirmForm,
     slugify,
@@ -119,6 +118,7 @@ def show(slug: str):
                            remindable_count=len(remindable(round)),
                            pending_count=sum(1 for inv in round.invitations if inv.status == "targeted"),
                            feedback_sent=feedback_last_sent(round),
+                           feedback_form=OnceForm(seen=str(last_feedback_event(round))),
                            responded_count=len(responded_invitations(round)) if round.status == "closed" else 0)
 
 
@@ -220,12 +220,13 @@ def send_feedback_mails(slug: str):
     """Mail every responding organisation's contacts a personal link to its feedback
     (after the close; again when asked, the round page shows when it was last sent)."""
     round = get_round(slug)
-    if ActionForm().validate_on_submit():
+    form = OnceForm()
+    if form.validate_on_submit():
         try:
-            count = send_feedback(round, _user())
+            count = send_feedback(round, _user(), seen=form.seen_id)
         except RoundError as error:
             db.session.rollback()
-            flash(str(error), "error")
+            flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
         else:
             db.session.commit()
             flash(ngettext("%(num)d feedback message is queued in the outbox.",
@@ -287,9 +288,9 @@ def remind_all(slug: str):
     """Remind the organisations that have not answered and not declined."""
     round = get_round(slug)
     targets = remind(round, dry_run=True)
-    form = ReminderForm()
+    form = OnceForm()
     if request.method == "POST" and form.validate_on_submit():
-        reminded = remind(round, user=_user(), seen=form.seen_reminder)
+        reminded = remind(round, user=_user(), seen=form.seen_id)
         db.session.commit()
         if reminded:
             flash(_("%(count)d reminders are queued in the outbox.", count=len(reminded)), "success")

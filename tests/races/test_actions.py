@@ -161,3 +161,22 @@ def test_opening_and_closing_a_round_from_three_pages_at_once_happens_once(live_
             assert [r.status for r in replies] == [302] * 3
             assert _count(RoundEvent, RoundEvent.kind == kind, RoundEvent.round.has(slug=slug)) == 1
     assert live_server.errors() == ""
+
+
+def test_feedback_sent_from_two_pages_at_once_goes_out_once(live_server, secretariat):
+    cases = []
+    for i in range(BURSTS):
+        round = factories.make_round(slug=f"ronde-{i}")
+        response = _submitted(round, f"Vereniging {i}")
+        round.status = "closed"
+        cases.append((round.slug, response.invitation_id))
+    db.session.commit()
+    staff = _staff(live_server, secretariat, 2)
+
+    for slug, invitation_id in cases:
+        replies = at_once([lambda b=b: b.post(f"/rounds/{slug}/feedback", {"seen": 0}) for b in staff])
+        assert [r.status for r in replies] == [302, 302]
+        assert _count(RoundEvent, RoundEvent.kind == "feedback_sent", RoundEvent.round.has(slug=slug)) == 1
+        assert _count(OutboxMessage, OutboxMessage.invitation_id == invitation_id,
+                      OutboxMessage.kind == "feedback") == 1
+    assert live_server.errors() == ""
