@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from ..extensions import db
+from ..unit_of_work import ConcurrentChange
 
 
 def register(app) -> None:
@@ -36,6 +37,14 @@ def register(app) -> None:
     @app.errorhandler(405)
     def method_not_allowed(error):
         return page(405, _("Not allowed"), _("This action is not possible on this page."))
+
+    @app.errorhandler(ConcurrentChange)
+    def concurrent_change(error):
+        message = _("Someone else changed the same data at the same moment, several times in a row. Nothing "
+                    "of your last action was saved: go back and try again.")
+        if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
+            return jsonify(status="conflict", error=message, message=message), 409
+        return page(409, _("Changed at the same moment"), message)
 
     @app.errorhandler(413)
     def too_large(error):
