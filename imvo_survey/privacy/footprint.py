@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from ..extensions import db
 from ..models import (
@@ -73,7 +73,7 @@ def find(organisation_id: int, address: str, contact: Contact | None = None) -> 
     found.accounts = _all(select(User).where(User.email == address, User.role == "respondent",
                                              User.organisation_id == organisation_id))
     account_ids = [account.id for account in found.accounts]
-    by_contact = InvitationToken.contact_id == contact.id if contact is not None else False
+    by_contact = InvitationToken.contact_id == contact.id if contact is not None else false()
     found.tokens = _all(select(InvitationToken).where(or_(
         by_contact, and_(InvitationToken.email == address, InvitationToken.invitation_id.in_(invitations)))))
     found.messages = _all(select(OutboxMessage).where(
@@ -81,13 +81,13 @@ def find(organisation_id: int, address: str, contact: Contact | None = None) -> 
         or_(OutboxMessage.invitation_id.in_(invitations), OutboxMessage.invitation_id.is_(None))))
     found.events = _all(select(ResponseEvent).join(Response).where(
         Response.organisation_id == organisation_id,
-        or_(ResponseEvent.contact_id == contact.id if contact is not None else False,
+        or_(ResponseEvent.contact_id == contact.id if contact is not None else false(),
             ResponseEvent.user_id.in_(account_ids),
             and_(ResponseEvent.contact_id.is_(None), ResponseEvent.user_id.is_(None),
                  ResponseEvent.actor_email == address))))
     found.submissions = _all(select(Response).where(
         Response.organisation_id == organisation_id,
-        or_(Response.submitted_by_contact_id == contact.id if contact is not None else False,
+        or_(Response.submitted_by_contact_id == contact.id if contact is not None else false(),
             Response.submitted_by_user_id.in_(account_ids))))
     found.registrations = _all(select(Registration).where(
         Registration.contact_email == address,
