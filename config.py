@@ -108,6 +108,8 @@ class BaseConfig:
         # Links in e-mails are built from this, never from the request's Host header.
         self.BASE_URL = env.get("IMVO_BASE_URL", "http://127.0.0.1:5000")
         self.SECRETARIAT_CONTACT = env.get("IMVO_SECRETARIAT_CONTACT", "imvo@ser.example")
+        # Contacts of organisations inactive for longer are anonymised by `imvo privacy purge`.
+        self.PRIVACY_RETENTION_DAYS = _env_int("IMVO_PRIVACY_RETENTION_DAYS", 7 * 365)
 
     def check(self) -> None:
         """Refuse settings that cannot work; called by `load_config`."""

@@ -80,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     from .main import bp as main_bp
     from .matrix import bp as matrix_bp
     from .organisations import bp as organisations_bp
+    from .privacy import bp as privacy_bp
     from .questionnaires import bp as questionnaires_bp
     from .questionnaires import routes as _questionnaire_routes  # noqa: F401  (see questionnaires/__init__)
     from .registration import bp as registration_bp
@@ -102,6 +103,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(account_bp, url_prefix="/account")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     app.register_blueprint(matrix_bp, url_prefix="/matrix")
+    app.register_blueprint(privacy_bp, url_prefix="/privacy")
 
 
 def register_access_control(app: Flask) -> None:

@@ -14,7 +14,9 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from .analysis_cli import matrix_group
+from .backup.cli import register as register_backup
 from .extensions import db
+from .privacy.cli import register as register_privacy
 
 ADMIN_DEFAULT_EMAIL = "secretariaat@example.org"
 
@@ -40,6 +42,8 @@ def register(app) -> None:
     app.cli.add_command(round_group)
     app.cli.add_command(mail_group)
     app.cli.add_command(matrix_group)
+    register_backup(app)  # backup, restore: imvo_survey/backup/cli.py
+    register_privacy(app)  # privacy export, erase, purge: imvo_survey/privacy/cli.py
 
 
 @main.group("i18n")

@@ -47,6 +47,13 @@ CODE_LABELS = {
                         "returned": _l("Returned for clarification"), "accepted": _l("Accepted"),
                         "declined": _l("Declined")},
     "outbox_status": {"queued": _l("Queued"), "sent": _l("Sent"), "failed": _l("Failed")},
+    "privacy_action": {"export": _l("Data exported"), "erase": _l("Erased on request"),
+                       "purge": _l("Erased by the retention purge")},
+    "privacy_channel": {"web": _l("web pages"), "cli": _l("command line")},
+    "privacy_record": {"contact": _l("contact record"), "accounts": _l("accounts"), "tokens": _l("invitation links"),
+                       "messages": _l("messages"), "events": _l("audit-trail events"),
+                       "submissions": _l("submitted responses"), "registrations": _l("registrations"),
+                       "bounces": _l("bounce reports"), "traces": _l("addresses of contacts removed earlier")},
 }
 
 

@@ -22,6 +22,7 @@ from .questionnaire import (
     Section,
 )
 from .outbox import OUTBOX_STATUSES, OutboxMessage
+from .privacy import PRIVACY_ACTIONS, PrivacyEvent
 from .reference import (
     TAXONOMIES,
     ActivityType,
@@ -72,7 +73,7 @@ __all__ = [
     "Response", "ResponseEvent", "ResponseNote",
     "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES", "NOT_YET_ACTED_STATUSES",
     "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
-    "OutboxMessage", "Registration", "Reminder", "Round", "RoundEvent",
+    "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "Registration", "Reminder", "Round", "RoundEvent",
     "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SIZES",
     "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkScore", "Branch",
     "ChainInitiative", "Choice", "Contact", "PublishedVersionError", "Question", "Questionnaire",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
@@ -18,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ..extensions import db
-from .base import TimestampMixin, digits_only, one_of
+from .base import TimestampMixin, UTCDateTime, digits_only, one_of
 from .reference import Branch, Sector
 
 KINDS = ("branch_association", "product_board", "industry_board", "company")
@@ -189,6 +191,9 @@ class Contact(TimestampMixin, db.Model):
     is_primary: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     #: False once deactivated: kept for the history, sent nothing, its links void.
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    #: When the person's data were erased (privacy): name, address, phone and function
+    #: replaced or cleared everywhere; the row stays so the history keeps its facts.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship(back_populates="contacts")
 

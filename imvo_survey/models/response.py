@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -297,6 +298,9 @@ class ResponseEvent(db.Model):
     actor_name: Mapped[str | None] = mapped_column(String(200))
     #: See `actor_name`.
     actor_email: Mapped[str | None] = mapped_column(String(254))
+    #: True once who acted was erased (privacy): name and address are gone, and the
+    #: trail says "a removed contact".
+    actor_erased: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False, server_default=false())
     #: True when the secretariat acted on the organisation's behalf.
     on_behalf: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     #: What changed: [{"code", "entry", "old", "new"}, ...].

@@ -56,6 +56,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     auth_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     #: Last successful login (UTC).
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: When the account was anonymised with its contact person's data (privacy).
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation | None] = relationship()
 

@@ -159,12 +159,22 @@ def _get_contact(organisation: Organisation, contact_id: int) -> Contact:
     return contact
 
 
+def _erased(contact: Contact):
+    """An erased contact is not edited or written to again: a redirect that says so, or None."""
+    if contact.erased_at is None:
+        return None
+    flash(_("The personal data of this contact were erased: add a new contact instead."), "error")
+    return redirect(url_for("organisations.show_organisation", organisation_id=contact.organisation_id))
+
+
 @bp.route("/<int:organisation_id>/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @roles("secretariat")
 def edit_contact(organisation_id: int, contact_id: int):
     """Change a contact person."""
     organisation = _get_organisation(organisation_id)
     contact = _get_contact(organisation, contact_id)
+    if refused := _erased(contact):
+        return refused
     form = ContactForm(obj=contact, organisation=organisation, contact=contact)
     if form.validate_on_submit():
         for name in ("name", "email", "phone", "function", "language"):
@@ -200,6 +210,8 @@ def activate_contact_route(organisation_id: int, contact_id: int):
     """Write to a deactivated contact again (new messages bring new links)."""
     organisation = _get_organisation(organisation_id)
     contact = _get_contact(organisation, contact_id)
+    if refused := _erased(contact):
+        return refused
     if ActionForm().validate_on_submit():
         activate_contact(contact)
         db.session.commit()

@@ -147,11 +147,12 @@ def _stop_reaching(contact: Contact, reason: str) -> int:
     return voided
 
 
-def deactivate_contact(contact: Contact) -> int:
+def deactivate_contact(contact: Contact, reason: str = CONTACT_DEACTIVATED) -> int:
     """Keep the contact for the history but send it nothing more: its links stop working,
-    mail waiting for it is not sent, and another active contact (the first) becomes the
-    primary one if it was. Returns how many links were voided."""
-    voided = _stop_reaching(contact, CONTACT_DEACTIVATED)
+    mail waiting for it is not sent (`reason` says why on the outbox page), and another
+    active contact (the first) becomes the primary one if it was. Returns how many links
+    were voided."""
+    voided = _stop_reaching(contact, reason)
     contact.is_active = False
     if contact.is_primary:
         contact.is_primary = False

@@ -3,7 +3,8 @@ what, who (marked when the secretariat acted on the organisation's behalf), its
 message, and what changed, with every value in words.
 
 Names and e-mail addresses are personal data: only the secretariat sees them; others
-see who acted by role."""
+see who acted by role. Once a person's data were erased, everyone sees "a removed
+contact", translated when shown."""
 
 from __future__ import annotations
 
@@ -78,7 +79,11 @@ class TrailItem:
 def person(user: User | None, contact: Contact | None, personal: bool,
            recorded: ResponseEvent | None = None) -> Person:
     """Who acted: the account or the contact; by role only when `personal` is False.
-    When both are gone (removed since), the name and address the event `recorded`."""
+    When both are gone (removed since), the name and address the event `recorded`. A
+    person whose data were erased is "a removed contact", to everyone."""
+    if (recorded is not None and recorded.actor_erased) or any(
+            who is not None and who.erased_at is not None for who in (user, contact)):
+        return Person(_("a removed contact"))
     if user is not None:
         if personal:
             return Person(user.display_name, user.email if user.email != user.display_name else None)
