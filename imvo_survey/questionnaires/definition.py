@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from ..uploads import UploadRefused, parse_json
 from . import conditions
 from .types import (
     CHOICE_TYPES,
@@ -65,7 +66,9 @@ def load_json(data: bytes) -> tuple[dict | None, list[Problem]]:
     from jsonschema import Draft202012Validator
 
     try:
-        definition = json.loads(data.decode("utf-8-sig"))
+        definition = parse_json(data.decode("utf-8-sig"))
+    except UploadRefused as refusal:  # nested too deep to read without exhausting the stack
+        return None, [Problem(None, refusal.message)]
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         return None, [Problem(None, _l("The file is not valid JSON: %(error)s", error=str(error)))]
     validator = Draft202012Validator(schema())
