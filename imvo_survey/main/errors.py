@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
 from ..extensions import db
+from ..whole_numbers import BadNumber
 
 
 def register(app) -> None:
@@ -17,6 +18,8 @@ def register(app) -> None:
 
     @app.errorhandler(400)
     def bad_request(error):
+        if isinstance(error, BadNumber):  # says which parameter and what it may be
+            return page(400, _("Bad request"), str(error.message))
         return page(400, _("Bad request"), _("The request could not be understood."))
 
     @app.errorhandler(CSRFError)

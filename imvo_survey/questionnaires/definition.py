@@ -17,6 +17,7 @@ from pathlib import Path
 from flask_babel import lazy_gettext as _l
 
 from ..uploads import UploadRefused, parse_json
+from ..whole_numbers import MAX_INT, NUMBER_LIMIT
 from . import conditions
 from .types import (
     CHOICE_TYPES,
@@ -162,6 +163,22 @@ def question_problems(question: dict, parent: dict | None) -> Iterator[tuple[str
         yield "inventory_field", _l(
             "Only a sub-question of a repeating group bound to an inventory fills an inventory field.")
     yield from _validation_problems(question)
+    yield from _size_problems(question)
+
+
+def _size_problems(question: dict) -> Iterator[tuple[str, str]]:
+    """Numbers too large for their database column: storing them would fail with a 500."""
+    rules = question.get("validation") or {}
+    for part, value in (("repeat", question.get("min_repeat")), ("repeat", question.get("max_repeat")),
+                        ("validation", rules.get("max_length"))):
+        if _is_number(value) and not abs(value) <= MAX_INT:
+            yield part, _l("A number of entries or characters can be at most %(max)s.", max=MAX_INT)
+    if any(_is_number(rules.get(key)) and not abs(rules[key]) < NUMBER_LIMIT for key in ("min", "max")):
+        yield "validation", _l("A lowest or highest value has at most 15 digits before the decimal point.")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _repeat_problems(question: dict, parent: dict | None) -> Iterator[tuple[str, str]]:

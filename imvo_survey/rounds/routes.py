@@ -15,6 +15,7 @@ from ..forms import ActionForm
 from ..models import Invitation, OutboxMessage, QuestionnaireVersion, Round
 from ..organisations.forms import OrganisationFilterForm
 from ..organisations.services import OrganisationFilter
+from ..whole_numbers import whole_numbers
 from . import bp
 from .feedback import feedback_last_sent, responded_invitations, send_feedback
 from .forms import BounceForm, ExtensionForm, ReasonForm, RoundForm, TargetConfirmForm, slugify
@@ -238,7 +239,7 @@ def target(slug: str):
                                  size=filter_form.size.data or None, status="active")
     confirm_form = TargetConfirmForm()
     if confirm_form.validate_on_submit():
-        chosen = [int(value) for value in request.form.getlist("organisation") if value.isdigit()]
+        chosen = whole_numbers(request.form.getlist("organisation"))
         preview = preview_targets(round, filters, chosen or [-1])
         added = add_targets(round, preview.new)
         db.session.commit()
