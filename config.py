@@ -14,6 +14,11 @@ PROJECT_ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("IMVO_INSTANCE_PATH", PROJECT_ROOT / "instance"))
 
 
+#: The limits uploads are checked against (see BaseConfig and imvo_survey/uploads).
+UPLOAD_LIMITS = ("UPLOAD_MAX_UNPACKED_MB", "UPLOAD_MAX_SHEETS", "UPLOAD_MAX_ROWS", "UPLOAD_MAX_COLUMNS",
+                 "UPLOAD_MAX_LINE_LENGTH", "UPLOAD_MAX_JSON_DEPTH")
+
+
 class ConfigError(RuntimeError):
     """Raised when a configuration cannot be used as it stands."""
 
@@ -78,6 +83,18 @@ class BaseConfig:
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
     FEEDBACK_LINK_DAYS = 365  # days a feedback link (sent after a round) keeps working
 
+    # Uploaded files are checked before anything reads them (imvo_survey/uploads): a
+    # workbook unpacks to at most this many MB and has at most so many sheets; a sheet or
+    # CSV file at most so many rows and columns (a JSON file so many objects); a CSV line
+    # at most so many characters; JSON at most so many levels of nesting. Each can be set
+    # in the environment under the same name.
+    UPLOAD_MAX_UNPACKED_MB = 10
+    UPLOAD_MAX_SHEETS = 50
+    UPLOAD_MAX_ROWS = 10_000
+    UPLOAD_MAX_COLUMNS = 200
+    UPLOAD_MAX_LINE_LENGTH = 100_000
+    UPLOAD_MAX_JSON_DEPTH = 32
+
     RATELIMIT_HEADERS_ENABLED = True
     ORGANISATIONS_PER_PAGE = 50
     DEFAULT_MAIL_BACKEND = "file"
@@ -110,9 +127,14 @@ class BaseConfig:
         self.SECRETARIAT_CONTACT = env.get("IMVO_SECRETARIAT_CONTACT", "imvo@ser.example")
         # Contacts of organisations inactive for longer are anonymised by `imvo privacy purge`.
         self.PRIVACY_RETENTION_DAYS = _env_int("IMVO_PRIVACY_RETENTION_DAYS", 7 * 365)
+        for name in UPLOAD_LIMITS:
+            setattr(self, name, _env_int(name, getattr(self, name)))
 
     def check(self) -> None:
         """Refuse settings that cannot work; called by `load_config`."""
+        for name in UPLOAD_LIMITS:
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be a whole number of at least 1.")
 
 
 class DevelopmentConfig(BaseConfig):
@@ -162,6 +184,7 @@ class ProductionConfig(BaseConfig):
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
 
     def check(self) -> None:
+        super().check()
         missing = [name for name, value in (
             ("SECRET_KEY", self.SECRET_KEY),
             ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),

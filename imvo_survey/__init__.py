@@ -35,6 +35,7 @@ def create_app(config: str | type[BaseConfig] | BaseConfig | None = None, **over
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_access_control(app)
     register_unit_of_work(app)
@@ -68,6 +69,13 @@ def register_extensions(app: Flask) -> None:
     from .i18n import login_message
 
     login_manager.localize_callback = login_message
+
+
+def register_url_converters(app: Flask) -> None:
+    """`<int:...>` in every route takes only ids a database can hold (else a 404)."""
+    from .whole_numbers import register_converter
+
+    register_converter(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,6 +17,7 @@ from .analysis_cli import matrix_group
 from .backup.cli import register as register_backup
 from .extensions import db
 from .privacy.cli import register as register_privacy
+from .whole_numbers import MAX_INT, fits_an_id, parse_whole_number
 
 ADMIN_DEFAULT_EMAIL = "secretariaat@example.org"
 
@@ -263,7 +264,7 @@ def questionnaire_list() -> None:
 
 @questionnaire_group.command("export")
 @click.argument("code")
-@click.option("--version", "number", type=int, help="Version number (default: the newest).")
+@click.option("--version", "number", type=click.IntRange(1, MAX_INT), help="Version number (default: the newest).")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="FILE.xlsx (XLSForm) or FILE.json.")
 @with_appcontext
@@ -325,7 +326,8 @@ def questionnaire_import(file: Path) -> None:
 def _round(identifier: str):
     from .rounds.services import find_round
 
-    found = find_round(identifier)
+    # An id past what the database holds names no round (and would not fit the query).
+    found = find_round(identifier) if not identifier.isdigit() or fits_an_id(identifier) else None
     if found is None:
         raise click.ClickException(f"No round {identifier}.")
     return found
@@ -353,7 +355,10 @@ def _questionnaire_version(spec: str | None):
     if not spec:
         return None
     code, _, number = spec.partition(":")
-    version = find_version(code, int(number) if number else None, published_only=True)
+    try:
+        version = find_version(code, parse_whole_number(number, 1) if number else None, published_only=True)
+    except ValueError:  # not a version number at all
+        version = None
     if version is None:
         raise click.ClickException(f"No published version of {spec}.")
     return version
@@ -366,7 +371,7 @@ def round_group() -> None:
 
 @round_group.command("create")
 @click.option("--name", required=True)
-@click.option("--year", type=int, required=True)
+@click.option("--year", type=click.IntRange(0, MAX_INT), required=True)
 @click.option("--slug", default=None, help="Short name (default: made from the name).")
 @click.option("--association-questionnaire", "association", metavar="CODE[:VERSION]")
 @click.option("--company-questionnaire", "company", metavar="CODE[:VERSION]")

@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, SubmitField, ValidationError
+from wtforms import HiddenField, IntegerField, StringField, SubmitField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from .auth.services import InvalidEmail, normalise_email
+from .whole_numbers import MAX_INT, parse_whole_number
 
 
 class ValidEmail:
@@ -40,6 +41,18 @@ def empty_to_none(value):
     if isinstance(value, str):
         value = value.strip()
     return value or None
+
+
+class WholeNumberField(IntegerField):
+    """An IntegerField that refuses a number larger than a database integer holds: the
+    insert would fail with a 500 (an OverflowError on SQLite, "integer out of range" on
+    PostgreSQL). The field says so instead, as for any other typing error."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not -MAX_INT <= self.data <= MAX_INT:
+            self.data = None
+            raise ValueError(_l("Enter a smaller number (at most %(max)s).", max=MAX_INT))
 
 
 class DecimalCommaField(StringField):
@@ -77,8 +90,14 @@ def options(pairs) -> list[SelectChoice]:
 
 
 def coerce_optional_int(value):
-    """Coerce a select's value to an int, or None for the blank choice."""
-    return int(value) if value not in (None, "", "None") else None
+    """Coerce a select's value to an int, or None for the blank choice. A number past
+    what a database integer holds raises ValueError, which WTForms reports as an
+    invalid choice (a filter form's value must never reach a query unchecked)."""
+    if value in (None, "", "None"):
+        return None
+    if isinstance(value, int):
+        return value
+    return parse_whole_number(str(value), minimum=-MAX_INT)
 
 
 def safe_next_url(target: str | None) -> str | None:

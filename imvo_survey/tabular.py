@@ -17,8 +17,10 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
+from .uploads import UploadRefused, check_upload, decode_text, guess_delimiter
+
 XLSX_MAGIC = b"PK\x03\x04"
-TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "x", "waar"}
+TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "x"}
 FALSE_WORDS = {"0", "nee", "n", "no", "false", "onwaar", ""}
 
 
@@ -38,38 +40,20 @@ class Table:
 
 
 def read_table(data: bytes, filename: str = "", sheet: str | None = None) -> Table:
-    """Read CSV or XLSX bytes into a `Table`; blank rows are skipped."""
-    if not data:
-        raise TableError(_l("The file is empty."))
-    if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+    """Read CSV or XLSX bytes into a `Table`; blank rows are skipped. The file is
+    checked first (`uploads.check_upload`): one over the limits is refused unread."""
+    try:
+        kind = check_upload(data, filename, ("csv", "xlsx"))
+    except UploadRefused as refusal:
+        raise TableError(refusal.message) from None
+    if kind == "xlsx":
         return _read_xlsx(data, sheet)
     return _read_csv(data)
 
 
-def decode_text(data: bytes) -> tuple[str, str]:
-    """Decode bytes as UTF-8 (with or without BOM), or else as Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
-def _guess_delimiter(text: str) -> str:
-    """`;` or `,`: whichever splits the header line into more columns."""
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {}
-    for delimiter in (";", ","):
-        counts[delimiter] = len(next(csv.reader([first_line], delimiter=delimiter)))
-    return ";" if counts[";"] >= counts[","] else ","
-
-
 def _read_csv(data: bytes) -> Table:
     text, encoding = decode_text(data)
-    if "\x00" in text:
-        raise TableError(_l("This does not look like a CSV or XLSX file."))
-    delimiter = _guess_delimiter(text)
+    delimiter = guess_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         lines = list(reader)
@@ -83,16 +67,19 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
+        try:
+            if sheet is not None and sheet in workbook.sheetnames:
+                worksheet = workbook[sheet]
+            else:
+                worksheet = workbook.worksheets[0]
+            # The recorded size may be wrong both ways (rows cut off, or a million blank
+            # rows added); the rows really there are within the limits checked above.
+            worksheet.reset_dimensions()
+            lines = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        finally:
+            workbook.close()
+    except Exception:  # openpyxl raises many kinds for a damaged file, also while reading rows
         raise TableError(_l("The XLSX file cannot be opened; is it a valid Excel workbook?")) from None
-    try:
-        if sheet is not None and sheet in workbook.sheetnames:
-            worksheet = workbook[sheet]
-        else:
-            worksheet = workbook.worksheets[0]
-        lines = [list(row) for row in worksheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
     return _to_table(lines, start_line=1, format="xlsx")
 
 

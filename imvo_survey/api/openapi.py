@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ..analysis.filters import AUDIENCES, CHANGE_OF, COLUMNS, KINDS, MEASURES, ROWS, SIZES
 from ..models import LEVELS, ActivityType, Aspect, Branch, Country, ProductGroup, Sector
+from ..whole_numbers import MAX_INT
 from . import params
 from .inventory import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from .openapi_schemas import ref, schemas
@@ -64,7 +65,7 @@ def _parameters() -> dict:
                             "the member coverage; in percentage points either way."),
         "row": _query("row", {"type": "string"}, "One row of the matrix (a key of `rows`, or `_total`)."),
         "aspect": _query("aspect", reference["aspect"], "Only those on this IMVO aspect."),
-        "page": _query("page", {"type": "integer", "minimum": 1}, "Page number (default 1)."),
+        "page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_INT}, "Page number (default 1)."),
         "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                            f"Activities per page (default {DEFAULT_PER_PAGE})."),
         "year": _query("year", {"type": "integer", "minimum": 1990, "maximum": 2100}, "Benchmark year."),

@@ -4,7 +4,6 @@ typing error gives a 400 that says what is wrong instead of a silently different
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Mapping
 
 from sqlalchemy import select
@@ -13,6 +12,7 @@ from ..analysis import Filters
 from ..analysis.filters import FilterError
 from ..extensions import db
 from ..models import ActivityType, Aspect, Branch, Country, ProductGroup, Round, Sector
+from ..whole_numbers import MAX_INT, parse_whole_number
 from .auth import ApiError
 
 #: The filters of the analysis module (besides the round, which is in the path).
@@ -22,9 +22,6 @@ ORGANISATION_FILTER_KEYS = ("audience", "kind", "size", "sector", "branch")
 #: The reference list each coded parameter is checked against.
 CODE_LISTS = {"sector": Sector, "branch": Branch, "activity_type": ActivityType, "country": Country,
               "product_group": ProductGroup, "aspect": Aspect}
-#: The largest id a database integer holds: a longer number cannot name a row.
-MAX_ID = 2**63 - 1
-WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 TRUE_WORDS = ("true", "1", "yes")
 FALSE_WORDS = ("false", "0", "no")
 
@@ -62,19 +59,17 @@ def boolean(args: Mapping[str, str], key: str, default: bool = False) -> bool:
     raise ApiError(400, f"{key} must be true or false.")
 
 
-def integer(args: Mapping[str, str], key: str, default: int | None = None, minimum: int | None = None,
-            maximum: int | None = None) -> int | None:
+def integer(args: Mapping[str, str], key: str, default: int | None = None, minimum: int = 0,
+            maximum: int = MAX_INT) -> int | None:
+    """A whole-number parameter from `minimum` to `maximum` (at most what a database
+    integer holds: a page number times the page size must still fit)."""
     raw = args.get(key)
     if raw is None or raw == "":
         return default
-    text = raw.strip()
-    if not WHOLE_NUMBER.fullmatch(text):
-        raise ApiError(400, f"{key} must be a whole number.")
-    value = int(text)
-    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-        raise ApiError(400, f"{key} must be between {minimum} and {maximum}." if maximum is not None
-                       else f"{key} must be at least {minimum}.")
-    return value
+    try:
+        return parse_whole_number(raw, minimum, maximum)
+    except ValueError:
+        raise ApiError(400, f"{key} must be a whole number from {minimum} to {maximum}.") from None
 
 
 def number(args: Mapping[str, str], key: str, default: float, minimum: float, maximum: float) -> float:
@@ -115,8 +110,10 @@ def read_filters(args: Mapping[str, str], round: Round, keys: Iterable[str] = FI
 def round_by_reference(reference: str) -> Round | None:
     """A round by id (digits) or slug."""
     if reference.isascii() and reference.isdigit():
-        number = int(reference)
-        return db.session.get(Round, number) if number <= MAX_ID else None
+        try:
+            return db.session.get(Round, parse_whole_number(reference))
+        except ValueError:  # more than an id can be: no round has it
+            return None
     return db.session.scalar(select(Round).where(Round.slug == reference))
 
 

@@ -9,7 +9,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..extensions import db
-from ..forms import DecimalCommaField, coerce_optional_int, options, strip_filter
+from ..forms import DecimalCommaField, WholeNumberField, coerce_optional_int, options, strip_filter
 from ..i18n import code_choices
 from ..models import DEFAULT_SOURCE, BenchmarkScore, Organisation, Sector
 from ..organisations.forms import taxonomy_choices
@@ -31,9 +31,9 @@ class BenchmarkScoreForm(FlaskForm):
     chain_score = DecimalCommaField(_l("Chain-management score (0-10)"), validators=[
         Optional(), NumberRange(min=0, max=10, message=_l("The chain score lies between 0 and 10."))],
         description=_l("Ketenbeheer. Decimal comma or point: 5,5 or 5.5."))
-    company_count = IntegerField(_l("Number of companies"), validators=[
+    company_count = WholeNumberField(_l("Number of companies"), validators=[
         Optional(), NumberRange(min=0, message=_l("Enter a whole number of 0 or more."))])
-    listed_count = IntegerField(_l("Of which listed"), validators=[
+    listed_count = WholeNumberField(_l("Of which listed"), validators=[
         Optional(), NumberRange(min=0, message=_l("Enter a whole number of 0 or more."))])
     submit = SubmitField(_l("Save"))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from ..auth.access import roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import BenchmarkScore, Sector
+from ..whole_numbers import query_int
 from . import bp
 from .forms import BenchmarkScoreForm
 
@@ -37,7 +38,7 @@ def sector_totals(rows: list[BenchmarkScore]) -> dict:
 def list_scores():
     """The scores of one year (the newest by default)."""
     years = db.session.scalars(select(BenchmarkScore.year).distinct().order_by(BenchmarkScore.year.desc())).all()
-    year = request.args.get("year", type=int) or (years[0] if years else None)
+    year = query_int("year") or (years[0] if years else None)
     sector_rows = db.session.scalars(
         select(BenchmarkScore).join(Sector).where(BenchmarkScore.year == year, BenchmarkScore.level == "sector")
         .order_by(BenchmarkScore.source, Sector.position)).all()

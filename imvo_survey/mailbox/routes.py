@@ -25,6 +25,7 @@ from ..extensions import db
 from ..forms import ActionForm, options
 from ..i18n import code_choices
 from ..models import Invitation, OutboxMessage, Round
+from ..whole_numbers import paginate
 from . import bp
 
 PER_PAGE = 50
@@ -67,7 +68,7 @@ def list_messages():
         query = query.where(OutboxMessage.status == form.status.data)
     if form.round.data and not form.round.errors:
         query = query.join(OutboxMessage.round).where(Round.slug == form.round.data)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     return render_template("mailbox/list.html", form=form, page=page)
 
 

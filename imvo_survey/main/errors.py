@@ -8,6 +8,7 @@ from flask_wtf.csrf import CSRFError
 
 from ..extensions import db
 from ..unit_of_work import ConcurrentChange
+from ..whole_numbers import BadNumber
 
 
 def register(app) -> None:
@@ -18,6 +19,8 @@ def register(app) -> None:
 
     @app.errorhandler(400)
     def bad_request(error):
+        if isinstance(error, BadNumber):  # says which parameter and what it may be
+            return page(400, _("Bad request"), str(error.message))
         return page(400, _("Bad request"), _("The request could not be understood."))
 
     @app.errorhandler(CSRFError)
@@ -48,7 +51,10 @@ def register(app) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
-        return page(413, _("File too large"), _("The file is larger than the maximum allowed size."))
+        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
+        return page(413, _("File too large"), _(
+            "The file is larger than %(limit)s MB, the most that can be uploaded. Remove what is not needed, "
+            "or split the file.", limit=limit // (1024 * 1024)))
 
     @app.errorhandler(429)
     def too_many(error):

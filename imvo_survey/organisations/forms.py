@@ -10,7 +10,6 @@ from wtforms import (
     BooleanField,
     EmailField,
     HiddenField,
-    IntegerField,
     SearchField,
     SelectField,
     SelectMultipleField,
@@ -21,7 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..forms import ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
+from ..forms import ValidEmail, WholeNumberField, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices, current_language
 from ..models import ASSOCIATION_KINDS, Branch, Contact, Organisation, Sector, name_key
 from .services import association_options
@@ -49,10 +48,10 @@ class OrganisationForm(FlaskForm):
         validators=[Optional(), Regexp(r"^\d{8}$", message=_l("A KvK number has exactly 8 digits."))],
         description=_l("Chamber of Commerce number: 8 digits. Optional, unique."),
         render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    member_count = IntegerField(_l("Number of member companies"),
+    member_count = WholeNumberField(_l("Number of member companies"),
                                 validators=[Optional(), NumberRange(min=0)],
                                 description=_l("Associations and boards only."))
-    mkb_member_count = IntegerField(_l("Of which MKB (SME) members"),
+    mkb_member_count = WholeNumberField(_l("Of which MKB (SME) members"),
                                     validators=[Optional(), NumberRange(min=0)])
     website = StringField(_l("Website"), filters=[empty_to_none],
                           validators=[Optional(), Length(max=300)], render_kw={"type": "url"})

@@ -16,6 +16,7 @@ from ..auth.services import InvalidEmail, normalise_email
 from ..extensions import db
 from ..models import ASSOCIATION_KINDS, KINDS, Branch, Contact, Organisation, Sector, name_key
 from ..tabular import Table, as_text, is_blank, normalise_header, parse_bool, parse_int
+from ..whole_numbers import MAX_INT
 from .services import find_association, find_organisation, set_primary_contact
 
 #: Column code -> the headers accepted for it (English codes and Dutch words).
@@ -247,10 +248,10 @@ def _check_row(line: int, row: dict, lookups: _Lookups):
         if not is_blank(row.get(column)):
             try:
                 number = parse_int(row[column])
-                if number < 0:
+                if not 0 <= number <= MAX_INT:  # a larger one would not fit the database column
                     raise ValueError
             except ValueError:
-                error(column, _("Enter a whole number of 0 or more."))
+                error(column, _("Enter a whole number from 0 to %(max)s.", max=MAX_INT))
                 continue
             if kind == "company":
                 error(column, _("Only associations and boards have members."))

@@ -10,6 +10,7 @@ from ..auth.access import access, ensure_own_organisation, roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Contact, Organisation
+from ..whole_numbers import paginate
 from . import bp
 from .forms import ContactForm, OrganisationFilterForm, OrganisationForm
 from .services import (
@@ -35,8 +36,7 @@ def list_organisations():
     filters = OrganisationFilter(
         q=form.q.data or None, kind=form.kind.data or None, sector_id=form.sector.data,
         branch_id=form.branch.data, size=form.size.data or None, status=form.status.data or "active")
-    page = db.paginate(filters.query(), per_page=current_app.config["ORGANISATIONS_PER_PAGE"],
-                       error_out=False)
+    page = paginate(filters.query(), current_app.config["ORGANISATIONS_PER_PAGE"])
     return render_template("organisations/list.html", form=form, page=page,
                            action_form=ActionForm())
 

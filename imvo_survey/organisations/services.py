@@ -19,6 +19,7 @@ from ..models import (
     name_key,
     utcnow,
 )
+from ..whole_numbers import fits_an_id
 
 
 @dataclass
@@ -90,7 +91,7 @@ def resolve_organisation(identifier: str) -> Organisation | None:
         found = db.session.scalar(select(Organisation).where(Organisation.kvk_number == identifier))
         if found is not None:
             return found
-    if identifier.isdigit():
+    if identifier.isdigit() and fits_an_id(identifier):
         return db.session.get(Organisation, int(identifier))
     return None
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
+from ..uploads import UploadRefused, parse_json
+from ..whole_numbers import MAX_INT, NUMBER_LIMIT
 from . import conditions
 from .types import (
     CHOICE_TYPES,
@@ -65,7 +67,9 @@ def load_json(data: bytes) -> tuple[dict | None, list[Problem]]:
     from jsonschema import Draft202012Validator
 
     try:
-        definition = json.loads(data.decode("utf-8-sig"))
+        definition = parse_json(data.decode("utf-8-sig"))
+    except UploadRefused as refusal:  # nested too deep to read without exhausting the stack
+        return None, [Problem(None, refusal.message)]
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         return None, [Problem(None, _l("The file is not valid JSON: %(error)s", error=str(error)))]
     validator = Draft202012Validator(schema())
@@ -159,6 +163,22 @@ def question_problems(question: dict, parent: dict | None) -> Iterator[tuple[str
         yield "inventory_field", _l(
             "Only a sub-question of a repeating group bound to an inventory fills an inventory field.")
     yield from _validation_problems(question)
+    yield from _size_problems(question)
+
+
+def _size_problems(question: dict) -> Iterator[tuple[str, str]]:
+    """Numbers too large for their database column: storing them would fail with a 500."""
+    rules = question.get("validation") or {}
+    for part, value in (("repeat", question.get("min_repeat")), ("repeat", question.get("max_repeat")),
+                        ("validation", rules.get("max_length"))):
+        if _is_number(value) and not abs(value) <= MAX_INT:
+            yield part, _l("A number of entries or characters can be at most %(max)s.", max=MAX_INT)
+    if any(_is_number(rules.get(key)) and not abs(rules[key]) < NUMBER_LIMIT for key in ("min", "max")):
+        yield "validation", _l("A lowest or highest value has at most 15 digits before the decimal point.")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _repeat_problems(question: dict, parent: dict | None) -> Iterator[tuple[str, str]]:

@@ -10,6 +10,7 @@ from ..auth.access import roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Choice, Question, QuestionnaireVersion, Section
+from ..whole_numbers import query_int
 from . import bp
 from .conditions import referenced_codes, render
 from .definition import question_problems
@@ -230,7 +231,8 @@ def create_question(code: str, number: int, section_id: int):
     """Add a question at the end of a section, or of a repeating group (?parent=ID)."""
     version = _draft(code, number)
     section = _section(version, section_id)
-    parent = _question(version, request.args.get("parent", type=int)) if request.args.get("parent") else None
+    parent_id = query_int("parent")
+    parent = _question(version, parent_id) if parent_id is not None else None
     if parent is not None and parent.type != "repeat":
         abort(404)
     form = _question_form(version, section, None, parent)

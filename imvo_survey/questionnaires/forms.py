@@ -7,10 +7,10 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..forms import DecimalCommaField, empty_to_none, options, strip_filter
+from ..forms import DecimalCommaField, WholeNumberField, empty_to_none, options, strip_filter
 from . import conditions
 from .types import INVENTORY_FIELDS
 
@@ -108,14 +108,14 @@ class QuestionForm(FlaskForm):
     scale_max_label_en = StringField(_l("Label of 5 (English)"), filters=[empty_to_none])
     min_value = DecimalCommaField(_l("Lowest value"), validators=[Optional()])
     max_value = DecimalCommaField(_l("Highest value"), validators=[Optional()])
-    max_length = IntegerField(_l("Maximum length (characters)"), validators=[Optional(), NumberRange(min=1)])
+    max_length = WholeNumberField(_l("Maximum length (characters)"), validators=[Optional(), NumberRange(min=1)])
     pattern = StringField(_l("Pattern (regular expression)"), filters=[empty_to_none])
     constraint_message_nl = StringField(_l("Message when a rule fails (Dutch)"), filters=[empty_to_none])
     constraint_message_en = StringField(_l("Message when a rule fails (English)"), filters=[empty_to_none])
     inventory = SelectField(_l("Feeds the inventory of"), choices=_choices(INVENTORY_LABELS, blank=_l("None")),
                             coerce=_blank_is_none, description=_l("Repeating groups only."))
-    min_repeat = IntegerField(_l("Least number of entries"), validators=[Optional(), NumberRange(min=0)])
-    max_repeat = IntegerField(_l("Largest number of entries"), validators=[Optional(), NumberRange(min=1)])
+    min_repeat = WholeNumberField(_l("Least number of entries"), validators=[Optional(), NumberRange(min=0)])
+    max_repeat = WholeNumberField(_l("Largest number of entries"), validators=[Optional(), NumberRange(min=1)])
     inventory_field = SelectField(_l("Fills the inventory field"), coerce=_blank_is_none,
                                   description=_l("Sub-questions of a repeating group bound to an inventory."))
     submit = SubmitField(_l("Save"))

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..i18n import current_language
 from ..models import TAXONOMIES, Questionnaire, QuestionnaireVersion
+from ..whole_numbers import query_int
 from . import bp
 from .definition import dump_json, questions_by_code, walk
 from .describe import describe_condition
@@ -181,8 +182,8 @@ def compare_versions(code: str):
     """What was added, removed and changed between two versions."""
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.code == code)) or abort(404)
     numbers = [v.number for v in questionnaire.versions]
-    old_number = request.args.get("old", type=int) or (numbers[-2] if len(numbers) > 1 else numbers[0])
-    new_number = request.args.get("new", type=int) or numbers[-1]
+    old_number = query_int("old") or (numbers[-2] if len(numbers) > 1 else numbers[0])
+    new_number = query_int("new") or numbers[-1]
     if old_number not in numbers or new_number not in numbers:
         abort(404)
     old, new = get_version(code, old_number), get_version(code, new_number)

@@ -18,6 +18,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..uploads import UploadRefused, check_upload
 from .definition import FORMAT, Problem, check_publishable, check_structure, load_json
 from .types import REFERENCE_LISTS
 
@@ -189,8 +190,13 @@ class ImportReading:
 
 
 def read_import(data: bytes, filename: str) -> ImportReading:
-    """A definition from workbook or JSON bytes, with its errors and warnings."""
-    if filename.endswith(".json") or data.lstrip()[:1] == b"{":
+    """A definition from workbook or JSON bytes, with its errors and warnings. The file
+    is checked first (`uploads.check_upload`): one over the limits is refused unread."""
+    try:
+        kind = check_upload(data, filename, ("xlsx", "json"))
+    except UploadRefused as refusal:
+        return ImportReading(None, [("", "", "", refusal.message)])
+    if kind == "json":
         definition, problems = load_json(data)
         return ImportReading(definition, [("", "", problem.code or "", problem.message) for problem in problems])
     from .xlsform import read_workbook_with_warnings

@@ -17,6 +17,7 @@ from ..auth.access import public, roles
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models import REGISTRATION_STATUSES, Registration
+from ..whole_numbers import paginate
 from . import bp, services
 from .forms import MergeForm, RegistrationForm, RejectForm, status_label
 from .services import RegistrationError, likely_matches
@@ -97,7 +98,7 @@ def list_registrations():
     query = select(Registration).order_by(Registration.created_at.desc(), Registration.id.desc())
     if status != "all":
         query = query.where(Registration.status == status)
-    page = db.paginate(query, per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     counts = dict(db.session.execute(
         select(Registration.status, func.count()).group_by(Registration.status)).all())
     return render_template("registration/list.html", page=page, status=status, counts=counts,

@@ -21,6 +21,7 @@ from ..responses.checks import missing
 from ..responses.services import Actor, ResponseError
 from ..questionnaires.formbuilder import field_kind
 from ..responses.values import to_json
+from ..uploads import parse_json
 from . import bp
 from .access import invitation_or_404, session_token
 from .pages import (
@@ -225,8 +226,12 @@ def _resolution(questions: list[dict], form=None) -> tuple[dict, dict]:
     from ..responses.values import from_json
 
     form = request.form if form is None else form
-    merged = json.loads(form.get("merged") or "{}")
-    theirs = json.loads(form.get("theirs") or "{}")
+    try:
+        merged, theirs = (parse_json(form.get(name) or "{}") for name in ("merged", "theirs"))
+    except ValueError:  # not what the conflict page posts: nothing to resolve
+        abort(400)
+    if not isinstance(merged, dict) or not isinstance(theirs, dict):
+        abort(400)
     for code, value in theirs.items():
         if form.get(f"choice_{code}") == "theirs":
             merged[code] = value

@@ -16,6 +16,7 @@ from ..responses.checks import Missing, shown
 from ..responses.document import Document
 from ..responses.layout import Layout
 from ..responses.values import is_empty, to_json
+from ..uploads import parse_json
 from .glossary import terms_in
 
 
@@ -45,7 +46,7 @@ def raw_inputs(questions: list[dict], formdata) -> dict:
 
 def base_json(formdata) -> dict | None:
     try:
-        data = json.loads(formdata.get("base") or "null")
+        data = parse_json(formdata.get("base") or "null")
     except ValueError:
         return None
     return data if isinstance(data, dict) else None

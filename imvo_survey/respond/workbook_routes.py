@@ -25,6 +25,7 @@ from ..responses.values import display
 from ..responses.workbook import WorkbookUpload, read_workbook, write_workbook
 from ..responses.workbook_apply import ImportConflict, apply_upload, with_choices
 from ..responses.workbook_format import check_base, snapshot
+from ..uploads import parse_json
 from . import bp
 from .form import RESPONDENTS, _response, actor
 from .pages import labels_for
@@ -114,8 +115,8 @@ def _resolve(invitation, response, form):
     """Apply the upload again with the person's choice per conflict."""
     try:
         upload = WorkbookUpload.from_json(request.form.get("upload") or "")
-        conflicts = [ImportConflict.from_json(item) for item in json.loads(request.form.get("conflicts") or "[]")]
-        stored = check_base(json.loads(request.form.get("stored") or "null"))
+        conflicts = [ImportConflict.from_json(item) for item in parse_json(request.form.get("conflicts") or "[]")]
+        stored = check_base(parse_json(request.form.get("stored") or "null"))
         lock_version = int(request.form.get("lock_version") or "")
         choices = {index: request.form.get(f"choice_{index}", "mine") for index in range(len(conflicts))}
         resolved = with_choices(upload, conflicts, choices, stored, lock_version)

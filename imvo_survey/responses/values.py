@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..questionnaires.types import MULTIPLE_TYPES, SCALE_POINTS
 from ..tabular import parse_decimal, parse_int
+from ..whole_numbers import NUMBER_LIMIT
 
 YEAR_RANGE = (1900, 2100)
 
@@ -67,16 +68,25 @@ def _whole_number(raw) -> int:
     try:
         if isinstance(raw, bool):  # a ticked box is not a count
             raise ValueError("not a whole number")
-        return parse_int(raw)
+        number = parse_int(raw)
     except ValueError:
         raise AnswerError(_l("Enter a whole number, such as 12.")) from None
+    return _storable(number)
 
 
 def _decimal(raw) -> float:
     try:
-        return float(parse_decimal(raw))
+        number = parse_decimal(raw)
     except ValueError:
         raise AnswerError(_l("Enter a number, such as 12,5.")) from None
+    return float(_storable(number))
+
+
+def _storable(number):
+    """A number small enough to be stored (as floating point) without losing digits."""
+    if not abs(number) < NUMBER_LIMIT:
+        raise AnswerError(_l("Enter a number of at most 15 digits before the decimal point."))
+    return number
 
 
 def _date(raw) -> date:

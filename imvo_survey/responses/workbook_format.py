@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from ..exports import FORMULA_PREFIXES, neutralise
 from ..questionnaires.formbuilder import choices_of
 from ..questionnaires.types import MULTIPLE_TYPES, YES_NO_CHOICES
+from ..uploads import parse_json
 from .document import Document, References
 from .layout import Layout
 from .values import to_json
@@ -94,7 +95,7 @@ class WorkbookUpload:
     def from_json(cls, text: str) -> WorkbookUpload:
         """The inverse of `to_json`; raises ValueError for anything else. Values stay
         JSON (dates as ISO text): applying an upload checks every value again."""
-        data = json.loads(text)
+        data = parse_json(text)
         try:
             upload = cls(response_id=int(data["response_id"]), version_id=int(data["version_id"]),
                          lock_version=int(data["lock_version"]),

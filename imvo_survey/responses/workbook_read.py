@@ -8,10 +8,8 @@ numbers as text with decimal commas, and dates as spreadsheet dates or text."""
 
 from __future__ import annotations
 
-import json
 import re
 import warnings
-import zipfile
 from datetime import date, datetime
 from io import BytesIO
 
@@ -20,7 +18,8 @@ from flask_babel import gettext as _
 
 from ..models import Response
 from ..questionnaires.types import MULTIPLE_TYPES, TEXT_TYPES
-from ..tabular import FALSE_WORDS, XLSX_MAGIC, parse_bool
+from ..tabular import FALSE_WORDS, parse_bool
+from ..uploads import UploadRefused, check_upload, parse_json
 from . import document as documents
 from .checks import required_errors, shown
 from .document import Document, References
@@ -42,8 +41,6 @@ from .workbook_format import (
 )
 
 SINGLE_TYPES = ("yes_no", "single_choice", "scale", "reference_one")
-#: A workbook that unpacks to more than this is refused unopened.
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 #: A value that did not pass its checks (None is a valid, empty answer).
 INVALID = object()
 
@@ -51,7 +48,10 @@ INVALID = object()
 def read_workbook(data: bytes, response: Response, language: str, references: References) -> WorkbookUpload:
     """The content of an uploaded workbook, or the errors that keep it from being saved."""
     with force_locale(language):
-        book = _open(data)
+        try:
+            book = _open(data)
+        except UploadRefused as refusal:
+            return _refused(str(refusal), sheet="")
         if book is None:
             return _refused(_("This file is not an Excel workbook (.xlsx). Upload the workbook you downloaded "
                               "here, saved as .xlsx."), sheet="")
@@ -65,18 +65,16 @@ def read_workbook(data: bytes, response: Response, language: str, references: Re
 
 
 def _open(data: bytes):
+    """The workbook, or None when openpyxl cannot open it; a file over the upload
+    limits (`uploads.check_upload`) raises UploadRefused unopened."""
     from openpyxl import load_workbook
 
-    if not data or not data.startswith(XLSX_MAGIC):
-        return None
+    check_upload(data, "workbook.xlsx", ("xlsx",))
     try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                return None  # a "zip bomb": small to upload, huge to open
         with warnings.catch_warnings():  # Excel's extensions make openpyxl warn; they do not matter here
             warnings.simplefilter("ignore")
             return load_workbook(BytesIO(data), data_only=True)
-    except Exception:  # zipfile and openpyxl raise many kinds for a damaged file
+    except Exception:  # openpyxl raises many kinds for a damaged file
         return None
 
 
@@ -101,7 +99,7 @@ def _read_meta(book, response: Response) -> tuple[WorkbookUpload, list[tuple[str
         if fields.get("format") != FORMAT or any(kind not in ("section", "repeat") for _t, kind, _c in sheets):
             raise ValueError("not our format")
         upload = WorkbookUpload(response_id=int(fields["response"]), version_id=int(fields["version"]),
-                                lock_version=int(fields["lock_version"]), base=check_base(json.loads("".join(chunks))))
+                                lock_version=int(fields["lock_version"]), base=check_base(parse_json("".join(chunks))))
     except (KeyError, TypeError, ValueError):
         return _refused(_("The hidden sheet %(sheet)s has been changed, so the workbook cannot be matched to "
                           "your answers. Download a new workbook and copy your answers into it.",
@@ -255,11 +253,14 @@ class _Reader:
                 "At most %(count)d entries are possible: remove this row and the ones below it.", count=limit))
             return
         known, used, result = self.upload.known_keys(repeat["code"]), set(), []
+        # Each sub-question's columns, found once: not every column again for each question of each row.
+        by_question = {child["code"]: [(columns[n], n) for n in sorted(columns) if columns[n].question is child]
+                       for child in repeat["questions"]}
         for number, key, cells in rows:
             # A row copied with its hidden key is a new entry; so is one with a strange key.
             key = key if key in known and key not in used else None
             used.add(key)
-            values = self._entry(title, repeat, columns, cells, key, context)
+            values = self._entry(title, repeat, by_question, cells, key, context)
             if values is not None:
                 result.append((key, values))
         self.upload.entries[repeat["code"]] = result
@@ -276,12 +277,13 @@ class _Reader:
             return None
         return found
 
-    def _entry(self, title: str, repeat: dict, columns: dict[int, Column], cells: dict, key, context: dict):
+    def _entry(self, title: str, repeat: dict, by_question: dict[str, list[tuple[Column, int]]], cells: dict, key,
+               context: dict):
         """One row's values as the entry form would save them, or None with errors."""
         base = self.upload.base["entries"].get(repeat["code"], {}).get(key, {}) if key else {}
         first_cell, values, valid = {}, {}, True
         for child in repeat["questions"]:
-            mine = [(columns[n], cells[n]) for n in sorted(columns) if columns[n].question is child]
+            mine = [(column, cells[n]) for column, n in by_question[child["code"]]]
             first_cell[child["code"]] = mine[0][1]
             raw = self._options_raw(title, child, mine) if mine[0][0].option else \
                 cell_raw(child, mine[0][1], self.options)

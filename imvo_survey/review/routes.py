@@ -23,6 +23,7 @@ from ..responses import services
 from ..responses.services import AlreadyDone, ResponseError
 from ..rounds.dashboard import get_round
 from ..rounds.services import deadline_for, local_to_utc
+from ..whole_numbers import paginate
 from . import bp
 from .forms import NoteForm, ReturnForm, StatusFilterForm
 from .services import notify_returned, responses_query
@@ -62,8 +63,7 @@ def list_responses(slug: str):
     form = StatusFilterForm(request.args)
     form.validate()
     status = form.status.data if form.status.data and not form.status.errors else None
-    page = db.paginate(responses_query(round, status), page=request.args.get("page", 1, type=int),
-                       per_page=PER_PAGE, error_out=False)
+    page = paginate(responses_query(round, status), PER_PAGE)
     found = dict(db.session.execute(select(Response.status, func.count()).where(Response.round_id == round.id)
                                     .group_by(Response.status)).all())
     counts = {code: found.get(code, 0) for code in RESPONSE_STATUSES}

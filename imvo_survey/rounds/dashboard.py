@@ -38,6 +38,7 @@ from ..models import (
     Round,
     Sector,
 )
+from ..whole_numbers import paginate
 from . import bp
 from .services import status_counts, utc_to_local
 
@@ -264,8 +265,7 @@ def dashboard(slug: str):
     form = DashboardFilterForm(request.args)
     filters = InvitationFilter.from_form(form)
     counts = status_table(round)
-    page = db.paginate(filters.query(round), page=request.args.get("page", 1, type=int), per_page=PER_PAGE,
-                       error_out=False)
+    page = paginate(filters.query(round), PER_PAGE)
     outbox_counts, failed = outbox_state(round)
     return render_template(
         "rounds/dashboard.html", round=round, form=form, filters=filters, page=page, counts=counts,

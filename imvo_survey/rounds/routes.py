@@ -15,6 +15,7 @@ from ..forms import ActionForm, OnceForm
 from ..models import QuestionnaireVersion, Round
 from ..organisations.forms import OrganisationFilterForm
 from ..organisations.services import OrganisationFilter
+from ..whole_numbers import whole_numbers
 from . import bp
 from .feedback import feedback_last_sent, last_feedback_event, responded_invitations, send_feedback
 from .forms import (
@@ -246,7 +247,7 @@ def target(slug: str):
                                  size=filter_form.size.data or None, status="active")
     confirm_form = TargetConfirmForm()
     if confirm_form.validate_on_submit():
-        chosen = [int(value) for value in request.form.getlist("organisation") if value.isdigit()]
+        chosen = whole_numbers(request.form.getlist("organisation"))
         preview = preview_targets(round, filters, chosen or [-1])
         added = add_targets(round, preview.new)
         db.session.commit()

@@ -11,6 +11,7 @@ from ..auth.routes import send_reset_mail
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Organisation, User
+from ..whole_numbers import query_int
 from . import bp
 from .forms import UserFilterForm, UserForm
 from .services import create_user, user_query
@@ -33,9 +34,10 @@ def list_users():
 def create():
     """Create an account; without a password, the user gets a link to choose one."""
     form = UserForm()
-    if request.method == "GET" and request.args.get("organisation", "").isdigit():
+    organisation_id = query_int("organisation") if request.method == "GET" else None
+    if organisation_id is not None:
         form.role.data = "respondent"
-        form.organisation_id.data = int(request.args["organisation"])
+        form.organisation_id.data = organisation_id
     if form.validate_on_submit():
         organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
         user = create_user(form.email.data, form.role.data, password=form.password.data or None,

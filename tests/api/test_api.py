@@ -233,9 +233,10 @@ def test_activities_come_a_page_at_a_time(api, rounds):
     assert [len(page["items"]) for page in pages] == [2, 2, 1]
     assert sum((activity_ids(page) for page in pages), []) == everything
     assert pages[0]["pages"] == 3 and pages[0]["total"] == 5 and pages[0]["per_page"] == 2
-    status, beyond = api("/rounds/imvo-2011/activities", page=10**30)
+    status, beyond = api("/rounds/imvo-2011/activities", page=2**31 - 1)  # past the last page: empty
     assert status == 200 and beyond["items"] == [] and beyond["total"] == 5
-    for params in ({"per_page": 501}, {"per_page": 0}, {"page": 0}, {"page": "two"}):
+    # past what a page number can be (a database integer): a 400, as any other bad page
+    for params in ({"per_page": 501}, {"per_page": 0}, {"page": 0}, {"page": "two"}, {"page": 10**30}):
         assert api("/rounds/imvo-2011/activities", **params)[0] == 400
 
 

@@ -19,6 +19,7 @@ from .reader_sheets import (
     Table,
     WorkbookError,
     WorkbookWarning,
+    filled_rows,
     is_blank,
     read_column,
 )
@@ -101,14 +102,15 @@ class ReaderBase:
         do not read are reported when they hold anything; `$` columns are KoBoToolbox's."""
         headers = raw[0][1] if raw else ()
         columns: dict[str, Column] = {}
-        width = max((len(values) for _number, values in raw), default=0)  # rows may be longer than the header
+        filled = filled_rows(raw)
+        width = max(len(headers), max(filled, default=-1) + 1)  # rows may be longer than the header
         for index, header in enumerate(headers[index] if index < len(headers) else None for index in range(width)):
             if is_blank(header):
-                self.headerless_column(sheet, index, raw)
+                self.headerless_column(sheet, index, filled.get(index, []))
                 continue
             if str(header).strip().startswith("$"):
                 continue
-            column = read_column(index, str(header).strip(), raw, self.default_language)
+            column = read_column(index, str(header).strip(), filled.get(index, []), self.default_language)
             if known is not None and not self.column_accepted(sheet, column, known):
                 continue
             previous = columns.get(column.key)
@@ -127,9 +129,8 @@ class ReaderBase:
         self.tables[sheet] = table
         return table
 
-    def headerless_column(self, sheet: str, index: int, raw: RawRows) -> None:
+    def headerless_column(self, sheet: str, index: int, filled: list[int]) -> None:
         """A column with values but no header cannot be read; say so instead of skipping it."""
-        filled = [number for number, values in raw[1:] if index < len(values) and not is_blank(values[index])]
         if filled:
             self.warnings.append(WorkbookWarning(sheet, filled[0], None, _l(
                 "Column %(letter)s has no header, so its values are ignored.", letter=get_column_letter(index + 1))))

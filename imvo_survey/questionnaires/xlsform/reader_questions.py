@@ -206,9 +206,13 @@ def _parse_constraint(expression: str) -> dict | None:
         else:
             return None
         value = next((group for group in match.groups() if group is not None), "")
-        if key in rules or value == "" or (key == "max_length" and int(value) < 1):
+        try:  # Python refuses to read an int of more than 4300 digits: no constraint of ours
+            number = None if key == "pattern" else float(value) if "." in value else int(value)
+        except ValueError:
             return None
-        rules[key] = value if key == "pattern" else (float(value) if "." in value else int(value))
+        if key in rules or value == "" or (key == "max_length" and number < 1):
+            return None
+        rules[key] = value if key == "pattern" else number
         position = match.end()
         if position == len(expression):
             return rules

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ...whole_numbers import parse_whole_number
 from ..types import AUDIENCES
 from .common import LANGUAGES, SETTINGS_COLUMNS
 from .reader_base import ReaderBase
@@ -63,9 +64,11 @@ class SettingsReader(ReaderBase):
         """The settings' version when it is a whole number of at least 1, else 1 (said so).
         It is informative only: an import becomes the questionnaire's next version."""
         version = row.value("version")
-        if version.isascii() and version.isdigit() and int(version) >= 1:
-            self.version = int(version)
-        elif version:
+        try:
+            self.version = parse_whole_number(version, 1)
+        except ValueError:
+            if not version:
+                return
             self.row_warning(row, "version", _l(
                 "The version %(value)r is not a whole number, so it is ignored.", value=version))
 

@@ -101,12 +101,23 @@ class Table:
     languages: set[str]  # the languages with a filled label column
 
 
-def read_column(index: int, header: str, raw: RawRows, default_language: str) -> Column:
+def filled_rows(raw: RawRows) -> dict[int, list[int]]:
+    """Column index -> the rows (after the header) with a value in that column, in one
+    pass over the cells: asking each column in turn would read every row once per
+    column, and a sheet whose rows are padded to a far column made that slow."""
+    filled: dict[int, list[int]] = {}
+    for number, values in raw[1:]:
+        for index, value in enumerate(values):
+            if value is not None and not is_blank(value):
+                filled.setdefault(index, []).append(number)
+    return filled
+
+
+def read_column(index: int, header: str, filled: list[int], default_language: str) -> Column:
     """A column from its header, and the rows (after the header) that fill it."""
     parts = header.split("::")
     language = language_code(parts[-1]) if len(parts) > 1 else None
     base = ("::".join(parts[:-1]) if language else header).strip().lower()
     if language is None and base in TEXT_COLUMNS:
         language = default_language  # a bare `label` is in the form's default language
-    filled = [number for number, values in raw[1:] if index < len(values) and not is_blank(values[index])]
     return Column(index, header, base, language, filled)

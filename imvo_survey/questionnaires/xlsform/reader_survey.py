@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from ...whole_numbers import MAX_INT, parse_whole_number
 from ..types import INVENTORY_FIELDS
 from .reader_base import Open
 from .reader_questions import QuestionReader
@@ -178,11 +179,12 @@ class SurveyReader(QuestionReader):
         text = row.value(key)
         if not text:
             return None
-        if text.isascii() and text.isdigit() and int(text) >= minimum:
-            return int(text)
-        self.row_error(row, key, _l(
-            "%(value)r is not a whole number of at least %(minimum)s.", value=text, minimum=minimum))
-        return None
+        try:
+            return parse_whole_number(text, minimum)
+        except ValueError:
+            self.row_error(row, key, _l("%(value)r is not a whole number from %(minimum)s to %(maximum)s.",
+                                        value=text[:50], minimum=minimum, maximum=MAX_INT))
+            return None
 
     def end(self, row: Row, xlsform_type: str) -> None:
         """Close the innermost group or repeat, if this row's kind matches it."""

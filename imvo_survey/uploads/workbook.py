@@ -1,0 +1,210 @@
+"""The checks of an XLSX workbook before openpyxl opens it.
+
+An XLSX is a zip of XML parts. Its directory says how large each part unpacks to (and
+Python's zipfile never unpacks more than that: a part that lies fails its checksum), so
+the unpacked size costs nothing to learn. The sheets are found as openpyxl finds them
+(the content types name the workbook part, whose `<sheet>` elements and relationships
+name each sheet's part); each sheet's `<dimension>` is checked as soon as it is read,
+then its `<row>` and `<c>` elements are counted while its XML streams through expat,
+keeping nothing, as openpyxl numbers them (the `r` attribute, or one more than the last).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Callable
+from io import BytesIO
+from xml.parsers import expat
+
+from flask_babel import lazy_gettext as _l
+from openpyxl.xml.constants import XLSM, XLSX, XLTM, XLTX
+
+from .messages import UploadRefused, number
+
+CONTENT_TYPES = "[Content_Types].xml"
+DEFAULT_WORKBOOK = "xl/workbook.xml"
+WORKBOOK_TYPES = (XLTM, XLTX, XLSM, XLSX)  # openpyxl's order of preference
+SPREADSHEET = frozenset({"http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+                         "http://purl.oclc.org/ooxml/spreadsheetml/main"})
+RELATIONSHIPS = frozenset({"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                           "http://purl.oclc.org/ooxml/officeDocument/relationships"})
+PACKAGE = "http://schemas.openxmlformats.org/package/2006/"
+CHUNK = 64 * 1024
+CELL_REFERENCE = re.compile(r"\$?([A-Za-z]+)\$?([0-9]*)")
+#: What zipfile, zlib and expat raise for a damaged or encrypted part.
+DAMAGED = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, OSError,
+           expat.ExpatError, KeyError)
+
+
+def check_workbook(data: bytes, limits) -> None:
+    """Refuse a workbook over `limits` (unpacked size, sheets, rows, columns) or damaged."""
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+    except DAMAGED:
+        raise _damaged() from None
+    with archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > limits.unpacked_bytes:
+            raise UploadRefused(_l(
+                "The workbook unpacks to %(found)s MB, more than the limit of %(limit)s MB. Remove what is not "
+                "needed (other sheets, images) or split the file.",
+                found=number(round(unpacked / 1024 / 1024, 1)), limit=number(limits.unpacked_mb)))
+        try:
+            sheets = _sheet_parts(archive)
+            if len(sheets) > limits.sheets:
+                raise UploadRefused(_l("The workbook has %(found)s sheets, more than the limit of %(limit)s. Remove "
+                                       "the sheets that are not needed.", found=number(len(sheets)),
+                                       limit=number(limits.sheets)))
+            for name, part in sheets:
+                if part in archive.NameToInfo:
+                    _SheetScan(name, limits).scan(archive, part)
+        except DAMAGED:
+            raise _damaged() from None
+
+
+def _damaged() -> UploadRefused:
+    return UploadRefused(_l("The Excel workbook is damaged and cannot be opened. Open it in Excel, save it as "
+                            "an Excel workbook (.xlsx) and upload it again."))
+
+
+def _not_a_workbook() -> UploadRefused:
+    return UploadRefused(_l("This is a zip file, but not an Excel workbook (.xlsx). Open it in Excel and save it "
+                            "as an Excel workbook (.xlsx)."))
+
+
+def _stream(archive: zipfile.ZipFile, part: str, start: Callable[[str, str, dict], None]) -> None:
+    """Feed a part to expat; `start(namespace, name, attributes)` sees every element
+    (and may raise UploadRefused to end the reading there)."""
+    parser = expat.ParserCreate(namespace_separator=" ")
+
+    def start_element(tag: str, attributes: dict) -> None:
+        namespace, _space, name = tag.rpartition(" ")
+        start(namespace, name, attributes)
+
+    parser.StartElementHandler = start_element
+    with archive.open(part) as stream:
+        while chunk := stream.read(CHUNK):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(sheet name, part) for each sheet of the workbook, as openpyxl finds them."""
+    if CONTENT_TYPES not in archive.NameToInfo:
+        raise _not_a_workbook()
+    types: dict[str, str] = {}
+    defaults: set[str] = set()
+
+    def content_type(namespace: str, name: str, attributes: dict) -> None:
+        if name == "Override" and namespace.startswith(PACKAGE):
+            types.setdefault(attributes.get("ContentType", ""), attributes.get("PartName", "").lstrip("/"))
+        elif name == "Default" and namespace.startswith(PACKAGE):
+            defaults.add(attributes.get("ContentType", ""))
+
+    _stream(archive, CONTENT_TYPES, content_type)
+    workbook = next((types[kind] for kind in WORKBOOK_TYPES if kind in types), None)
+    if workbook is None and defaults & set(WORKBOOK_TYPES):
+        workbook = DEFAULT_WORKBOOK
+    if workbook is None or workbook not in archive.NameToInfo:
+        raise _not_a_workbook()
+    sheets: list[tuple[str, str]] = []
+
+    def sheet(namespace: str, name: str, attributes: dict) -> None:
+        if name == "sheet" and namespace in SPREADSHEET:
+            relation = next((value for key, value in attributes.items()
+                             if key.rpartition(" ")[0] in RELATIONSHIPS and key.endswith(" id")), None)
+            sheets.append((attributes.get("name", ""), relation))
+
+    _stream(archive, workbook, sheet)
+    targets = _relationships(archive, workbook)
+    parts = [(name, targets.get(relation)) for name, relation in sheets]
+    found = [part for _name, part in parts if part]
+    if len(found) != len(set(found)):  # one part read as several sheets: openpyxl would read it again for each
+        raise _damaged()
+    return parts
+
+
+def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
+    """Relationship id -> the part it points to, resolved as openpyxl resolves it."""
+    folder, file = posixpath.split(part)
+    rels = posixpath.join(folder, "_rels", f"{file}.rels")
+    targets: dict[str, str] = {}
+    if rels not in archive.NameToInfo:
+        return targets
+
+    def relationship(namespace: str, name: str, attributes: dict) -> None:
+        if name == "Relationship" and attributes.get("TargetMode") != "External":
+            target = attributes.get("Target", "")
+            targets[attributes.get("Id", "")] = target[1:] if target.startswith("/") else \
+                posixpath.normpath(posixpath.join(folder, target))
+
+    _stream(archive, rels, relationship)
+    return targets
+
+
+class _SheetScan:
+    """Finds how far a sheet reaches while its XML streams past: its recorded size
+    first (refused at once when too large), then its rows and cells as openpyxl
+    numbers them. The whole sheet is read, within the unpacked size already checked,
+    so that the message says how far it really reaches."""
+
+    def __init__(self, name: str, limits):
+        self.name, self.limits = name, limits
+        self.row = self.column = self.rows = self.columns = 0
+
+    def scan(self, archive: zipfile.ZipFile, part: str) -> None:
+        _stream(archive, part, self.start)
+        self._check(self.rows, self.columns)
+
+    def start(self, namespace: str, name: str, attributes: dict) -> None:
+        if namespace not in SPREADSHEET:
+            return
+        if name == "c":
+            reference = CELL_REFERENCE.fullmatch(attributes.get("r", ""))
+            self.column = _column_number(reference.group(1)) if reference else self.column + 1
+            self.columns = max(self.columns, self.column)
+        elif name == "row":
+            given = _whole_number(attributes.get("r"))
+            self.row = given if given is not None else self.row + 1
+            self.rows = max(self.rows, self.row)
+            self.column = 0
+        elif name == "dimension":
+            last = CELL_REFERENCE.fullmatch(attributes.get("ref", "").rpartition(":")[2])
+            if last:
+                self._check(_whole_number(last.group(2)) or 0, _column_number(last.group(1)))
+
+    def _check(self, rows: int, columns: int) -> None:
+        if rows > self.limits.rows:
+            raise UploadRefused(_l(
+                "The sheet %(sheet)s reaches row %(found)s, more than the limit of %(limit)s rows. Delete the "
+                "empty rows below the table, or split the file.", sheet=self.name, found=number(rows),
+                limit=number(self.limits.rows)))
+        if columns > self.limits.columns:
+            raise UploadRefused(_l(
+                "The sheet %(sheet)s reaches column %(found)s, more than the limit of %(limit)s columns. Delete "
+                "the empty columns to the right of the table.", sheet=self.name, found=number(columns),
+                limit=number(self.limits.columns)))
+
+
+def _column_number(letters: str) -> int:
+    """A column's number from its letters: A is 1, Z 26, AA 27, XFD 16384."""
+    result = 0
+    for letter in letters.upper()[:8]:  # eight letters are far past any limit; more only costs time
+        result = result * 26 + ord(letter) - ord("A") + 1
+    return result
+
+
+def _whole_number(text: str | None) -> int | None:
+    """A row number as openpyxl reads it ("7" or "7.0"), None when there is none."""
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        return None
+    return int(value)
