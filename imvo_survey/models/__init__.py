@@ -1,7 +1,7 @@
 """All models, imported here so that the metadata is complete for Alembic."""
 
 from .api_token import ApiToken
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, saved_id, utcnow
 from .benchmark import DEFAULT_SOURCE, LEVELS, BenchmarkScore
 from .organisation import (
     ASSOCIATION_KINDS,
@@ -77,5 +77,5 @@ __all__ = [
     "ChainInitiative", "Choice", "Contact", "PublishedVersionError", "Question", "Questionnaire",
     "QuestionnaireVersion", "Section", "Country", "Organisation", "ProductGroup",
     "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",
-    "country_region", "name_key", "organisation_membership", "utcnow",
+    "country_region", "name_key", "organisation_membership", "saved_id", "utcnow",
 ]
