@@ -38,6 +38,7 @@ from .reference import (
     country_region,
 )
 from .activity_count import ActivityCount, refresh_counts
+from .login_session import LoginSession
 from .registration import REGISTRATION_STATUSES, Registration
 from .response import (
     CARRY_STATUSES,
@@ -71,7 +72,7 @@ __all__ = [
     "Response", "ResponseEvent", "ResponseNote",
     "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES",
     "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
-    "OutboxMessage", "Registration", "Reminder", "Round", "RoundEvent",
+    "LoginSession", "OutboxMessage", "Registration", "Reminder", "Round", "RoundEvent",
     "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SIZES",
     "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkScore", "Branch",
     "ChainInitiative", "Choice", "Contact", "PublishedVersionError", "Question", "Questionnaire",
