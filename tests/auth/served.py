@@ -29,7 +29,7 @@ class Served:
     access_log: Path
 
     def requests(self) -> list[tuple[int, int, str, str]]:
-        """(pid, status, method, path) of every request answered so far."""
+        """(pid, status, method, path) of every request logged (complete once gunicorn has stopped)."""
         lines = self.access_log.read_text().splitlines() if self.access_log.exists() else []
         return [(int(pid.strip("<>")), int(status), method, path)
                 for pid, status, method, path in (line.split(" ", 3) for line in lines)]
