@@ -1,7 +1,9 @@
 """Configurations for development, testing and production, read from the environment.
 
 `create_app` takes one of the names in `CONFIGS` (or a class). Production refuses to
-start without `SECRET_KEY` and `DATABASE_URL`: a secret never has a default there.
+start without `SECRET_KEY`, `DATABASE_URL`, `IMVO_BASE_URL` and `RATELIMIT_STORAGE_URI`:
+a secret never has a default there, links are never built from a request's Host header,
+and rate limits are never counted per worker without saying so.
 """
 
 from __future__ import annotations
@@ -104,12 +106,32 @@ class BaseConfig:
         env = os.environ
         # The language of the interface when neither the user nor the session chose one.
         self.BABEL_DEFAULT_LOCALE = env.get("IMVO_LANGUAGE", "nl")
-        # Rate limits: memory in one process; set RATELIMIT_STORAGE_URI (redis://...)
-        # when several gunicorn workers must share the counts.
+        # Rate limits. memory:// counts in each process apart, so with several gunicorn
+        # workers a limit does not hold: production needs RATELIMIT_STORAGE_URI set
+        # (redis://host:6379), see ProductionConfig.check. If Redis goes away, each
+        # process counts in its own memory until it is back (logged), rather than failing
+        # every login or counting nothing.
         self.RATELIMIT_STORAGE_URI = env.get("RATELIMIT_STORAGE_URI", "memory://")
+        self.RATELIMIT_KEY_PREFIX = env.get("IMVO_RATELIMIT_KEY_PREFIX", "imvo")
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+        # Login, reset and password-change attempts per client address, and per account
+        # (the e-mail address tried, whatever its case): rotating addresses does not
+        # escape the second, and an account is refused only until its window has passed.
         self.LOGIN_RATE_LIMIT = env.get("IMVO_LOGIN_RATE_LIMIT", "10 per minute")
+        self.LOGIN_ACCOUNT_RATE_LIMIT = env.get("IMVO_LOGIN_ACCOUNT_RATE_LIMIT", "5 per minute; 20 per hour")
+        # Password-reset mails per address asked for, and registration mails per contact
+        # address: no one's mailbox can be flooded from many client addresses.
+        self.RESET_ACCOUNT_RATE_LIMIT = env.get("IMVO_RESET_ACCOUNT_RATE_LIMIT", "3 per hour")
+        self.REGISTRATION_ADDRESS_RATE_LIMIT = env.get("IMVO_REGISTRATION_ADDRESS_RATE_LIMIT", "3 per day")
+        # How many reverse proxies in front of the app set X-Forwarded-For (and -Proto).
+        # 0: the header is never trusted, the client address is the connection's.
+        self.TRUSTED_PROXIES = _env_int("IMVO_TRUSTED_PROXIES", 0)
         self.INVITATION_RATE_LIMIT = env.get("INVITATION_RATE_LIMIT", "30 per minute")
         self.REGISTRATION_RATE_LIMIT = env.get("REGISTRATION_RATE_LIMIT", "5 per hour")
+        # Idle timeouts of a login, in minutes (and of an invitation link's session: the
+        # respondents' one). What a respondent was saving when it ran out is kept.
+        self.STAFF_IDLE_MINUTES = _env_int("IMVO_STAFF_IDLE_MINUTES", 30)
+        self.RESPONDENT_IDLE_MINUTES = _env_int("IMVO_RESPONDENT_IDLE_MINUTES", 120)
         # Mail: "file" writes .eml files under MAIL_FILE_DIR; "smtp" sends through MAIL_SERVER.
         self.MAIL_BACKEND = env.get("MAIL_BACKEND", self.DEFAULT_MAIL_BACKEND)
         self.MAIL_SERVER = env.get("MAIL_SERVER", "")
@@ -122,8 +144,11 @@ class BaseConfig:
         self.MAIL_REPLY_TO = env.get("MAIL_REPLY_TO", "")
         self.MAIL_FILE_DIR = env.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "outbox"))
         self.MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 30)
-        # Links in e-mails are built from this, never from the request's Host header.
-        self.BASE_URL = env.get("IMVO_BASE_URL", "http://127.0.0.1:5000")
+        # The public address; links in e-mails are built from it. Required in production
+        # (never the request's Host header there); in development, when it is not set, a
+        # link made in a request points where the server runs, and one made outside a
+        # request (the CLI) is refused with a message naming IMVO_BASE_URL.
+        self.BASE_URL = env.get("IMVO_BASE_URL", "").strip()
         self.SECRETARIAT_CONTACT = env.get("IMVO_SECRETARIAT_CONTACT", "imvo@ser.example")
         # Contacts of organisations inactive for longer are anonymised by `imvo privacy purge`.
         self.PRIVACY_RETENTION_DAYS = _env_int("IMVO_PRIVACY_RETENTION_DAYS", 7 * 365)
@@ -182,18 +207,34 @@ class ProductionConfig(BaseConfig):
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(os.environ.get("DATABASE_URL", ""))
+        # No default: memory:// would let every gunicorn worker count on its own.
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "").strip()
+
+    #: Why each required variable is needed, for the message when it is missing.
+    REQUIRED = {
+        "SECRET_KEY": "signs sessions and links",
+        "DATABASE_URL": "postgresql://user@host/database",
+        "IMVO_BASE_URL": "the public address, e.g. https://imvo.example.org; links in e-mails are built from it",
+        "RATELIMIT_STORAGE_URI": "redis://host:6379, shared by all workers so that the login limits hold "
+                                 "(memory:// only when a single worker process serves the app)",
+    }
 
     def check(self) -> None:
         super().check()
         missing = [name for name, value in (
             ("SECRET_KEY", self.SECRET_KEY),
             ("DATABASE_URL", self.SQLALCHEMY_DATABASE_URI),
+            ("IMVO_BASE_URL", self.BASE_URL),
+            ("RATELIMIT_STORAGE_URI", self.RATELIMIT_STORAGE_URI),
         ) if not value]
         if missing:
             raise ConfigError(
                 "Production needs these environment variables, which are not set: "
-                + ", ".join(missing)
+                + ", ".join(missing) + ". "
+                + " ".join(f"{name}: {self.REQUIRED[name]}." for name in missing)
             )
+        if not self.BASE_URL.startswith(("https://", "http://")):
+            raise ConfigError(f"IMVO_BASE_URL must start with https:// (it is {self.BASE_URL!r}).")
         if len(self.SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters long in production.")
         if self.MAIL_BACKEND == "smtp" and not self.MAIL_SERVER:

@@ -42,6 +42,7 @@ def create_app(config: str | type[BaseConfig] | BaseConfig | None = None, **over
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_client_address(app)
     register_commands(app)
     return app
 
@@ -163,6 +164,14 @@ def register_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+
+def register_client_address(app: Flask) -> None:
+    """Behind reverse proxies (`TRUSTED_PROXIES`, default none) the client address for
+    the rate limits comes from X-Forwarded-For; see `auth.limits`."""
+    from .auth.limits import trust_proxies
+
+    trust_proxies(app)
 
 
 def register_commands(app: Flask) -> None:

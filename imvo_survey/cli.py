@@ -110,6 +110,16 @@ def user_group() -> None:
     """Accounts."""
 
 
+def _add_user_commands() -> None:
+    from .users.commands import COMMANDS
+
+    for command in COMMANDS:
+        user_group.add_command(command)
+
+
+_add_user_commands()
+
+
 def _read_password(prompt: str = "Password") -> str:
     """Ask at the terminal (twice, hidden), or read one line from standard input."""
     if sys.stdin.isatty():
@@ -470,6 +480,16 @@ def round_target(round_id, kind, sector, branch, size, orgs, dry_run) -> None:
     click.echo(f"Added {len(added)} organisations; {len(preview.already)} were already in the round.")
 
 
+def _require_base_url() -> None:
+    """Refuse, before anything is queued, to make links nobody can follow."""
+    from .mail import BaseUrlMissing, base_url
+
+    try:
+        base_url()
+    except BaseUrlMissing as error:
+        raise click.ClickException(str(error)) from None
+
+
 def _round_action(round_id: str, action_name: str) -> None:
     from .rounds import services
 
@@ -507,6 +527,8 @@ def round_invite(round_id, dry_run) -> None:
     from .rounds.mailings import invite
     from .rounds.services import RoundError, usable_contacts
 
+    if not dry_run:
+        _require_base_url()
     round = _round(round_id)
     unreachable = [inv for inv in round.invitations if inv.status == "targeted"
                    and not usable_contacts(inv.organisation, round.contact_mode)]
@@ -536,6 +558,8 @@ def round_remind(round_id, dry_run) -> None:
     """Queue reminders for organisations that have not submitted and not declined."""
     from .rounds.mailings import remind
 
+    if not dry_run:
+        _require_base_url()
     round = _round(round_id)
     invitations = remind(round, dry_run=dry_run)
     for invitation in invitations:
@@ -572,6 +596,7 @@ def mail_send(loop: bool, interval: float) -> None:
         db.session.commit()
         return count
 
+    _require_base_url()  # the scheduled reminders carry links
     while True:
         # A respondent saving or the secretariat reminding at the same moment changes the
         # same invitations: the pass runs again rather than stopping the worker.

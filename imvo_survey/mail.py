@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template, request
 
 from .models import utcnow
 
@@ -28,11 +28,32 @@ class MailError(RuntimeError):
         self.permanent = permanent
 
 
+class BaseUrlMissing(RuntimeError):
+    """A link for a message is needed outside a request, and IMVO_BASE_URL is not set."""
+
+
+BASE_URL_MISSING = ("Set IMVO_BASE_URL to the address the app is served at (for `make run`: "
+                    "http://127.0.0.1:5000, or the port you gave): links in e-mails are built from it, "
+                    "and outside the web server there is no other way to know it. Nothing was sent.")
+
+
+def base_url() -> str:
+    """Where links in messages point: IMVO_BASE_URL. Production requires it (config.py).
+    In development without it, a link made in a request points where the server runs;
+    outside a request (the CLI, the mail worker) `BaseUrlMissing` says what to set."""
+    configured = current_app.config.get("BASE_URL")
+    if configured:
+        return configured.rstrip("/")
+    if current_app.config.get("ENV_NAME") != "production" and has_request_context():
+        return request.url_root.rstrip("/")
+    raise BaseUrlMissing(BASE_URL_MISSING)
+
+
 def external_url(endpoint: str, **values) -> str:
-    """An absolute link for messages: the configured IMVO_BASE_URL plus the route's path.
-    Never the request's Host header, and it works outside requests (CLI, worker)."""
+    """An absolute link for messages: `base_url()` plus the route's path. It works
+    outside requests too (CLI, worker) when IMVO_BASE_URL is set."""
     adapter = current_app.url_map.bind("localhost")
-    return current_app.config["BASE_URL"].rstrip("/") + adapter.build(endpoint, values)
+    return base_url() + adapter.build(endpoint, values)
 
 
 def build_message(to: str, subject: str, template: str, **context) -> EmailMessage:

@@ -40,37 +40,76 @@ def test_production_names_both_when_both_missing(monkeypatch):
         load_config("production")
 
 
+def _production_environment(monkeypatch, **values) -> None:
+    """A complete production environment, with `values` set (None: left out)."""
+    settings = {"SECRET_KEY": "s" * 48, "DATABASE_URL": "postgresql://imvo@db/imvo",
+                "MAIL_SERVER": "smtp.example.org", "IMVO_BASE_URL": "https://imvo.example.org",
+                "RATELIMIT_STORAGE_URI": "redis://redis.internal:6379", "MAIL_BACKEND": None,
+                "IMVO_TRUSTED_PROXIES": None, **values}
+    for name, value in settings.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+
+
 def test_production_refuses_a_short_secret(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "short")
-    monkeypatch.setenv("DATABASE_URL", "postgresql://imvo@db/imvo")
+    _production_environment(monkeypatch, SECRET_KEY="short")
     with pytest.raises(ConfigError, match="32 characters"):
         load_config("production")
 
 
 def test_production_needs_a_mail_server(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://imvo@db/imvo")
-    monkeypatch.delenv("MAIL_BACKEND", raising=False)
-    monkeypatch.delenv("MAIL_SERVER", raising=False)
+    _production_environment(monkeypatch, MAIL_SERVER=None)
     with pytest.raises(ConfigError, match="MAIL_SERVER"):
         load_config("production")
 
 
+def test_production_needs_the_rate_limit_storage_set(monkeypatch):
+    """memory:// counts per gunicorn worker, so the login limit would silently not hold."""
+    _production_environment(monkeypatch, RATELIMIT_STORAGE_URI=None)
+    with pytest.raises(ConfigError, match="RATELIMIT_STORAGE_URI") as error:
+        load_config("production")
+    assert "redis://" in str(error.value) and "workers" in str(error.value)
+    _production_environment(monkeypatch, RATELIMIT_STORAGE_URI="memory://")  # said explicitly: one worker
+    assert load_config("production").RATELIMIT_STORAGE_URI == "memory://"
+
+
+def test_production_needs_the_base_url(monkeypatch):
+    _production_environment(monkeypatch, IMVO_BASE_URL=None)
+    with pytest.raises(ConfigError, match="IMVO_BASE_URL"):
+        load_config("production")
+    _production_environment(monkeypatch, IMVO_BASE_URL="imvo.example.org")
+    with pytest.raises(ConfigError, match="https://"):
+        load_config("production")
+
+
+def test_development_needs_neither_redis_nor_a_base_url(monkeypatch, tmp_path):
+    """`make run` works without Redis: its single process counts in memory."""
+    import config as config_module
+
+    for name in ("RATELIMIT_STORAGE_URI", "IMVO_BASE_URL", "IMVO_TRUSTED_PROXIES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(config_module, "INSTANCE_DIR", tmp_path)
+    config = load_config("development")
+    assert config.RATELIMIT_STORAGE_URI == "memory://" and config.BASE_URL == ""
+    assert config.TRUSTED_PROXIES == 0
+
+
 def test_production_settings_from_the_environment(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "s" * 48)
-    monkeypatch.setenv("DATABASE_URL", "postgres://imvo@db/imvo")
-    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    _production_environment(monkeypatch, DATABASE_URL="postgres://imvo@db/imvo")
     config = load_config("production")
     assert config.SECRET_KEY == "s" * 48
     assert config.SQLALCHEMY_DATABASE_URI == "postgresql+psycopg://imvo@db/imvo"
     assert config.SESSION_COOKIE_SECURE is True
     assert config.MAIL_BACKEND == "smtp"
+    assert config.BASE_URL == "https://imvo.example.org"
+    assert config.RATELIMIT_STORAGE_URI == "redis://redis.internal:6379"
+    assert config.TRUSTED_PROXIES == 0  # X-Forwarded-For is not trusted unless said
 
 
 def test_production_uses_strong_password_hashing(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "s" * 48)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://imvo@db/imvo")
-    monkeypatch.setenv("MAIL_SERVER", "smtp.example.org")
+    _production_environment(monkeypatch)
     config = load_config("production")
     # OWASP's minimum for argon2id is 19 MiB with 2 passes; ours is stronger.
     assert config.ARGON2_MEMORY_COST >= 19 * 1024

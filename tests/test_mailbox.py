@@ -170,6 +170,9 @@ def test_retry_needs_the_csrf_token(make_app, messages, secretariat):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     client.post("/auth/login", data={"email": secretariat.email, "password": factories.PASSWORD,
                                      "csrf_token": token})
+    # Logging in starts a new session, with a new form token.
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                      _text(client.get("/auth/password"))).group(1)
     item = messages["failed"]
     client.post(f"/outbox/{item.id}/retry")
     db.session.refresh(item)

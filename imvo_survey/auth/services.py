@@ -1,4 +1,4 @@
-"""Passwords, login bookkeeping and password-reset tokens."""
+"""Passwords, login bookkeeping and password-reset tokens (login sessions: `sessions`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..models import User, utcnow
+from .limits import email_key
+from .sessions import load_user  # noqa: F401  (Flask-Login's loader; create_app registers it)
 
 RESET_SALT = "imvo-password-reset"
 MIN_PASSWORD_LENGTH = 10
@@ -64,7 +66,8 @@ def verify_password(user: User, password: str) -> bool:
 
 
 def set_password(user: User, password: str) -> None:
-    """Set a new password, which also ends the user's other sessions."""
+    """Set a new password, which also ends every login session of the user (the
+    password-change page starts a new one for the browser it was changed in)."""
     user.password_hash = hash_password(password)
     user.auth_version = (user.auth_version or 0) + 1
 
@@ -76,8 +79,9 @@ def generate_password(length: int = 16) -> str:
 
 
 def find_user_by_email(email: str) -> User | None:
-    """The user with this e-mail address, whatever its case."""
-    return db.session.scalar(select(User).where(User.email == func.lower(email.strip())))
+    """The user with this e-mail address, whatever its case (lowered as stored, and as
+    the per-account rate limits key it: `limits.email_key`)."""
+    return db.session.scalar(select(User).where(User.email == email_key(email)))
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -89,17 +93,6 @@ def authenticate(email: str, password: str) -> User | None:
     if not verify_password(user, password) or not user.is_active:
         return None
     user.last_login_at = utcnow()
-    return user
-
-
-def load_user(session_id: str) -> User | None:
-    """Flask-Login's loader: `id:auth_version`, refused when the version moved on."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.auth_version != int(version):
-        return None
     return user
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_wtf.csrf import CSRFError
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..unit_of_work import ConcurrentChange
 from ..whole_numbers import BadNumber
 
@@ -58,8 +61,11 @@ def register(app) -> None:
 
     @app.errorhandler(429)
     def too_many(error):
+        minutes = _minutes_to_wait()
         return page(429, _("Too many attempts"),
-                    _("There were too many attempts in a short time. Wait a minute and try again."))
+                    ngettext("There were too many attempts in a short time. Try again in %(num)d minute.",
+                             "There were too many attempts in a short time. Try again in %(num)d minutes.",
+                             minutes))
 
     @app.errorhandler(500)
     def server_error(error):
@@ -67,3 +73,11 @@ def register(app) -> None:
         return page(500, _("Something went wrong"),
                     _("An unexpected error occurred. Nothing was saved of the last action. "
                       "Try again, or contact the secretariat if it happens again."))
+
+
+def _minutes_to_wait() -> int:
+    """Until the limit that was hit lets a request through again (an account's limit
+    can take up to an hour), rounded up to whole minutes."""
+    current = limiter.current_limit
+    seconds = int(current.reset_at - time.time()) if current is not None else 60
+    return max(1, (seconds + 59) // 60)

@@ -1,7 +1,7 @@
 """All models, imported here so that the metadata is complete for Alembic."""
 
 from .api_token import ApiToken
-from .base import UTCDateTime, utcnow
+from .base import UTCDateTime, saved_id, utcnow
 from .benchmark import DEFAULT_SOURCE, LEVELS, BenchmarkScore
 from .organisation import (
     ASSOCIATION_KINDS,
@@ -39,6 +39,7 @@ from .reference import (
     country_region,
 )
 from .activity_count import ActivityCount, refresh_counts
+from .login_session import LoginSession
 from .registration import REGISTRATION_STATUSES, Registration
 from .response import (
     CARRY_STATUSES,
@@ -73,11 +74,12 @@ __all__ = [
     "Response", "ResponseEvent", "ResponseNote",
     "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES", "NOT_YET_ACTED_STATUSES",
     "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
-    "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "Registration", "Reminder", "Round", "RoundEvent",
+    "LoginSession", "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "Registration", "Reminder", "Round",
+    "RoundEvent",
     "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SIZES",
     "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkScore", "Branch",
     "ChainInitiative", "Choice", "Contact", "PublishedVersionError", "Question", "Questionnaire",
     "QuestionnaireVersion", "Section", "Country", "Organisation", "ProductGroup",
     "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",
-    "country_region", "name_key", "organisation_membership", "utcnow",
+    "country_region", "name_key", "organisation_membership", "saved_id", "utcnow",
 ]

@@ -5,12 +5,29 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import CheckConstraint, DateTime, Integer, String, types
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, object_session
 
 
 def utcnow() -> datetime:
     """The current time in UTC; used as a callable default so it is evaluated per row."""
     return datetime.now(UTC)
+
+
+def saved_id(obj) -> int:
+    """The primary key of `obj`, flushing its session first when it has none yet.
+
+    Build a query from this, never from `obj.id` itself: for an object not yet flushed
+    that is None, and `column == None` becomes `column IS NULL`, which matches every row
+    without a value (creating an inactive organisation once deactivated every staff
+    account that way). An object in no session cannot get an id: that is a bug, refused."""
+    if obj.id is None:
+        session = object_session(obj)
+        if session is None:
+            raise ValueError(f"{obj!r} is in no database session, so it has no id to query by.")
+        session.flush()
+    if obj.id is None:
+        raise ValueError(f"{obj!r} got no id from the flush.")
+    return obj.id
 
 
 class UTCDateTime(types.TypeDecorator):

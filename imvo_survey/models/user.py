@@ -51,8 +51,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     language: Mapped[str | None] = mapped_column(String(2))
     #: Deactivated users cannot log in; their history stays.
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
-    #: Raised whenever the password changes, which ends every other session and
-    #: "remember me" cookie of this user.
+    #: Raised whenever the password, the role or the organisation changes and when the
+    #: account is (de)activated: every login session of the user (and its "remember me"
+    #: cookie) made before then ends (see `LoginSession.auth_version`).
     auth_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     #: Last successful login (UTC).
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -61,9 +62,42 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     organisation: Mapped[Organisation | None] = relationship()
 
+    #: The token of the login session this object was loaded through or logged in with
+    #: in this request (set by `auth.sessions`; not a column).
+    login_token = None
+
     def get_id(self) -> str:
-        """The session identity: id and auth version, so a password change logs out elsewhere."""
-        return f"{self.id}:{self.auth_version}"
+        """What Flask-Login keeps in the session and the "remember me" cookie: the token
+        of this login session (the database keeps only its hash), never the user id."""
+        if not self.login_token:
+            raise RuntimeError("Log in through auth.sessions.start_session, which makes the login session.")
+        return self.login_token
+
+    # UserMixin compares users by get_id(), which is now a login token: compare the rows.
+    def __eq__(self, other) -> bool:
+        return self is other or (isinstance(other, User) and self.id is not None and self.id == other.id)
+
+    def __ne__(self, other) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = object.__hash__
+
+    @validates("role", "is_active", "organisation_id", "organisation")
+    def _end_sessions_on_change(self, key: str, value):
+        """A change of what the account may do ends all its login sessions: an account
+        deactivated (by its page, its organisation or the CLI) or given another role or
+        organisation must log in again, and a copy of an old cookie stays dead even after
+        the account is activated again."""
+        if self.id is not None:  # a new account has no sessions yet
+            old = getattr(self, key)
+            if key == "organisation":
+                old, value_id = getattr(old, "id", None), getattr(value, "id", None)
+                changed = old != value_id
+            else:
+                changed = old != value
+            if changed:
+                self.auth_version = (self.auth_version or 0) + 1
+        return value
 
     @property
     def is_secretariat(self) -> bool:

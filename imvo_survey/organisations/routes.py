@@ -107,7 +107,7 @@ def _fill(organisation: Organisation, form: OrganisationForm) -> None:
     organisation.associations = [db.session.get(Organisation, association_id) for association_id in chosen]
     apply_kind_rules(organisation)
     if not organisation.is_active:
-        db.session.flush()
+        db.session.add(organisation)  # a new one too: it is deactivated by its saved id
         deactivate_organisation(organisation)
 
 

@@ -17,6 +17,7 @@ from ..models import (
     OutboxMessage,
     User,
     name_key,
+    saved_id,
     utcnow,
 )
 from ..whole_numbers import fits_an_id
@@ -133,12 +134,15 @@ CONTACT_DEACTIVATED = "Not sent: the contact was deactivated before this message
 def _stop_reaching(contact: Contact, reason: str) -> int:
     """Void the contact's invitation links and stop the round messages still waiting for
     it in the outbox (they would carry dead links); returns how many links were voided."""
+    # By saved ids: for a contact not yet flushed, `contact_id == None` would void the
+    # links of every removed contact (their contact_id is NULL).
+    contact_id, organisation_id = saved_id(contact), contact.organisation_id
     voided = db.session.execute(
         update(InvitationToken)
-        .where(InvitationToken.contact_id == contact.id, InvitationToken.revoked_at.is_(None))
+        .where(InvitationToken.contact_id == contact_id, InvitationToken.revoked_at.is_(None))
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session="fetch")).rowcount
-    invitations = select(Invitation.id).where(Invitation.organisation_id == contact.organisation_id)
+    invitations = select(Invitation.id).where(Invitation.organisation_id == organisation_id)
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.status == "queued", OutboxMessage.to_address == contact.email,
@@ -196,8 +200,12 @@ def add_contact(organisation: Organisation, **fields) -> Contact:
 
 
 def deactivate_organisation(organisation: Organisation) -> None:
-    """Deactivate an organisation and the accounts of its respondents."""
+    """Deactivate an organisation and the accounts of its respondents (which ends their
+    sessions: see `User.auth_version`)."""
+    # The saved id, never `organisation.id` as it stands: a new organisation has none
+    # yet, and `organisation_id == None` would match every secretariat and analyst account.
+    organisation_id = saved_id(organisation)
     organisation.is_active = False
-    for user in db.session.scalars(select(User).where(User.organisation_id == organisation.id)):
+    for user in db.session.scalars(select(User).where(User.organisation_id == organisation_id)):
         user.is_active = False
     db.session.flush()

@@ -14,6 +14,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..auth.access import public, roles
+from ..auth.limits import contact_address, mail_was_sent, note_mail_sent, registration_address_limit
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models import REGISTRATION_STATUSES, Registration
@@ -38,6 +39,7 @@ def _confirmation_limit() -> str:
 @bp.route("/register", methods=["GET", "POST"])
 @public
 @limiter.limit(_registration_limit, methods=["POST"])
+@limiter.limit(registration_address_limit, key_func=contact_address, methods=["POST"], deduct_when=mail_was_sent)
 def register():
     """The registration form; afterwards the same "check your e-mail" page for everyone."""
     form = RegistrationForm(language=current_language())
@@ -51,6 +53,7 @@ def register():
                  kvk_number=form.kvk_number.data, sector_id=form.sector_id.data,
                  association_id=form.association_id.data, association_name=form.association_name.data)
         db.session.commit()
+        note_mail_sent()
         return redirect(url_for("registration.sent"))
     return render_template("registration/register.html", form=form)
 

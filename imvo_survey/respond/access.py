@@ -3,29 +3,60 @@ secretariat, or whoever opened one of its invitation links in this browser sessi
 
 A link opens that organisation's response for that round and nothing else: the
 session remembers the token, which is checked again on every request (revoked,
-replaced or past the deadline means no access)."""
+replaced or past the deadline means no access). Such a session ends, as a
+respondent's login does, after `RESPONDENT_IDLE_MINUTES` without a request: a copy of
+its cookie is then worth nothing, and the link in the e-mail opens it again."""
 
 from __future__ import annotations
 
-from flask import abort, session
+from datetime import timedelta
+
+from flask import abort, current_app, flash, session
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Invitation, InvitationToken
+from ..models import Invitation, InvitationToken, utcnow
 from ..rounds.services import link_usable
 
 SESSION_KEY = "invitation_token_id"
+#: When this browser session last made a request with a link's access (a POSIX time),
+#: written at most once a minute. Feedback links (`respond.feedback`) share it.
+SEEN_KEY = "link_seen_at"
+#: The session keys that give access by a link.
+LINK_KEYS = (SESSION_KEY, "feedback_token")
 
 
 def remember_token(token: InvitationToken) -> None:
     """Let this browser session act for the token's invitation."""
     session[SESSION_KEY] = token.id
+    session[SEEN_KEY] = int(utcnow().timestamp())
+
+
+def link_session_alive() -> bool:
+    """Whether the access this session got by a link still holds: not idle for longer
+    than a respondent's limit. When it ran out, the link keys are dropped (saying so once)."""
+    if not any(key in session for key in LINK_KEYS):
+        return False
+    now = int(utcnow().timestamp())
+    seen = session.get(SEEN_KEY)
+    limit = timedelta(minutes=current_app.config["RESPONDENT_IDLE_MINUTES"])
+    if not isinstance(seen, int) or now - seen > limit.total_seconds():
+        for key in (*LINK_KEYS, SEEN_KEY):
+            session.pop(key, None)
+        flash(_("This page was closed after %(minutes)d minutes without activity. Open the link in your "
+                "e-mail again to go on; what you were saving has been kept.",
+                minutes=int(limit.total_seconds() // 60)), "info")
+        return False
+    if now - seen >= 60:
+        session[SEEN_KEY] = now
+    return True
 
 
 def session_token() -> InvitationToken | None:
     """The invitation token of this session, while it still works."""
     token_id = session.get(SESSION_KEY)
-    if not isinstance(token_id, int):
+    if not isinstance(token_id, int) or not link_session_alive():
         return None
     token = db.session.get(InvitationToken, token_id)
     if token is None or token.revoked_at is not None or not link_usable(token.invitation):

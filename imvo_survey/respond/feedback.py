@@ -19,11 +19,11 @@ from ..analysis.feedback import MIN_ORGANISATIONS, organisation_feedback
 from ..auth.access import public
 from ..extensions import db, limiter, login_manager
 from ..i18n import current_language
-from ..models import RESPONDED_STATUSES, Invitation
+from ..models import RESPONDED_STATUSES, Invitation, utcnow
 from ..responses.services import response_for
 from ..rounds.feedback import invitation_for_feedback_token
 from . import bp
-from .access import can_act_for
+from .access import SEEN_KEY, can_act_for, link_session_alive
 from .routes import _link_limit
 from .submit import pdf_response
 
@@ -40,6 +40,7 @@ def feedback_link(token: str):
     if invitation is None:
         return render_template("respond/link_invalid.html"), 404
     session[SESSION_KEY] = token  # checked again on every request, as invitation links are
+    session[SEEN_KEY] = int(utcnow().timestamp())  # and it ends when idle, as they do
     return redirect(url_for("respond.feedback", invitation_id=invitation.id))
 
 
@@ -49,6 +50,8 @@ def _may_see(invitation: Invitation) -> bool:
     if can_act_for(invitation):
         return True
     if current_user.is_authenticated or not isinstance(session.get(SESSION_KEY), str):
+        return False
+    if not link_session_alive():
         return False
     opened = invitation_for_feedback_token(session[SESSION_KEY])
     if opened is None:  # expired, or its contact left the organisation

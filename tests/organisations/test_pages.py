@@ -72,6 +72,23 @@ def test_create_organisation(secretariat_client):
     assert "contactpersoon" in _text(secretariat_client.get(response.location))
 
 
+def test_creating_an_inactive_organisation_deactivates_no_other_account(secretariat_client, secretariat,
+                                                                          analyst):
+    """Issue 10, item 1: the new organisation had no id yet, so deactivating "its" users
+    matched `organisation_id IS NULL`: every secretariat and analyst account."""
+    other = factories.make_organisation(name="Bestaand")
+    respondent = factories.make_user("respondent", organisation=other)
+    db.session.commit()
+    response = secretariat_client.post("/organisations/new", data={
+        "name": "Slapende Vereniging", "kind": "branch_association", "sector_id": str(factories.sector().id)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    created = db.session.scalar(select(Organisation).where(Organisation.name == "Slapende Vereniging"))
+    assert created is not None and not created.is_active
+    assert all(db.session.get(User, user.id).is_active for user in (secretariat, analyst, respondent))
+    assert secretariat_client.get("/organisations/").status_code == 200  # the creator is still logged in
+
+
 def test_create_with_errors_keeps_what_was_typed(secretariat_client):
     factories.make_organisation(name="Bestaat Al", kvk_number="87654321")
     db.session.commit()

@@ -132,6 +132,9 @@ def test_erasure_and_export_need_the_csrf_token(make_app, secretariat, scenario)
     client.post("/auth/login", data={"email": secretariat.email, "password": factories.PASSWORD,
                                      "csrf_token": token})
     url = f"/privacy/contacts/{scenario.anna.id}"
+    # Logging in starts a new session: the form token is the one of a page shown after it.
+    page = _text(client.get(f"{url}/erase"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     assert client.post(f"{url}/export").status_code == 400
     assert client.post(f"{url}/erase").status_code == 400
     db.session.expire_all()

@@ -289,6 +289,24 @@ def test_registering_is_rate_limited(make_app):
     assert _count(Registration) == 2
 
 
+def test_confirmation_mails_are_limited_per_contact_address(make_app):
+    """Many client addresses cannot flood one mailbox with confirmation mails; a form
+    sent back with errors does not count."""
+    app = make_app(RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1, REGISTRATION_RATE_LIMIT="100 per hour",
+                   REGISTRATION_ADDRESS_RATE_LIMIT="2 per day")
+    client = app.test_client()
+
+    def post(number: int, **values) -> int:
+        return client.post("/register", data=_form(kvk_number="", name=f"Bakkerij {number}", **values),
+                           headers={"X-Forwarded-For": f"198.51.100.{number}"}).status_code
+
+    assert post(0, contact_email="geen adres") == 200  # an error in the form: shown again, not counted
+    assert [post(1), post(2, contact_email="JAN@korenaar.example.org"), post(3)] == [302, 302, 429]
+    assert post(4, contact_email="piet@korenaar.example.org") == 302  # another mailbox
+    _see_what_requests_wrote()
+    assert _count(Registration) == 3
+
+
 def test_csrf_token_is_required(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()

@@ -247,6 +247,19 @@ def test_links_expire_and_forged_links_do_not_work(app, secretariat_client, clos
     assert client.get(_url(invitations["own"])).status_code == 302  # nothing remembered
 
 
+def test_a_feedback_session_ends_after_two_idle_hours(app, secretariat_client, closed_round, mail_folder):
+    round, _invitations = closed_round
+    secretariat_client.post(f"/rounds/{round.slug}/feedback")
+    link = _links(mail_folder())["anna@example.org"]
+    browser = app.test_client()
+    page = browser.get(link).location
+    with time_machine.travel(utcnow() + timedelta(minutes=119), tick=False):
+        assert browser.get(page).status_code == 200
+    with time_machine.travel(utcnow() + timedelta(minutes=119 + 121), tick=False):
+        assert browser.get(page).status_code == 302  # idle for two hours: ended
+        assert browser.get(browser.get(link).location).status_code == 200  # the link opens it again
+
+
 def test_a_link_stops_working_when_the_contact_leaves(app, secretariat_client, closed_round, mail_folder):
     round, _invitations = closed_round
     secretariat_client.post(f"/rounds/{round.slug}/feedback")
@@ -269,6 +282,9 @@ def test_the_action_needs_the_csrf_token(make_app, secretariat, closed_round):
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     client.post("/auth/login", data={"email": secretariat.email, "password": factories.PASSWORD,
                                      "csrf_token": token})
+    # Logging in starts a new session, with a new form token.
+    page = _text(client.get("/auth/password"))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     client.post(f"/rounds/{round.slug}/feedback")
     assert db.session.scalars(select(OutboxMessage)).all() == []
     client.post(f"/rounds/{round.slug}/feedback", data={"csrf_token": token})

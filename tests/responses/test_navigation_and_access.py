@@ -61,10 +61,10 @@ def test_a_returned_response_closes_again_after_its_date(app, invited):
     close_round(invitation.round)
     db.session.commit()
     client = app.test_client()
-    client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
     url = f"/respond/{invitation.id}/section/profile"
 
     with time_machine.travel(until - timedelta(days=1)):
+        client.post("/auth/login", data={"email": user.email, "password": factories.PASSWORD})
         page = page_text(client.get(url))
         assert "Klopt het aantal leden?" in page and "data-autosave-url" in page
         saved = client.post(url, data={"lock_version": lock_of(page), "base": base_of(page), "member_count": "125"})

@@ -295,8 +295,9 @@ def _csrf_token(html: str) -> str:
 
 @pytest.mark.parametrize("path", ["section/profile", "entries/activity/new"])
 def test_two_hours_on_one_page_still_saves_with_a_real_form_token(make_app, invited, path):
-    """The form token of a page opened two hours ago is still accepted (Flask-WTF's
-    default would refuse it after one hour)."""
+    """The form token of a page opened almost two hours ago is still accepted (Flask-WTF's
+    default would refuse it after one hour; after two idle hours the session itself
+    ends, see test_session_timeout)."""
     invitation, _token = invited
     client = _csrf_client(make_app, invited)
     url = f"/respond/{invitation.id}/{path}"
@@ -304,7 +305,7 @@ def test_two_hours_on_one_page_still_saves_with_a_real_form_token(make_app, invi
     data = {"csrf_token": _csrf_token(page), "lock_version": lock_of(page), "base": base_of(page)}
     data.update({"member_count": "88"} if path.startswith("section") else
                 {**ACTIVITY, "activity_aspects__present": "1", "activity_countries__present": "1"})
-    with time_machine.travel(utcnow() + timedelta(hours=2, minutes=5)):
+    with time_machine.travel(utcnow() + timedelta(hours=1, minutes=55)):
         result = client.post(url, data=data)
     assert result.status_code == 302, page_text(result)
     _layout, doc = services.document_of(stored_response(invitation))
@@ -321,7 +322,7 @@ def test_with_an_hour_limit_the_same_token_would_be_refused(make_app, invited):
     client = _csrf_client(make_app, invited, WTF_CSRF_TIME_LIMIT=3600)
     url = f"/respond/{invitation.id}/section/profile"
     page = page_text(client.get(url))
-    with time_machine.travel(utcnow() + timedelta(hours=2, minutes=5)):
+    with time_machine.travel(utcnow() + timedelta(hours=1, minutes=55)):
         result = client.post(url, data={"csrf_token": _csrf_token(page), "lock_version": lock_of(page),
                                         "base": base_of(page), "member_count": "88"})
     assert result.status_code == 400 and 'value="88"' in page_text(result)
