@@ -19,6 +19,11 @@ from .extensions import db
 ADMIN_DEFAULT_EMAIL = "secretariaat@example.org"
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """"1 organisation", "2 organisations": the CLI speaks English, in the right number."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def _create_app():
     from . import create_app
 
@@ -217,7 +222,7 @@ def org_import(file: Path, dry_run: bool) -> None:
     plan = plan_import(table)
     if not plan.is_valid:
         db.session.rollback()
-        click.echo(f"{len(plan.errors)} problem(s) found; nothing was imported:", err=True)
+        click.echo(f"{counted(len(plan.errors), 'problem')} found; nothing was imported:", err=True)
         for error in plan.errors:
             where = f"line {error.line}" if error.line else "file"
             column = f", column {error.column}" if error.column else ""
@@ -234,7 +239,8 @@ def org_import(file: Path, dry_run: bool) -> None:
         return
     result = apply_import(plan)
     db.session.commit()
-    click.echo(f"Imported: {result.created} created, {result.updated} updated, {result.contacts} contacts.")
+    click.echo(f"Imported: {result.created} created, {result.updated} updated, "
+               f"{counted(result.contacts, 'contact')}.")
 
 
 @click.group("questionnaire")
@@ -254,7 +260,7 @@ def questionnaire_list() -> None:
         click.echo(f"{questionnaire.code}  ({questionnaire.audience})  {questionnaire.title_nl}")
         for version in questionnaire.versions:
             published = f"published {version.published_at:%Y-%m-%d}" if version.published_at else "draft"
-            click.echo(f"  v{version.number}  {published}  {len(version.questions)} questions")
+            click.echo(f"  v{version.number}  {published}  {counted(len(version.questions), 'question')}")
 
 
 @questionnaire_group.command("export")
@@ -310,7 +316,7 @@ def questionnaire_import(file: Path) -> None:
                 rows_text = ", ".join(str(row) for row in rows)
                 click.echo(f"  ignored ({_where(sheet, rows_text, column)}): {message}", err=True)
             return
-    click.echo(f"{len(errors)} problem(s) found; nothing was imported:", err=True)
+    click.echo(f"{counted(len(errors), 'problem')} found; nothing was imported:", err=True)
     for sheet, row, column, message in errors:
         click.echo(f"  {_where(sheet, row, column)}: {message}", err=True)
     sys.exit(1)
@@ -392,7 +398,8 @@ def round_create(name, year, slug, association, company, opens, closes, baseline
     except RoundError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"Created round {round.slug} (id {round.id}), draft, with {len(round.invitations)} organisations.")
+    click.echo(f"Created round {round.slug} (id {round.id}), draft, with "
+               f"{counted(len(round.invitations), 'organisation')}.")
 
 
 @round_group.command("list")
@@ -454,11 +461,11 @@ def round_target(round_id, kind, sector, branch, size, orgs, dry_run) -> None:
         click.echo(f"  left out: {organisation.name}: the round has no questionnaire for its kind", err=True)
     if dry_run:
         db.session.rollback()
-        click.echo(f"Dry run: {len(added)} organisations would be added; {len(preview.already)} are already "
-                   "in the round; nothing saved.")
+        click.echo(f"Dry run: {counted(len(added), 'organisation')} would be added; {len(preview.already)} "
+                   "already in the round; nothing saved.")
         return
     db.session.commit()
-    click.echo(f"Added {len(added)} organisations; {len(preview.already)} were already in the round.")
+    click.echo(f"Added {counted(len(added), 'organisation')}; {len(preview.already)} already in the round.")
 
 
 def _round_action(round_id: str, action_name: str) -> None:
@@ -516,7 +523,7 @@ def round_invite(round_id, dry_run) -> None:
         click.echo(f"Dry run: {len(invitations)} would be invited; nothing sent.")
         return
     db.session.commit()
-    click.echo(f"{len(invitations)} invitations queued; `imvo mail send` delivers them.")
+    click.echo(f"{counted(len(invitations), 'invitation')} queued; `imvo mail send` delivers them.")
 
 
 @round_group.command("remind")
@@ -536,7 +543,7 @@ def round_remind(round_id, dry_run) -> None:
         click.echo(f"Dry run: {len(invitations)} would be reminded; nothing sent.")
         return
     db.session.commit()
-    click.echo(f"{len(invitations)} reminders queued.")
+    click.echo(f"{counted(len(invitations), 'reminder')} queued.")
 
 
 # --- mail ---------------------------------------------------------------------------

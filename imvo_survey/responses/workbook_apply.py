@@ -15,6 +15,7 @@ import copy
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..models import Response
 from . import document as documents
@@ -216,8 +217,9 @@ def _final_entries(layout: Layout, document: Document, plan: _Plan, answers: dic
             sum(1 for r, key, *_rest in writes if r is repeat and key is None) - \
             sum(1 for r, _entry in plan.deletes if r is repeat)
         if limit and count > limit:
-            errors.append(("", "", str(_l("%(list)s: at most %(count)d entries are possible.",
-                                          list=repeat["label"].get(language) or repeat["code"], count=limit))))
+            errors.append(("", "", str(lazy_ngettext(
+                "%(list)s: at most %(num)d entry is possible.", "%(list)s: at most %(num)d entries are possible.",
+                limit, list=repeat["label"].get(language) or repeat["code"]))))
     return writes, errors
 
 

@@ -242,7 +242,8 @@ def target(slug: str):
         preview = preview_targets(round, filters, chosen or [-1])
         added = add_targets(round, preview.new)
         db.session.commit()
-        flash(_("%(count)d organisations have been added to the round.", count=len(added)), "success")
+        flash(ngettext("%(num)d organisation has been added to the round.",
+                       "%(num)d organisations have been added to the round.", len(added)), "success")
         return redirect(url_for("rounds.show", slug=slug))
     preview = preview_targets(round, filters) if request.args.get("preview") else None
     return render_template("rounds/target.html", round=round, filter_form=filter_form, preview=preview,
@@ -263,7 +264,8 @@ def invite_all(slug: str):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash(_("%(count)d invitations are queued in the outbox.", count=len(sent)), "success")
+            flash(ngettext("%(num)d invitation is queued in the outbox.",
+                           "%(num)d invitations are queued in the outbox.", len(sent)), "success")
         return redirect(url_for("rounds.show", slug=slug))
     return render_template("rounds/confirm_send.html", round=round, invitations=pending, kind="invite",
                            action_form=ActionForm(),
@@ -280,7 +282,8 @@ def remind_all(slug: str):
     if request.method == "POST" and ActionForm().validate_on_submit():
         reminded = remind(round, user=_user())
         db.session.commit()
-        flash(_("%(count)d reminders are queued in the outbox.", count=len(reminded)), "success")
+        flash(ngettext("%(num)d reminder is queued in the outbox.",
+                       "%(num)d reminders are queued in the outbox.", len(reminded)), "success")
         return redirect(url_for("rounds.show", slug=slug))
     return render_template("rounds/confirm_send.html", round=round, invitations=targets, kind="remind",
                            action_form=ActionForm(),
