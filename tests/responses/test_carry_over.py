@@ -5,6 +5,7 @@ then confirm each carried-over activity as continued, changed or ended."""
 from __future__ import annotations
 
 import copy
+import re
 from datetime import timedelta
 
 import pytest
@@ -120,6 +121,24 @@ def test_start_from_last_year_on_the_web_and_confirm_each_activity(app, next_yea
         assert result.location.startswith(section_url)
         again = page_text(client.get(section_url))
         assert f'value="carry:{status}:activity:{key}"' not in again
+
+
+def _spoken(html: str) -> str:
+    """A button's text as a screen reader reads it: visually hidden text included."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_each_carried_activitys_buttons_name_it_to_a_screen_reader(app, next_year):
+    invitation, token, _last_year = next_year
+    client = app.test_client()
+    client.get(f"/i/{token}")
+    client.post(f"/respond/{invitation.id}/start", data={"from_previous": "yes"})
+    page = page_text(client.get(f"/respond/{invitation.id}/section/activities"))
+    buttons = re.findall(r'<button type="submit" name="go_to" value="(\w+):[^"]*" class="link-button">(.*?)</button>',
+                         page, re.S)
+    assert [_spoken(text) for _kind, text in buttons] == [
+        "Wijzigen Gedragscode koffie", "Verwijderen Gedragscode koffie", "Doorgegaan: Gedragscode koffie",
+        "Gewijzigd: Gedragscode koffie", "Beëindigd: Gedragscode koffie"]
 
 
 def test_without_last_years_answers_nothing_is_carried(app, next_year):
