@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, ValidationError
+from wtforms import StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from .auth.services import InvalidEmail, normalise_email
+from .text import normalise_newlines
 
 
 class ValidEmail:
@@ -40,6 +41,15 @@ def empty_to_none(value):
     if isinstance(value, str):
         value = value.strip()
     return value or None
+
+
+class MultilineField(TextAreaField):
+    """A textarea whose lines end in LF: browsers send CR LF, which would be stored as
+    typed and turn up as `_x000D_` in XLSX exports. Use it for every textarea."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([normalise_newlines(value) if isinstance(value, str) else value
+                                  for value in valuelist])
 
 
 class DecimalCommaField(StringField):

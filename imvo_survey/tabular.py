@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 
+from .text import from_spreadsheet, normalise_newlines
+
 XLSX_MAGIC = b"PK\x03\x04"
 TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "x", "waar"}
 FALSE_WORDS = {"0", "nee", "n", "no", "false", "onwaar", ""}
@@ -90,7 +92,8 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
             worksheet = workbook[sheet]
         else:
             worksheet = workbook.worksheets[0]
-        lines = [list(row) for row in worksheet.iter_rows(values_only=True)]
+        lines = [[from_spreadsheet(value) if isinstance(value, str) else value for value in row]
+                 for row in worksheet.iter_rows(values_only=True)]
     finally:
         workbook.close()
     return _to_table(lines, start_line=1, format="xlsx")
@@ -116,8 +119,7 @@ def _to_table(lines: list[list], start_line: int, **meta) -> Table:
 
 def _clean(value):
     if isinstance(value, str):
-        value = value.strip()
-        return value
+        return normalise_newlines(value).strip()
     return value
 
 

@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SubmitField, TextAreaField
+from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..auth.services import MIN_PASSWORD_LENGTH
-from ..forms import empty_to_none
+from ..forms import MultilineField, empty_to_none
 
 
 class DeclineForm(FlaskForm):
     """Decline to take part, with an optional reason."""
 
-    reason = TextAreaField(_l("Reason (optional)"), filters=[empty_to_none],
+    reason = MultilineField(_l("Reason (optional)"), filters=[empty_to_none],
                            validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
     submit = SubmitField(_l("We do not take part"))
 

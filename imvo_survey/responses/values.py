@@ -17,6 +17,7 @@ from flask_babel import lazy_ngettext
 
 from ..questionnaires.types import MULTIPLE_TYPES, SCALE_POINTS
 from ..tabular import parse_decimal, parse_int
+from ..text import normalise_newlines
 
 YEAR_RANGE = (1900, 2100)
 
@@ -51,7 +52,8 @@ def parse(question: Mapping, raw, allowed: AllowedCodes, language: str = "nl"):
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if kind in ("text", "long_text"):
-        return _check_text(question, str(raw).strip() if kind == "text" else str(raw).strip("\n"), language)
+        text = normalise_newlines(str(raw))
+        return _check_text(question, text.strip() if kind == "text" else text.strip("\n"), language)
     if kind in ("integer", "year"):
         return _check_number(question, _whole_number(raw), language)
     if kind in ("decimal", "percentage"):
