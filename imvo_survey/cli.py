@@ -6,17 +6,33 @@ Flask-Migrate adds `imvo db upgrade` and `imvo db check`.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
 
 from .analysis_cli import matrix_group
 from .extensions import db
 
 ADMIN_DEFAULT_EMAIL = "secretariaat@example.org"
+
+
+def in_english(command):
+    """Run a command's body in English. The CLI speaks English, and so must the app's
+    messages it prints (import problems and warnings, refusals of the services), which
+    would otherwise come in the default language, Dutch. Put it below @with_appcontext;
+    not for commands that write text in the current language (exports)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with force_locale("en"):
+            return command(*args, **kwargs)
+
+    return wrapper
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
@@ -123,6 +139,7 @@ def _read_password(prompt: str = "Password") -> str:
 @click.option("--org", "organisation", metavar="ID_OR_KVK", help="The respondent's organisation.")
 @click.option("--name", default=None, help="Display name.")
 @with_appcontext
+@in_english
 def user_create(email: str, role: str, organisation: str | None, name: str | None) -> None:
     """Create an account; the password is asked for (or read from standard input)."""
     from .auth.services import MIN_PASSWORD_LENGTH, InvalidEmail
@@ -210,6 +227,7 @@ def org_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; save nothing.")
 @with_appcontext
+@in_english
 def org_import(file: Path, dry_run: bool) -> None:
     """Import organisations and contacts from CSV or XLSX: all rows, or none."""
     from .organisations.importer import apply_import, plan_import
@@ -297,6 +315,7 @@ def _where(sheet, row, column) -> str:
 @questionnaire_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
+@in_english
 def questionnaire_import(file: Path) -> None:
     """Import a workbook or JSON as a new draft version (or a new questionnaire)."""
     from .questionnaires.services import DefinitionError, grouped_warnings, read_import, store_definition
@@ -377,6 +396,7 @@ def round_group() -> None:
 @click.option("--baseline", is_flag=True, help="The baseline (nulmeting) round.")
 @click.option("--copy-of", "copy_of", metavar="ROUND", help="Copy settings and targets of this round.")
 @with_appcontext
+@in_english
 def round_create(name, year, slug, association, company, opens, closes, baseline, copy_of) -> None:
     """Create a draft round."""
     from .rounds.forms import slugify
@@ -427,6 +447,7 @@ def round_list() -> None:
 @click.option("--org", "orgs", multiple=True, metavar="ID_OR_KVK", help="By hand; may be repeated.")
 @click.option("--dry-run", is_flag=True, help="Show who would be added (and the problems); save nothing.")
 @with_appcontext
+@in_english
 def round_target(round_id, kind, sector, branch, size, orgs, dry_run) -> None:
     """Add the matching active organisations to a round, naming each one."""
     from sqlalchemy import select
@@ -483,6 +504,7 @@ def _round_action(round_id: str, action_name: str) -> None:
 @round_group.command("open")
 @click.argument("round_id", metavar="ROUND")
 @with_appcontext
+@in_english
 def round_open(round_id) -> None:
     """Open a draft round."""
     _round_action(round_id, "open_round")
@@ -491,6 +513,7 @@ def round_open(round_id) -> None:
 @round_group.command("close")
 @click.argument("round_id", metavar="ROUND")
 @with_appcontext
+@in_english
 def round_close(round_id) -> None:
     """Close an open round."""
     _round_action(round_id, "close_round")
@@ -500,6 +523,7 @@ def round_close(round_id) -> None:
 @click.argument("round_id", metavar="ROUND")
 @click.option("--dry-run", is_flag=True, help="Show who would be invited; send nothing.")
 @with_appcontext
+@in_english
 def round_invite(round_id, dry_run) -> None:
     """Queue the invitations of the organisations not yet invited."""
     from .rounds.mailings import invite
@@ -530,6 +554,7 @@ def round_invite(round_id, dry_run) -> None:
 @click.argument("round_id", metavar="ROUND")
 @click.option("--dry-run", is_flag=True, help="Show who would be reminded; send nothing.")
 @with_appcontext
+@in_english
 def round_remind(round_id, dry_run) -> None:
     """Queue reminders for organisations that have not submitted and not declined."""
     from .rounds.mailings import remind
