@@ -128,3 +128,42 @@ def test_later_migrations_rebuild_no_referenced_table(scratch_database, tmp_path
                 assert {name: after[name] for name in ("contact", "user_account")} == {
                     name: before[name] for name in ("contact", "user_account")}
         db.engine.dispose()
+
+
+def test_the_sections_saved_so_far_are_read_from_the_audit_trail(scratch_database, tmp_path):
+    """Responses in progress when `response_section` arrives keep their saved sections:
+    each section with a changed answer in the trail. Carried-over answers and a bare
+    start count for nothing; submitted responses need no rows."""
+    from imvo_survey.models import Response, ResponseEvent, utcnow
+
+    from . import factories
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    with app.app_context():
+        upgrade(revision="5295e652e0e7")
+        round = factories.make_round()
+        responses = {}
+        for name, status in (("draft", "in_progress"), ("sent", "submitted")):
+            invitation = factories.make_invitation(round, status=status)
+            responses[name] = Response(invitation=invitation, organisation_id=invitation.organisation_id,
+                                       round=round, version=round.association_version, status=status,
+                                       submitted_at=utcnow() if status == "submitted" else None)
+        draft, sent = responses["draft"], responses["sent"]
+        db.session.add_all([
+            ResponseEvent(response=draft, kind="started"),
+            ResponseEvent(response=draft, kind="carried_over", message="IMVO 2009"),
+            ResponseEvent(response=draft, kind="saved", changes=[{"code": "member_count", "entry": None}]),
+            ResponseEvent(response=draft, kind="entry_added", changes=[{"code": "activity_title", "entry": "a:1"}]),
+            ResponseEvent(response=draft, kind="saved", changes=[{"code": "carry_status", "entry": "a:1"}]),
+            ResponseEvent(response=sent, kind="saved", changes=[{"code": "member_count", "entry": None}]),
+        ])
+        db.session.commit()
+        draft_id = draft.id
+        db.session.remove()  # no transaction left open: the migrations need the tables
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = set(connection.execute(text("SELECT response_id, section_code FROM response_section")).all())
+        assert rows == {(draft_id, "profile"), (draft_id, "activities")}
+        downgrade(revision="5295e652e0e7")
+        assert "response_section" not in inspect(db.engine).get_table_names()
+        db.engine.dispose()

@@ -23,6 +23,7 @@ from . import services
 from .checks import required_errors, shown
 from .document import Document, Entry, References
 from .layout import Layout
+from .sections import mark_saved
 from .services import Actor, Allowed, ResponseError
 from .values import AnswerError, from_json, is_empty, parse, same, to_json
 from .workbook_format import WorkbookUpload
@@ -94,6 +95,9 @@ def apply_upload(response: Response, upload: WorkbookUpload, actor: Actor, langu
     changes = _write(response, layout, final, answer_changes, plan.deletes, writes, references)
     if changes:
         services.record_save(response, actor, changes, kind="imported")
+    # The workbook held these sections and was saved whole: they count as saved.
+    sheets = set(upload.answers) | {layout.section_of.get(code) for code in upload.entries}
+    mark_saved(response, sheets & {section["code"] for section in layout.sections})
     return ImportResult(changes=changes)
 
 

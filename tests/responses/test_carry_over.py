@@ -148,3 +148,17 @@ def test_without_last_years_answers_nothing_is_carried(app, next_year):
     client.post(f"/respond/{invitation.id}/start", data={"from_previous": "no"})
     _layout, doc = services.document_of(services.response_for(invitation))
     assert doc.answers == {} and doc.entries["activity"] == []
+
+
+def test_carried_over_answers_still_need_a_look(app, next_year):
+    """Answers from last year fill sections, but none is done before it has been saved."""
+    invitation, token, _last_year = next_year
+    client = app.test_client()
+    client.get(f"/i/{token}")
+    client.post(f"/respond/{invitation.id}/start", data={"from_previous": "yes"})
+    html = page_text(client.get(f"/respond/{invitation.id}"))
+    states = dict((code, state) for state, code in
+                  re.findall(r'<li class="progress-(\w+)">\s*<a href="/respond/\d+/section/(\w+)"', html))
+    assert states["sector_policy"] == "unseen" and states["complaint_mechanism"] == "unseen"
+    assert states["activities"] == "errors"  # the carried activity waits for its confirmation
+    assert "done" not in states.values()

@@ -499,3 +499,15 @@ def test_text_from_the_workbook_is_stored_with_lf_and_written_without_cr(link_cl
     with zipfile.ZipFile(BytesIO(result.data)) as archive:
         xml = "".join(archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/"))
     assert "Regel een\nRegel twee\nRegel drie" in xml and "Letterlijk _x005F_x000D_" in xml
+
+
+def test_an_uploaded_workbook_saves_every_section_it_holds(link_client, started):
+    invitation, response, _key = started
+    from imvo_survey.responses.sections import saved_sections
+
+    before = saved_sections(response)
+    assert "reporting" not in before
+    assert upload(link_client, invitation, download(link_client, invitation)).status_code == 302
+    db.session.expire_all()
+    assert saved_sections(db.session.get(type(response), response.id)) == {
+        section["code"] for section in services.layout_of(response.version).sections}
