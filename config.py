@@ -143,6 +143,9 @@ class BaseConfig:
         self.MAIL_DEFAULT_SENDER = env.get("MAIL_DEFAULT_SENDER", "IMVO-secretariaat <imvo@ser.example>")
         self.MAIL_REPLY_TO = env.get("MAIL_REPLY_TO", "")
         self.MAIL_FILE_DIR = env.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "outbox"))
+        # The file backend keeps every message with working personal links on disk: fine
+        # for a developer's mailbox, refused in production unless this says it is meant.
+        self.MAIL_FILE_ALLOWED = _env_bool("IMVO_ALLOW_FILE_MAIL")
         self.MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 30)
         # The public address; links in e-mails are built from it. Required in production
         # (never the request's Host header there); in development, when it is not set, a
@@ -238,7 +241,11 @@ class ProductionConfig(BaseConfig):
         if len(self.SECRET_KEY) < 32:
             raise ConfigError("SECRET_KEY must be at least 32 characters long in production.")
         if self.MAIL_BACKEND == "smtp" and not self.MAIL_SERVER:
-            raise ConfigError("MAIL_SERVER is not set (or set MAIL_BACKEND=file to write mail to disk).")
+            raise ConfigError("MAIL_SERVER is not set.")
+        if self.MAIL_BACKEND == "file" and not self.MAIL_FILE_ALLOWED:
+            raise ConfigError("MAIL_BACKEND=file writes every message, with working personal links, to disk "
+                              "instead of sending it. Set MAIL_SERVER and MAIL_BACKEND=smtp, or set "
+                              "IMVO_ALLOW_FILE_MAIL=1 if another program picks the files up.")
 
 
 CONFIGS: dict[str, type[BaseConfig]] = {

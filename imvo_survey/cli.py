@@ -6,12 +6,14 @@ Flask-Migrate adds `imvo db upgrade` and `imvo db check`.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale
 
 from .analysis_cli import matrix_group
 from .backup.cli import register as register_backup
@@ -20,6 +22,25 @@ from .privacy.cli import register as register_privacy
 from .whole_numbers import MAX_INT, fits_an_id, parse_whole_number
 
 ADMIN_DEFAULT_EMAIL = "secretariaat@example.org"
+
+
+def in_english(command):
+    """Run a command's body in English. The CLI speaks English, and so must the app's
+    messages it prints (import problems and warnings, refusals of the services), which
+    would otherwise come in the default language, Dutch. Put it below @with_appcontext;
+    not for commands that write text in the current language (exports)."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        with force_locale("en"):
+            return command(*args, **kwargs)
+
+    return wrapper
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """"1 organisation", "2 organisations": the CLI speaks English, in the right number."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
 
 
 def _create_app():
@@ -133,6 +154,7 @@ def _read_password(prompt: str = "Password") -> str:
 @click.option("--org", "organisation", metavar="ID_OR_KVK", help="The respondent's organisation.")
 @click.option("--name", default=None, help="Display name.")
 @with_appcontext
+@in_english
 def user_create(email: str, role: str, organisation: str | None, name: str | None) -> None:
     """Create an account; the password is asked for (or read from standard input)."""
     from .auth.services import MIN_PASSWORD_LENGTH, InvalidEmail
@@ -220,6 +242,7 @@ def org_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and show what would change; save nothing.")
 @with_appcontext
+@in_english
 def org_import(file: Path, dry_run: bool) -> None:
     """Import organisations and contacts from CSV or XLSX: all rows, or none."""
     from .organisations.importer import apply_import, plan_import
@@ -232,7 +255,7 @@ def org_import(file: Path, dry_run: bool) -> None:
     plan = plan_import(table)
     if not plan.is_valid:
         db.session.rollback()
-        click.echo(f"{len(plan.errors)} problem(s) found; nothing was imported:", err=True)
+        click.echo(f"{counted(len(plan.errors), 'problem')} found; nothing was imported:", err=True)
         for error in plan.errors:
             where = f"line {error.line}" if error.line else "file"
             column = f", column {error.column}" if error.column else ""
@@ -249,7 +272,8 @@ def org_import(file: Path, dry_run: bool) -> None:
         return
     result = apply_import(plan)
     db.session.commit()
-    click.echo(f"Imported: {result.created} created, {result.updated} updated, {result.contacts} contacts.")
+    click.echo(f"Imported: {result.created} created, {result.updated} updated, "
+               f"{counted(result.contacts, 'contact')}.")
 
 
 @click.group("questionnaire")
@@ -269,7 +293,7 @@ def questionnaire_list() -> None:
         click.echo(f"{questionnaire.code}  ({questionnaire.audience})  {questionnaire.title_nl}")
         for version in questionnaire.versions:
             published = f"published {version.published_at:%Y-%m-%d}" if version.published_at else "draft"
-            click.echo(f"  v{version.number}  {published}  {len(version.questions)} questions")
+            click.echo(f"  v{version.number}  {published}  {counted(len(version.questions), 'question')}")
 
 
 @questionnaire_group.command("export")
@@ -306,6 +330,7 @@ def _where(sheet, row, column) -> str:
 @questionnaire_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
+@in_english
 def questionnaire_import(file: Path) -> None:
     """Import a workbook or JSON as a new draft version (or a new questionnaire)."""
     from .questionnaires.services import DefinitionError, grouped_warnings, read_import, store_definition
@@ -325,7 +350,7 @@ def questionnaire_import(file: Path) -> None:
                 rows_text = ", ".join(str(row) for row in rows)
                 click.echo(f"  ignored ({_where(sheet, rows_text, column)}): {message}", err=True)
             return
-    click.echo(f"{len(errors)} problem(s) found; nothing was imported:", err=True)
+    click.echo(f"{counted(len(errors), 'problem')} found; nothing was imported:", err=True)
     for sheet, row, column, message in errors:
         click.echo(f"  {_where(sheet, row, column)}: {message}", err=True)
     sys.exit(1)
@@ -390,6 +415,7 @@ def round_group() -> None:
 @click.option("--baseline", is_flag=True, help="The baseline (nulmeting) round.")
 @click.option("--copy-of", "copy_of", metavar="ROUND", help="Copy settings and targets of this round.")
 @with_appcontext
+@in_english
 def round_create(name, year, slug, association, company, opens, closes, baseline, copy_of) -> None:
     """Create a draft round."""
     from .rounds.forms import slugify
@@ -411,7 +437,8 @@ def round_create(name, year, slug, association, company, opens, closes, baseline
     except RoundError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    click.echo(f"Created round {round.slug} (id {round.id}), draft, with {len(round.invitations)} organisations.")
+    click.echo(f"Created round {round.slug} (id {round.id}), draft, with "
+               f"{counted(len(round.invitations), 'organisation')}.")
 
 
 @round_group.command("list")
@@ -439,6 +466,7 @@ def round_list() -> None:
 @click.option("--org", "orgs", multiple=True, metavar="ID_OR_KVK", help="By hand; may be repeated.")
 @click.option("--dry-run", is_flag=True, help="Show who would be added (and the problems); save nothing.")
 @with_appcontext
+@in_english
 def round_target(round_id, kind, sector, branch, size, orgs, dry_run) -> None:
     """Add the matching active organisations to a round, naming each one."""
     from sqlalchemy import select
@@ -473,11 +501,11 @@ def round_target(round_id, kind, sector, branch, size, orgs, dry_run) -> None:
         click.echo(f"  left out: {organisation.name}: the round has no questionnaire for its kind", err=True)
     if dry_run:
         db.session.rollback()
-        click.echo(f"Dry run: {len(added)} organisations would be added; {len(preview.already)} are already "
-                   "in the round; nothing saved.")
+        click.echo(f"Dry run: {counted(len(added), 'organisation')} would be added; {len(preview.already)} "
+                   "already in the round; nothing saved.")
         return
     db.session.commit()
-    click.echo(f"Added {len(added)} organisations; {len(preview.already)} were already in the round.")
+    click.echo(f"Added {counted(len(added), 'organisation')}; {len(preview.already)} already in the round.")
 
 
 def _require_base_url() -> None:
@@ -505,6 +533,7 @@ def _round_action(round_id: str, action_name: str) -> None:
 @round_group.command("open")
 @click.argument("round_id", metavar="ROUND")
 @with_appcontext
+@in_english
 def round_open(round_id) -> None:
     """Open a draft round."""
     _round_action(round_id, "open_round")
@@ -513,6 +542,7 @@ def round_open(round_id) -> None:
 @round_group.command("close")
 @click.argument("round_id", metavar="ROUND")
 @with_appcontext
+@in_english
 def round_close(round_id) -> None:
     """Close an open round."""
     _round_action(round_id, "close_round")
@@ -522,6 +552,7 @@ def round_close(round_id) -> None:
 @click.argument("round_id", metavar="ROUND")
 @click.option("--dry-run", is_flag=True, help="Show who would be invited; send nothing.")
 @with_appcontext
+@in_english
 def round_invite(round_id, dry_run) -> None:
     """Queue the invitations of the organisations not yet invited."""
     from .rounds.mailings import invite
@@ -547,13 +578,14 @@ def round_invite(round_id, dry_run) -> None:
         click.echo(f"Dry run: {len(invitations)} would be invited; nothing sent.")
         return
     db.session.commit()
-    click.echo(f"{len(invitations)} invitations queued; `imvo mail send` delivers them.")
+    click.echo(f"{counted(len(invitations), 'invitation')} queued; `imvo mail send` delivers them.")
 
 
 @round_group.command("remind")
 @click.argument("round_id", metavar="ROUND")
 @click.option("--dry-run", is_flag=True, help="Show who would be reminded; send nothing.")
 @with_appcontext
+@in_english
 def round_remind(round_id, dry_run) -> None:
     """Queue reminders for organisations that have not submitted and not declined."""
     from .rounds.mailings import remind
@@ -569,7 +601,7 @@ def round_remind(round_id, dry_run) -> None:
         click.echo(f"Dry run: {len(invitations)} would be reminded; nothing sent.")
         return
     db.session.commit()
-    click.echo(f"{len(invitations)} reminders queued.")
+    click.echo(f"{counted(len(invitations), 'reminder')} queued.")
 
 
 # --- mail ---------------------------------------------------------------------------

@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from .text import normalise_newlines
+
 #: What a spreadsheet may take for the start of a formula (or a DDE payload).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: UTF-8 byte order mark: without it Excel reads a CSV file as Windows-1252.
@@ -110,10 +112,16 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Row], delimiter: str = ";",
     return buffer.getvalue().encode("utf-8")
 
 
+def cell_text(value: str) -> str:
+    """Text for an XLSX cell: characters XML cannot hold removed, line ends as LF (a CR
+    is written as `_x000D_`, which some readers show as it is; answers saved before input
+    was normalised may still hold one), and neutralised."""
+    return neutralise(normalise_newlines(_XML_ILLEGAL.sub("", value)))
+
+
 def clean_text(value: str) -> str:
-    """Text for a spreadsheet cell: characters XML cannot hold removed, cut to Excel's
-    32,767 characters, and neutralised."""
-    return neutralise(_XML_ILLEGAL.sub("", value))[:EXCEL_MAX_TEXT]
+    """`cell_text`, cut to Excel's 32,767 characters."""
+    return cell_text(value)[:EXCEL_MAX_TEXT]
 
 
 def _xlsx_value(value):
@@ -124,12 +132,12 @@ def _xlsx_value(value):
     written as its wall-clock time in its own zone.
     """
     if isinstance(value, str):
-        return neutralise(_XML_ILLEGAL.sub("", value))
+        return cell_text(value)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.replace(tzinfo=None)
     if value is None or isinstance(value, (int, float, Decimal, date, time)):
         return value
-    return neutralise(_XML_ILLEGAL.sub("", str(value)))
+    return cell_text(str(value))
 
 
 def sheet_title(title: str, used: set[str]) -> str:

@@ -6,10 +6,11 @@ from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, StringField, SubmitField, ValidationError
+from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from .auth.services import InvalidEmail, normalise_email
+from .text import normalise_newlines
 from .whole_numbers import MAX_INT, parse_whole_number
 
 
@@ -53,6 +54,15 @@ class WholeNumberField(IntegerField):
         if self.data is not None and not -MAX_INT <= self.data <= MAX_INT:
             self.data = None
             raise ValueError(_l("Enter a smaller number (at most %(max)s).", max=MAX_INT))
+
+
+class MultilineField(TextAreaField):
+    """A textarea whose lines end in LF: browsers send CR LF, which would be stored as
+    typed and turn up as `_x000D_` in XLSX exports. Use it for every textarea."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata([normalise_newlines(value) if isinstance(value, str) else value
+                                  for value in valuelist])
 
 
 class DecimalCommaField(StringField):

@@ -4,10 +4,16 @@ through the outbox (`imvo_survey.outbox`), whose worker calls `deliver`.
 Two backends: `file` writes each message as an `.eml` file under `MAIL_FILE_DIR`
 (the default for `make run`, so no mail server is needed), and `smtp` delivers
 through the server in the `MAIL_*` settings (production).
+
+The `.eml` files are the developer's mailbox: their links must work when clicked, so
+they are written as sent, not masked. They must not become a lasting store of live
+links elsewhere: the folder and files are readable by their owner only, and production
+refuses the file backend unless IMVO_ALLOW_FILE_MAIL says it is meant (config.py).
 """
 
 from __future__ import annotations
 
+import os
 import smtplib
 import ssl
 import uuid
@@ -86,10 +92,14 @@ def deliver(message: EmailMessage) -> None:
 
 def _write_file(message: EmailMessage) -> Path:
     directory = Path(current_app.config["MAIL_FILE_DIR"])
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)  # also a folder made before: the messages hold personal links
     stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
     path = directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-    path.write_bytes(bytes(message))
+    # Created owner-only (no window in which another user could read it), never overwritten.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(bytes(message))
     return path
 
 

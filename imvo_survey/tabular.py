@@ -18,6 +18,7 @@ from decimal import Decimal, InvalidOperation
 from flask_babel import lazy_gettext as _l
 
 from .uploads import UploadRefused, check_upload, decode_text, guess_delimiter
+from .text import from_spreadsheet, normalise_newlines
 
 XLSX_MAGIC = b"PK\x03\x04"
 TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "x"}
@@ -75,7 +76,8 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
             # The recorded size may be wrong both ways (rows cut off, or a million blank
             # rows added); the rows really there are within the limits checked above.
             worksheet.reset_dimensions()
-            lines = [list(row) for row in worksheet.iter_rows(values_only=True)]
+            lines = [[from_spreadsheet(value) if isinstance(value, str) else value for value in row]
+                     for row in worksheet.iter_rows(values_only=True)]
         finally:
             workbook.close()
     except Exception:  # openpyxl raises many kinds for a damaged file, also while reading rows
@@ -103,8 +105,7 @@ def _to_table(lines: list[list], start_line: int, **meta) -> Table:
 
 def _clean(value):
     if isinstance(value, str):
-        value = value.strip()
-        return value
+        return normalise_newlines(value).strip()
     return value
 
 

@@ -163,3 +163,17 @@ def test_the_console_script_runs_migrations_on_a_new_database(tmp_path):
         done = subprocess.run([str(script), *args], env=env, capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, done.stderr
     assert (tmp_path / "imvo.db").exists()
+
+
+def test_the_apps_messages_are_english_in_the_cli(runner, tmp_path):
+    """The CLI speaks English; the services' refusals and import problems it prints
+    would otherwise come in the app's default language, Dutch."""
+    factories.make_round(slug="al-open")
+    db.session.commit()
+    refused = runner.invoke(args=["round", "open", "al-open"])
+    assert refused.exit_code != 0 and "The round is already open." in refused.output
+    bad = tmp_path / "organisaties.csv"
+    bad.write_text("naam;onbekend\nVereniging;x\n", encoding="utf-8")
+    result = runner.invoke(args=["org", "import", str(bad)])
+    assert result.exit_code == 1 and "Unknown column. Use the columns of the template." in result.output
+    assert "Onbekende kolom" not in result.output

@@ -182,4 +182,83 @@ def test_ids_are_made_never_reused_keeping_every_row_and_link(scratch_database, 
                     assert "AUTOINCREMENT" in sql
                 assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
                 assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+
+
+def test_the_sections_saved_so_far_are_read_from_the_audit_trail(scratch_database, tmp_path):
+    """Responses in progress when `response_section` arrives keep their saved sections:
+    each section with a changed answer in the trail. Carried-over answers and a bare
+    start count for nothing; submitted responses need no rows."""
+    from imvo_survey.models import Response, ResponseEvent, utcnow
+
+    from . import factories
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    with app.app_context():
+        upgrade(revision="5c9d5c290f17")
+        round = factories.make_round()
+        responses = {}
+        for name, status in (("draft", "in_progress"), ("sent", "submitted")):
+            invitation = factories.make_invitation(round, status=status)
+            responses[name] = Response(invitation=invitation, organisation_id=invitation.organisation_id,
+                                       round=round, version=round.association_version, status=status,
+                                       submitted_at=utcnow() if status == "submitted" else None)
+        draft, sent = responses["draft"], responses["sent"]
+        db.session.add_all([
+            ResponseEvent(response=draft, kind="started"),
+            ResponseEvent(response=draft, kind="carried_over", message="IMVO 2009"),
+            ResponseEvent(response=draft, kind="saved", changes=[{"code": "member_count", "entry": None}]),
+            ResponseEvent(response=draft, kind="entry_added", changes=[{"code": "activity_title", "entry": "a:1"}]),
+            ResponseEvent(response=draft, kind="saved", changes=[{"code": "carry_status", "entry": "a:1"}]),
+            ResponseEvent(response=sent, kind="saved", changes=[{"code": "member_count", "entry": None}]),
+        ])
+        db.session.commit()
+        draft_id = draft.id
+        db.session.remove()  # no transaction left open: the migrations need the tables
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = set(connection.execute(text("SELECT response_id, section_code FROM response_section")).all())
+        assert rows == {(draft_id, "profile"), (draft_id, "activities")}
+        downgrade(revision="5c9d5c290f17")
+        assert "response_section" not in inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_links_already_kept_in_the_outbox_are_masked(scratch_database, tmp_path):
+    """Messages sent or failed before the outbox masked links lose theirs on upgrade; a
+    message still waiting keeps its working link, or it could not be sent."""
+    from email.message import EmailMessage
+
+    token = "Zm9vYmFyLWJhei1xdXV4LTEyMzQ1Njc4OTAtX2FiY2Rl"
+
+    def raw(content: str) -> bytes:
+        message = EmailMessage()
+        message["To"], message["Subject"], message["Message-ID"] = "a@example.org", "Uitnodiging", "<1@imvo.local>"
+        message.set_content(content)
+        message.add_alternative(f'<a href="{content.split()[-1]}">link</a>', subtype="html")
+        return bytes(message)
+
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    with app.app_context():
+        upgrade(revision="6b62ada9187b")
+        inserted = []
+        with db.engine.begin() as connection:
+            for status, body in (("sent", f"Klik: http://imvo.example.org/i/{token}"),
+                                 ("failed", f"Nieuw wachtwoord: https://ser.nl/auth/reset/{token}"),
+                                 ("queued", f"Klik: http://imvo.example.org/i/{token}"),
+                                 ("sent", "Bedankt: http://imvo.example.org/respond/3")):
+                connection.execute(text(
+                    "INSERT INTO outbox_message (kind, to_address, subject, raw, status, attempts, next_attempt_at, "
+                    "created_at, sent_at) VALUES ('invitation', 'a@example.org', 'Uitnodiging', :raw, :status, 1, "
+                    "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"), {"raw": raw(body), "status": status})
+                inserted.append(connection.execute(text("SELECT raw FROM outbox_message ORDER BY id DESC")).first()[0])
+        upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT status, raw, links_masked_at FROM outbox_message ORDER BY id")).all()
+        (sent, failed, queued, plain) = [(status, bytes(body), masked) for status, body, masked in rows]
+        for status, body, masked in (sent, failed):
+            assert token.encode() not in body and b"********" in body and masked is not None, status
+        assert token.encode() in queued[1] and queued[2] is None
+        assert plain[1] == bytes(inserted[3]) and plain[2] is None  # no secret link: not touched
+        downgrade(revision="6b62ada9187b")
+        upgrade()
         db.engine.dispose()

@@ -141,3 +141,10 @@ def test_users_list_keeps_the_active_filter(secretariat_client, accounts):
     # The tabs keep the search and the role.
     assert 'href="/users/?status=all&amp;q=koffie&amp;role=analyst"' in page
     assert "1 account found" in page or "1 account gevonden" in page
+
+
+def test_each_rows_buttons_name_their_account_to_a_screen_reader(secretariat_client, accounts):
+    page = secretariat_client.get("/users/", query_string={"status": "all"}).get_data(as_text=True)
+    for label in ("Wachtwoordlink sturen", "Deactiveren"):
+        assert f'{label}<span class="visually-hidden"> jan@koffie.example.org</span></button>' in page
+    assert 'Weer activeren<span class="visually-hidden"> oud@example.org</span></button>' in page

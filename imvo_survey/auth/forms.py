@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -35,10 +36,11 @@ def _new_password_fields():
         _l("New password"),
         validators=[
             DataRequired(_l("Enter a new password.")),
-            Length(min=MIN_PASSWORD_LENGTH,
-                   message=_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)),
+            Length(min=MIN_PASSWORD_LENGTH, message=lazy_ngettext(
+                "Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH)),
         ],
-        description=_l("At least %(count)d characters.", count=MIN_PASSWORD_LENGTH),
+        description=lazy_ngettext("At least %(num)d character.", "At least %(num)d characters.",
+                                  MIN_PASSWORD_LENGTH),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

@@ -1,9 +1,11 @@
 """The outbox pages of the secretariat: every message with its delivery state, one
 message as it was sent (headers, plain text, the .eml file), and retrying a failed one.
 
-Only the secretariat sees these pages: they hold e-mail addresses and personal links.
-The HTML part of a message is never rendered here: it is offered only inside the .eml
-download, so nothing in a message can run under this site's origin.
+Only the secretariat sees these pages: they hold e-mail addresses. Personal links are
+shown masked, also while a message still waits: a link is for its recipient only, and
+the outbox keeps the working link only as long as it must to send it. The HTML part of
+a message is never rendered here: it is offered only inside the .eml download, so
+nothing in a message can run under this site's origin.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from wtforms import SelectField
 
 from .. import outbox
 from ..auth.access import roles
+from ..links import MASK, mask_message, mask_raw
 from ..extensions import db
 from ..forms import ActionForm, options
 from ..i18n import code_choices
@@ -31,6 +34,19 @@ from . import bp
 PER_PAGE = 50
 #: The headers shown on a message's page, in this order.
 SHOWN_HEADERS = ("From", "To", "Reply-To", "Subject", "Date")
+#: Why a message whose links were masked cannot be sent again, and what to do instead.
+_NEW_LINKS = _l('Send the organisation new links with "Send again with new links" on its page in the round, '
+                'after correcting the address if needed.')
+NOT_AGAIN = {
+    "invitation": _NEW_LINKS,
+    "reminder": _NEW_LINKS,
+    "returned": _l('Send the organisation new links with "Send again with new links" on its page in the round, '
+                   'and tell the contact about the question another way.'),
+    "feedback": _l("Send the feedback again from the round's page: every contact gets a new link."),
+    "password_reset": _l('The person can ask for a new link with "Forgot your password?" on the login page.'),
+    "registration": _l("The company can register again with an address that works."),
+}
+NOT_AGAIN_DEFAULT = _l("Send it again from where it was made: that makes a new link.")
 
 
 class OutboxFilterForm(FlaskForm):
@@ -87,18 +103,28 @@ def show_message(message_id: int):
     if item is None:
         abort(404)
     message = outbox.parse(item)
+    mask_message(message)  # also while it waits: the working link is for its recipient only
     headers = [(name, str(message[name])) for name in SHOWN_HEADERS if message[name] is not None]
     has_html = message.get_body(preferencelist=("html",)) is not None
     return render_template("mailbox/show.html", item=item, headers=headers, body=plain_text(message),
-                           has_html=has_html, action_form=ActionForm())
+                           has_html=has_html, action_form=ActionForm(), not_again=not_again(item),
+                           mask=MASK)
+
+
+def not_again(item: OutboxMessage) -> str | None:
+    """Why a failed message cannot be sent again and what to do instead; None if it can."""
+    if item.status != "failed" or item.links_masked_at is None:
+        return None
+    return str(NOT_AGAIN.get(item.kind, NOT_AGAIN_DEFAULT))
 
 
 @bp.route("/<int:message_id>.eml")
 @roles("secretariat")
 def download_message(message_id: int):
-    """The message exactly as stored (and sent), as an .eml file."""
+    """The message as stored (and sent), as an .eml file, with its personal links masked."""
     item = _get_message(message_id)
-    return send_file(io.BytesIO(item.raw), mimetype="message/rfc822", as_attachment=True,
+    raw, _masked = mask_raw(item.raw)
+    return send_file(io.BytesIO(raw), mimetype="message/rfc822", as_attachment=True,
                      download_name=f"message-{item.id}.eml")
 
 
@@ -110,6 +136,9 @@ def retry_message(message_id: int):
     if ActionForm().validate_on_submit():
         if item.status != "failed":
             flash(_("Only a message that failed can be sent again."), "error")
+        elif not_again(item):
+            flash(_("This message cannot be sent again: its personal link was removed from the stored copy "
+                    "when it failed for good. %(what)s", what=not_again(item)), "error")
         else:
             outbox.retry(item)
             db.session.commit()

@@ -52,6 +52,7 @@ from .response import (
     Response,
     ResponseEvent,
     ResponseNote,
+    ResponseSection,
 )
 from .round import (
     INVITATION_STATUSES,
@@ -71,7 +72,7 @@ from .user import ROLES, User
 __all__ = [
     "ActivityCount", "ApiToken", "refresh_counts",
     "CARRY_STATUSES", "RESPONSE_STATUSES", "Activity", "Answer", "Bottleneck", "Dilemma", "PendingSave",
-    "Response", "ResponseEvent", "ResponseNote",
+    "Response", "ResponseEvent", "ResponseNote", "ResponseSection",
     "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES", "NOT_YET_ACTED_STATUSES",
     "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
     "LoginSession", "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "Registration", "Reminder", "Round",

@@ -35,7 +35,12 @@ class OutboxMessage(db.Model):
     #: Subject (for the outbox page).
     subject: Mapped[str] = mapped_column(String(300), nullable=False)
     #: The whole message (RFC 5322 bytes), built when queued; its Message-ID never changes.
+    #: Its personal links work only until it is delivered or fails for good: then their
+    #: tokens are masked (see `links_masked_at`).
     raw: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    #: When the personal links in `raw` were masked (at delivery, or when it failed for
+    #: good); None while it holds no masked link. A masked message cannot be sent again.
+    links_masked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: queued, sent or failed.
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued")
     #: Delivery attempts so far.

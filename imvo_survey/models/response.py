@@ -315,6 +315,24 @@ class ResponseEvent(db.Model):
     contact: Mapped[Contact | None] = relationship()
 
 
+class ResponseSection(db.Model):
+    """A section of a response that has been saved at least once: the progress shows a
+    section as done only when it has been saved and nothing required is missing there.
+
+    A row of its own rather than a list on `response`: two people saving different
+    sections at the same moment each add a row (INSERT ... ON CONFLICT DO NOTHING)
+    instead of overwriting each other's list."""
+
+    __tablename__ = "response_section"
+
+    #: The response.
+    response_id: Mapped[int] = mapped_column(ForeignKey("response.id", ondelete="CASCADE"), primary_key=True)
+    #: The section's code in the response's questionnaire version.
+    section_code: Mapped[str] = mapped_column(String(80), primary_key=True)
+    #: When it was first saved (UTC).
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+
 class ResponseNote(db.Model):
     """An internal note of the secretariat on a response, never shown to the respondent."""
 

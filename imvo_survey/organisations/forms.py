@@ -15,12 +15,19 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..forms import ValidEmail, WholeNumberField, coerce_optional_int, empty_to_none, options, strip_filter
+from ..forms import (
+    MultilineField,
+    ValidEmail,
+    WholeNumberField,
+    coerce_optional_int,
+    empty_to_none,
+    options,
+    strip_filter,
+)
 from ..i18n import code_choices, current_language
 from ..models import ASSOCIATION_KINDS, Branch, Contact, Organisation, Sector, name_key
 from .services import association_options
@@ -60,7 +67,7 @@ class OrganisationForm(FlaskForm):
                                        validators=[Optional()],
                                        description=_l("Companies only. Hold Ctrl (or Cmd) to choose several."))
     is_active = BooleanField(_l("Active"), default=True)
-    notes = TextAreaField(_l("Internal notes"), filters=[empty_to_none],
+    notes = MultilineField(_l("Internal notes"), filters=[empty_to_none],
                           validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Save"))
 

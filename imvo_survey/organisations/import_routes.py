@@ -108,7 +108,7 @@ def confirm_import():
 def import_template(fmt: str):
     """The template file to fill in: CSV (Dutch Excel style) or XLSX with explanations."""
     if fmt == "csv":
-        return send_file(io.BytesIO(template_csv()), mimetype="text/csv; charset=utf-8",
+        return send_file(io.BytesIO(template_csv()), mimetype="text/csv",  # Werkzeug adds the charset
                          as_attachment=True, download_name="organisaties-sjabloon.csv")
     if fmt == "xlsx":
         return send_file(io.BytesIO(template_xlsx()),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select, update
 
+from .. import outbox
 from ..extensions import db
 from ..models import (
     ASSOCIATION_KINDS,
@@ -143,12 +144,11 @@ def _stop_reaching(contact: Contact, reason: str) -> int:
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session="fetch")).rowcount
     invitations = select(Invitation.id).where(Invitation.organisation_id == organisation_id)
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == "queued", OutboxMessage.to_address == contact.email,
-               OutboxMessage.invitation_id.in_(invitations))
-        .values(status="failed", last_error=reason, claimed_by=None, claimed_until=None)
-        .execution_options(synchronize_session="fetch"))
+    waiting = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "queued", OutboxMessage.to_address == contact.email,
+                                    OutboxMessage.invitation_id.in_(invitations)))
+    for item in waiting:
+        outbox.fail(item, reason)  # and its (now void) links masked: it will never go
     return voided
 
 

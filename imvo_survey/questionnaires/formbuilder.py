@@ -20,12 +20,11 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
-    TextAreaField,
 )
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..forms import DecimalCommaField
+from ..forms import DecimalCommaField, MultilineField
 from ..forms import options as select_options
 from .types import SCALE_POINTS, YES_NO_CHOICES
 
@@ -79,7 +78,7 @@ def make_field(question: dict, language: str, options: OptionsProvider) -> Field
         render = {"rows": 6}
         if "max_length" in rules:
             render["maxlength"] = rules["max_length"]
-        return TextAreaField(render_kw=render, **common)
+        return MultilineField(render_kw=render, **common)
     if kind in ("integer", "year"):
         render = {"inputmode": "numeric"}
         if kind == "year":

@@ -7,10 +7,10 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from ..forms import DecimalCommaField, WholeNumberField, empty_to_none, options, strip_filter
+from ..forms import DecimalCommaField, MultilineField, WholeNumberField, empty_to_none, options, strip_filter
 from . import conditions
 from .types import INVENTORY_FIELDS
 
@@ -55,8 +55,8 @@ class QuestionnaireForm(FlaskForm):
                            validators=[DataRequired(_l("Enter the Dutch title.")), Length(max=300)])
     title_en = StringField(_l("Title (English)"), filters=[strip_filter],
                            validators=[DataRequired(_l("Enter the English title.")), Length(max=300)])
-    description_nl = TextAreaField(_l("Description (Dutch)"), filters=[empty_to_none])
-    description_en = TextAreaField(_l("Description (English)"), filters=[empty_to_none])
+    description_nl = MultilineField(_l("Description (Dutch)"), filters=[empty_to_none])
+    description_en = MultilineField(_l("Description (English)"), filters=[empty_to_none])
     submit = SubmitField(_l("Save"))
 
 
@@ -69,8 +69,8 @@ class SectionForm(FlaskForm):
                            validators=[DataRequired(_l("Enter the Dutch title.")), Length(max=300)])
     title_en = StringField(_l("Title (English)"), filters=[strip_filter],
                            validators=[DataRequired(_l("Enter the English title.")), Length(max=300)])
-    intro_nl = TextAreaField(_l("Introduction (Dutch)"), filters=[empty_to_none])
-    intro_en = TextAreaField(_l("Introduction (English)"), filters=[empty_to_none])
+    intro_nl = MultilineField(_l("Introduction (Dutch)"), filters=[empty_to_none])
+    intro_en = MultilineField(_l("Introduction (English)"), filters=[empty_to_none])
     submit = SubmitField(_l("Save"))
 
 
@@ -82,19 +82,19 @@ class QuestionForm(FlaskForm):
                        description=_l("Keep the same code for the same question in every version: "
                                       "answers are carried over and compared by code."))
     type = SelectField(_l("Type"), choices=_choices(TYPE_LABELS))
-    label_nl = TextAreaField(_l("Question (Dutch)"), filters=[strip_filter],
+    label_nl = MultilineField(_l("Question (Dutch)"), filters=[strip_filter],
                              validators=[DataRequired(_l("Enter the question in Dutch."))], render_kw={"rows": 2})
-    label_en = TextAreaField(_l("Question (English)"), filters=[strip_filter],
+    label_en = MultilineField(_l("Question (English)"), filters=[strip_filter],
                              validators=[DataRequired(_l("Enter the question in English."))], render_kw={"rows": 2})
-    hint_nl = TextAreaField(_l("Help text (Dutch)"), filters=[empty_to_none], render_kw={"rows": 2})
-    hint_en = TextAreaField(_l("Help text (English)"), filters=[empty_to_none], render_kw={"rows": 2})
+    hint_nl = MultilineField(_l("Help text (Dutch)"), filters=[empty_to_none], render_kw={"rows": 2})
+    hint_en = MultilineField(_l("Help text (English)"), filters=[empty_to_none], render_kw={"rows": 2})
     required = BooleanField(_l("An answer is required (when the question is shown)"))
     show_if = StringField(
         _l("Show only if"), filters=[empty_to_none],
         description=_l("Leave blank to always show. Written as in XLSForm, for example "
                        "${has_code} = 'yes', ${frameworks} != '', selected(${frameworks}, 'oecd'), "
                        "(${size} = 'mkb' or ${size} = 'large'), combined with and / or."))
-    choices = TextAreaField(
+    choices = MultilineField(
         _l("Choices"), filters=[empty_to_none], render_kw={"rows": 6},
         description=_l("Single and multiple choice: one choice per line as code | Dutch label | English label."))
     list_name = StringField(_l("Name of the choice list in XLSForm"), filters=[empty_to_none],

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..text import from_spreadsheet, map_strings, normalise_newlines
 from ..models import (
     TAXONOMIES,
     Choice,
@@ -198,11 +199,12 @@ def read_import(data: bytes, filename: str) -> ImportReading:
         return ImportReading(None, [("", "", "", refusal.message)])
     if kind == "json":
         definition, problems = load_json(data)
-        return ImportReading(definition, [("", "", problem.code or "", problem.message) for problem in problems])
+        return ImportReading(map_strings(definition, normalise_newlines),
+                             [("", "", problem.code or "", problem.message) for problem in problems])
     from .xlsform import read_workbook_with_warnings
 
     reading = read_workbook_with_warnings(data)
-    return ImportReading(reading.definition, [_place(e) for e in reading.errors],
+    return ImportReading(map_strings(reading.definition, from_spreadsheet), [_place(e) for e in reading.errors],
                          [_place(w) for w in reading.warnings])
 
 

@@ -7,11 +7,11 @@ import re
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..forms import ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
+from ..forms import MultilineField, ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices
 from ..models import Organisation, Sector
 from ..organisations.forms import taxonomy_choices
@@ -124,6 +124,6 @@ class MergeForm(FlaskForm):
 class RejectForm(FlaskForm):
     """Reject a registration, with an optional note."""
 
-    note = TextAreaField(_l("Note (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=2000)],
+    note = MultilineField(_l("Note (optional)"), filters=[empty_to_none], validators=[Optional(), Length(max=2000)],
                          description=_l("Why, for the secretariat's records. The registrant is not told."))
     submit = SubmitField(_l("Reject"))

@@ -16,6 +16,7 @@ from ..i18n import code_label, current_language
 from ..questionnaires.formbuilder import field_kind
 from ..responses import services
 from ..responses.checks import shown
+from ..responses.sections import mark_saved
 from ..responses.services import EntryGone, ResponseError
 from ..responses.values import display, to_json
 from . import bp
@@ -126,10 +127,16 @@ def _save_entry(invitation, response, repeat_code: str, key: str | None):
     if result.conflicts:
         db.session.rollback()
         return _conflict_page(invitation, response, repeat, key, result), 409
+    _mark_repeat_saved(response, layout, repeat_code)
     db.session.commit()
     note_saved(request.form.get("save_id"))
     flash(_("Saved at %(time)s.", time=format_time(response.last_saved_at, "HH:mm")), "success")
     return _back(invitation, response, repeat_code, result.key)
+
+
+def _mark_repeat_saved(response, layout, repeat_code: str) -> None:
+    """A change to a list's entries saves the section the list is on."""
+    mark_saved(response, [layout.section_of[repeat_code]])
 
 
 def _conflict_page(invitation, response, repeat: dict, key: str, result):
@@ -180,6 +187,7 @@ def remove_entry(invitation_id: int, repeat_code: str, key: str):
             db.session.rollback()
             conflicts = _removal_differences(repeat, result.conflicts)
         else:
+            _mark_repeat_saved(response, layout, repeat_code)
             db.session.commit()
             flash(_("The entry has been removed."), "success")
             return _back(invitation, response, repeat_code)
@@ -219,6 +227,7 @@ def confirm_carried(invitation_id: int, repeat_code: str, key: str):
             db.session.rollback()
             flash(str(error), "error")
         else:
+            _mark_repeat_saved(response, services.layout_of(response.version), repeat_code)
             db.session.commit()
     if request.form.get("status") == "changed":
         return redirect(url_for("respond.entry", invitation_id=invitation.id, repeat_code=repeat_code, key=key))

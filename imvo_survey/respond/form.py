@@ -18,6 +18,7 @@ from ..extensions import csrf, db
 from ..i18n import current_language
 from ..responses import services
 from ..responses.checks import missing
+from ..responses.sections import mark_saved, saved_sections
 from ..responses.services import Actor, ResponseError
 from ..questionnaires.formbuilder import field_kind
 from ..responses.values import to_json
@@ -106,7 +107,8 @@ def _section_page(invitation, response, section_code, formdata=None, errors=None
     return render_template(
         "respond/section.html", invitation=invitation, response=response, section=section, form=form,
         layout=layout, document=document, language=language, hidden=hidden_codes(questions, answers),
-        progress=progress(layout, document, problems, language), terms=page_terms(section, language),
+        progress=progress(layout, document, problems, language, saved_sections(response)),
+        terms=page_terms(section, language),
         previous_code=codes[index - 1] if index > 0 else None,
         next_code=codes[index + 1] if index + 1 < len(codes) else None,
         editable=services.editable(response, actor()), notice=notice, restored=restored, field_kind=field_kind,
@@ -161,6 +163,8 @@ def _save_section(invitation, response, section_code):
     if result.conflicts:
         db.session.rollback()
         return _conflict_page(invitation, response, section_def, questions, result), 409
+    if not result.errors:
+        mark_saved(response, [section_code])
     db.session.commit()
     if result.errors:
         # Saved in part: the browser keeps its copy until the rest is saved too.
@@ -283,6 +287,8 @@ def autosave(invitation_id: int, section_code: str):
         db.session.rollback()
         return jsonify(status="conflict", message=_("Someone else changed this page. Press Save to see the "
                                                     "differences.")), 409
+    if result.changes and not result.errors:  # answers stored: the section has been saved
+        mark_saved(response, [section_code])
     db.session.commit()
     _layout, document = services.document_of(response)
     return jsonify(status="saved", lock_version=response.lock_version,

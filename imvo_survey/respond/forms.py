@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SubmitField, TextAreaField
+from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..auth.services import MIN_PASSWORD_LENGTH
-from ..forms import empty_to_none
+from ..forms import MultilineField, empty_to_none
 
 
 class DeclineForm(FlaskForm):
     """Decline to take part, with an optional reason."""
 
-    reason = TextAreaField(_l("Reason (optional)"), filters=[empty_to_none],
+    reason = MultilineField(_l("Reason (optional)"), filters=[empty_to_none],
                            validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
     submit = SubmitField(_l("We do not take part"))
 
@@ -24,7 +25,8 @@ class SetPasswordForm(FlaskForm):
 
     password = PasswordField(_l("Password"), validators=[
         DataRequired(_l("Enter a password.")),
-        Length(min=MIN_PASSWORD_LENGTH, message=_l("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))],
+        Length(min=MIN_PASSWORD_LENGTH, message=lazy_ngettext(
+            "Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH))],
         render_kw={"autocomplete": "new-password"})
     confirm = PasswordField(_l("Repeat the password"), validators=[
         DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords are not the same."))],

@@ -77,25 +77,33 @@ class SectionState:
 
     code: str
     title: str
-    state: str  # done, todo, errors
+    state: str  # done, errors, todo, unseen
     missing: int
 
 
-def progress(layout: Layout, document: Document, problems: list[Missing], language: str) -> list[SectionState]:
-    """Per section: done (nothing missing), to do (nothing answered yet), or with errors."""
+def progress(layout: Layout, document: Document, problems: list[Missing], language: str,
+             saved: set[str] | None) -> list[SectionState]:
+    """Per section: done (saved, and nothing required missing), with errors (something
+    missing after it was saved or answered), to do (something required, nothing there
+    yet), or not yet looked at (nothing required, never saved). `saved` comes from
+    `responses.sections.saved_sections` (None: all saved). Nothing is done unseen:
+    answers carried over from last year still need a look, and an optional section
+    counts as done only once it has been saved, empty or not."""
     states = []
     for section in layout.sections:
         missing_here = [m for m in problems if m.section == section["code"]]
-        answered = any(not is_empty(document.answers.get(q["code"])) for q in layout.plain_questions(section)) or \
-            any(document.entries.get(r["code"]) for r in layout.repeats(section))
-        state = "done" if not missing_here and (answered or _nothing_required(section)) else \
-            "errors" if answered else "todo"
+        was_saved = saved is None or section["code"] in saved
+        if missing_here:
+            state = "errors" if was_saved or _answered(layout, document, section) else "todo"
+        else:
+            state = "done" if was_saved else "unseen"
         states.append(SectionState(section["code"], section["title"][language], state, len(missing_here)))
     return states
 
 
-def _nothing_required(section: dict) -> bool:
-    return not any(q.get("required") or q.get("min_repeat") for q in section["questions"])
+def _answered(layout: Layout, document: Document, section: dict) -> bool:
+    return any(not is_empty(document.answers.get(q["code"])) for q in layout.plain_questions(section)) or \
+        any(document.entries.get(r["code"]) for r in layout.repeats(section))
 
 
 def hidden_codes(questions: list[dict], answers: dict) -> set[str]:

@@ -15,6 +15,7 @@ from ..rounds.services import RoundError, decline, deadline_for, is_open_for, ma
 from ..i18n import current_language
 from ..responses import services
 from ..responses.checks import missing
+from ..responses.sections import saved_sections
 from . import bp
 from .access import invitation_or_404, remember_token, session_token
 from .pages import progress
@@ -59,7 +60,8 @@ def overview(invitation_id: int):
     context = {"response": response, "previous": None, "minutes": 0, "progress": []}
     if response is not None:
         layout, document = services.document_of(response)
-        context["progress"] = progress(layout, document, missing(layout, document), current_language())
+        context["progress"] = progress(layout, document, missing(layout, document), current_language(),
+                                       saved_sections(response))
     elif version is not None:
         context["previous"] = services.previous_response(invitation)
         context["minutes"] = estimated_minutes(services.layout_of(version))

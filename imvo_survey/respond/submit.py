@@ -16,6 +16,7 @@ from ..mail import build_message, external_url
 from ..outbox import queue
 from ..responses import services
 from ..responses.checks import missing, shown
+from ..responses.sections import saved_sections
 from ..responses.services import ResponseError
 from ..responses.values import display
 from ..rounds.services import deadline_for, usable_contacts
@@ -23,7 +24,7 @@ from . import bp
 from .access import invitation_or_404
 from .form import RESPONDENTS, _response, actor
 from .glossary import TERMS
-from .pages import labels_for
+from .pages import labels_for, progress
 
 
 def answer_sheet(response, language: str) -> list[dict]:
@@ -54,12 +55,16 @@ def answer_sheet(response, language: str) -> list[dict]:
 @bp.route("/respond/<int:invitation_id>/summary")
 @access(read=RESPONDENTS)
 def summary(invitation_id: int):
-    """Every answer, and every missing required answer with a link to it."""
+    """Every answer, every missing required answer with a link to it, and the optional
+    sections not looked at yet (they do not stop a submission, but may be forgotten)."""
     invitation, response = _response(invitation_id)
     language = current_language()
     layout, document = services.document_of(response)
+    problems = missing(layout, document)
+    sections = progress(layout, document, problems, language, saved_sections(response))
     return render_template("respond/summary.html", invitation=invitation, response=response,
-                           sheet=answer_sheet(response, language), problems=missing(layout, document),
+                           sheet=answer_sheet(response, language), problems=problems,
+                           unseen=[item for item in sections if item.state == "unseen"],
                            layout=layout, language=language, form=ActionForm(),
                            editable=services.editable(response, actor()),
                            deadline=deadline_for(invitation.round, invitation.organisation_id))

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..questionnaires import conditions
 from .document import Document
@@ -77,8 +78,8 @@ def _repeat_missing(section: dict, repeat: dict, document: Document) -> list[Mis
         return found
     entries = document.entries.get(repeat["code"], [])
     if repeat.get("min_repeat") and len(entries) < repeat["min_repeat"]:
-        found.append(Missing(section["code"], repeat["code"], None, str(_l(
-            "Add at least %(count)d.", count=repeat["min_repeat"]))))
+        found.append(Missing(section["code"], repeat["code"], None, str(lazy_ngettext(
+            "Add at least %(num)d entry.", "Add at least %(num)d entries.", repeat["min_repeat"]))))
     for entry in entries:
         if entry.carry_status == "carried":
             found.append(Missing(section["code"], repeat["code"], entry.key, str(_l(

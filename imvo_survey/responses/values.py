@@ -13,10 +13,12 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..questionnaires.types import MULTIPLE_TYPES, SCALE_POINTS
 from ..tabular import parse_decimal, parse_int
 from ..whole_numbers import NUMBER_LIMIT
+from ..text import normalise_newlines
 
 YEAR_RANGE = (1900, 2100)
 
@@ -51,7 +53,8 @@ def parse(question: Mapping, raw, allowed: AllowedCodes, language: str = "nl"):
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     if kind in ("text", "long_text"):
-        return _check_text(question, str(raw).strip() if kind == "text" else str(raw).strip("\n"), language)
+        text = normalise_newlines(str(raw))
+        return _check_text(question, text.strip() if kind == "text" else text.strip("\n"), language)
     if kind in ("integer", "year"):
         return _check_number(question, _whole_number(raw), language)
     if kind in ("decimal", "percentage"):
@@ -132,8 +135,9 @@ def _check_codes(question: Mapping, codes: list[str], allowed: AllowedCodes, lan
 def _check_text(question: Mapping, text: str, language: str) -> str:
     rules = question.get("validation") or {}
     if "max_length" in rules and len(text) > rules["max_length"]:
-        raise AnswerError(_rule_message(question, language, _l(
-            "Use at most %(count)d characters (now %(now)d).", count=rules["max_length"], now=len(text))))
+        raise AnswerError(_rule_message(question, language, lazy_ngettext(
+            "Use at most %(num)d character (now %(now)d).", "Use at most %(num)d characters (now %(now)d).",
+            rules["max_length"], now=len(text))))
     if "pattern" in rules and not re.fullmatch(rules["pattern"], text):
         raise AnswerError(_rule_message(question, language, _l("This answer does not have the expected form.")))
     return text

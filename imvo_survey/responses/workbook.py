@@ -21,6 +21,7 @@ from io import BytesIO
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -196,7 +197,7 @@ class _Writer:
                      "%(sheet)s).", sheet=LIST_SHEET)
         rules = question.get("validation") or {}
         if kind in ("text", "long_text") and "max_length" in rules:
-            return _("At most %(count)d characters.", count=rules["max_length"])
+            return ngettext("At most %(num)d character.", "At most %(num)d characters.", rules["max_length"])
         return str(FORMAT_NOTES.get(kind, ""))
 
     def _value(self, question: dict, value):

@@ -15,6 +15,7 @@ import copy
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from ..models import Response
 from . import document as documents
@@ -22,6 +23,7 @@ from . import services
 from .checks import required_errors, shown
 from .document import Document, Entry, References
 from .layout import Layout
+from .sections import mark_saved
 from .services import Actor, Allowed, ResponseError
 from .values import AnswerError, from_json, is_empty, parse, same, to_json
 from .workbook_format import WorkbookUpload
@@ -93,6 +95,9 @@ def apply_upload(response: Response, upload: WorkbookUpload, actor: Actor, langu
     changes = _write(response, layout, final, answer_changes, plan.deletes, writes, references)
     if changes:
         services.record_save(response, actor, changes, kind="imported")
+    # The workbook held these sections and was saved whole: they count as saved.
+    sheets = set(upload.answers) | {layout.section_of.get(code) for code in upload.entries}
+    mark_saved(response, sheets & {section["code"] for section in layout.sections})
     return ImportResult(changes=changes)
 
 
@@ -216,8 +221,9 @@ def _final_entries(layout: Layout, document: Document, plan: _Plan, answers: dic
             sum(1 for r, key, *_rest in writes if r is repeat and key is None) - \
             sum(1 for r, _entry in plan.deletes if r is repeat)
         if limit and count > limit:
-            errors.append(("", "", str(_l("%(list)s: at most %(count)d entries are possible.",
-                                          list=repeat["label"].get(language) or repeat["code"], count=limit))))
+            errors.append(("", "", str(lazy_ngettext(
+                "%(list)s: at most %(num)d entry is possible.", "%(list)s: at most %(num)d entries are possible.",
+                limit, list=repeat["label"].get(language) or repeat["code"]))))
     return writes, errors
 
 

@@ -8,13 +8,13 @@ No Flask routes; texts are translated by the caller's locale."""
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 
-from ..exports import FORMULA_PREFIXES, neutralise
+from ..exports import FORMULA_PREFIXES, cell_text
 from ..questionnaires.formbuilder import choices_of
 from ..questionnaires.types import MULTIPLE_TYPES, YES_NO_CHOICES
 from ..uploads import parse_json
+from ..text import from_spreadsheet, to_spreadsheet
 from .document import Document, References
 from .layout import Layout
 from .values import to_json
@@ -40,8 +40,6 @@ HEADER_ROW, CODE_ROW, FIRST_ENTRY_ROW = 1, 2, 3
 CODE_COLUMN, ANSWER_COLUMN = "A", "D"
 #: A cell holds at most 32,767 characters: the base JSON is cut into chunks.
 CHUNK = 30000
-#: Characters XML 1.0 (and so XLSX) cannot hold.
-_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass
@@ -131,12 +129,15 @@ def snapshot(layout: Layout, document: Document) -> dict:
 
 
 def text_cell(value: str) -> str:
-    """Text typed by a respondent, safe in a cell: never read as a formula."""
-    return neutralise(_XML_ILLEGAL.sub("", value))
+    """Text typed by a respondent, safe in a cell: never read as a formula, and read back
+    by `text_from_cell` as it was."""
+    return to_spreadsheet(cell_text(value))
 
 
 def text_from_cell(value: str) -> str:
-    """The inverse of `text_cell`: the quote that neutralised a formula goes again."""
+    """The inverse of `text_cell`: Excel's escapes (`_x000D_`) decoded, line ends as LF,
+    and the quote that neutralised a formula goes again."""
+    value = from_spreadsheet(value)
     if value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
         return value[1:]
     return value

@@ -15,6 +15,7 @@ from io import BytesIO
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from ..models import Response
 from ..questionnaires.types import MULTIPLE_TYPES, TEXT_TYPES
@@ -249,8 +250,9 @@ class _Reader:
         rows = _filled_rows(sheet, columns)
         limit = repeat.get("max_repeat")
         if limit and len(rows) > limit:
-            self._error(title, f"B{rows[limit][0]}", None, _(
-                "At most %(count)d entries are possible: remove this row and the ones below it.", count=limit))
+            self._error(title, f"B{rows[limit][0]}", None, ngettext(
+                "At most %(num)d entry is possible: remove this row and the ones below it.",
+                "At most %(num)d entries are possible: remove this row and the ones below it.", limit))
             return
         known, used, result = self.upload.known_keys(repeat["code"]), set(), []
         # Each sub-question's columns, found once: not every column again for each question of each row.

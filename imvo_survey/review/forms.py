@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateTimeLocalField, SelectField, SubmitField, TextAreaField, ValidationError
+from wtforms import DateTimeLocalField, SelectField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from ..forms import strip_filter
+from ..forms import MultilineField, strip_filter
 from ..i18n import code_choices
 from ..models import utcnow
 from ..rounds.services import local_to_utc, utc_to_local
@@ -42,7 +42,7 @@ class StatusFilterForm(FlaskForm):
 class ReturnForm(FlaskForm):
     """Send a response back to the organisation with a question."""
 
-    message = TextAreaField(_l("What needs clarification"), filters=[strip_filter],
+    message = MultilineField(_l("What needs clarification"), filters=[strip_filter],
                             validators=[DataRequired(_l("Write what needs clarification.")), Length(max=5000)],
                             description=_l("The organisation's contacts receive this message by e-mail."),
                             render_kw={"rows": 5})
@@ -59,7 +59,7 @@ class ReturnForm(FlaskForm):
 class NoteForm(FlaskForm):
     """An internal note of the secretariat."""
 
-    text = TextAreaField(_l("Note"), filters=[strip_filter],
+    text = MultilineField(_l("Note"), filters=[strip_filter],
                          validators=[DataRequired(_l("Write the note.")), Length(max=5000)],
                          description=_l("Only the secretariat sees notes; the organisation does not."),
                          render_kw={"rows": 3})

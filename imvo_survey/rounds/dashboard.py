@@ -312,7 +312,8 @@ def export_organisations(slug: str, format: str):
     rows = export_rows(db.session.scalars(filters.query(round)))
     name = f"{round.slug}-organisations.{format}"
     if format == "csv":
-        data, mimetype = csv_bytes(export_headers(), rows), "text/csv; charset=utf-8"
+        # Werkzeug adds "; charset=utf-8" to a text/* type itself: naming it here doubles it.
+        data, mimetype = csv_bytes(export_headers(), rows), "text/csv"
     else:
         data, mimetype = xlsx_bytes([(_("Organisations"), export_headers(), rows)]), XLSX_MIMETYPE
     return send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)

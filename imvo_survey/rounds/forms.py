@@ -16,12 +16,11 @@ from wtforms import (
     SelectField,
     StringField,
     SubmitField,
-    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..forms import coerce_optional_int, empty_to_none, options, strip_filter
+from ..forms import MultilineField, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices, current_language
 from ..models import Questionnaire, QuestionnaireVersion, Round
 
@@ -80,9 +79,9 @@ class RoundForm(FlaskForm):
                                         validators=[Optional(), Length(max=300)])
     invitation_subject_en = StringField(_l("Subject of the invitation (English)"), filters=[strip_filter],
                                         validators=[Optional(), Length(max=300)])
-    invitation_intro_nl = TextAreaField(_l("Opening text of the invitation (Dutch)"), filters=[strip_filter],
+    invitation_intro_nl = MultilineField(_l("Opening text of the invitation (Dutch)"), filters=[strip_filter],
                                         render_kw={"rows": 4})
-    invitation_intro_en = TextAreaField(_l("Opening text of the invitation (English)"), filters=[strip_filter],
+    invitation_intro_en = MultilineField(_l("Opening text of the invitation (English)"), filters=[strip_filter],
                                         render_kw={"rows": 4})
     copy_of = SelectField(_l("Copy the settings and target list of"), coerce=coerce_optional_int,
                           validators=[Optional()],
@@ -127,7 +126,7 @@ class RoundForm(FlaskForm):
 class ReasonForm(FlaskForm):
     """An action that needs a reason (reopening)."""
 
-    reason = TextAreaField(_l("Reason"), filters=[strip_filter],
+    reason = MultilineField(_l("Reason"), filters=[strip_filter],
                            validators=[DataRequired(_l("Give a reason.")), Length(max=2000)], render_kw={"rows": 3})
     submit = SubmitField(_l("Reopen the round"))
 
@@ -137,7 +136,7 @@ class ExtensionForm(FlaskForm):
 
     until = DateTimeLocalField(_l("New deadline"), format="%Y-%m-%dT%H:%M",
                                validators=[DataRequired(_l("Enter the new deadline."))], description=_l("Dutch time."))
-    reason = TextAreaField(_l("Reason"), filters=[strip_filter],
+    reason = MultilineField(_l("Reason"), filters=[strip_filter],
                            validators=[DataRequired(_l("Give a reason.")), Length(max=2000)], render_kw={"rows": 2})
     submit = SubmitField(_l("Extend the deadline"))
 

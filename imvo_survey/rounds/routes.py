@@ -251,7 +251,8 @@ def target(slug: str):
         preview = preview_targets(round, filters, chosen or [-1])
         added = add_targets(round, preview.new)
         db.session.commit()
-        flash(_("%(count)d organisations have been added to the round.", count=len(added)), "success")
+        flash(ngettext("%(num)d organisation has been added to the round.",
+                       "%(num)d organisations have been added to the round.", len(added)), "success")
         return redirect(url_for("rounds.show", slug=slug))
     preview = preview_targets(round, filters) if request.args.get("preview") else None
     return render_template("rounds/target.html", round=round, filter_form=filter_form, preview=preview,
@@ -273,7 +274,8 @@ def invite_all(slug: str):
         else:
             db.session.commit()
             if sent:
-                flash(_("%(count)d invitations are queued in the outbox.", count=len(sent)), "success")
+                flash(ngettext("%(num)d invitation is queued in the outbox.",
+                               "%(num)d invitations are queued in the outbox.", len(sent)), "success")
             else:
                 flash(_("No invitations were sent: every organisation had been invited already."), "info")
         return redirect(url_for("rounds.show", slug=slug))
@@ -294,7 +296,8 @@ def remind_all(slug: str):
         reminded = remind(round, user=_user(), seen=form.seen_id)
         db.session.commit()
         if reminded:
-            flash(_("%(count)d reminders are queued in the outbox.", count=len(reminded)), "success")
+            flash(ngettext("%(num)d reminder is queued in the outbox.",
+                           "%(num)d reminders are queued in the outbox.", len(reminded)), "success")
         elif not targets:
             flash(_("There is nobody to send to."), "info")
         else:

@@ -43,7 +43,8 @@ def gunicorn(database_url: str, folder: Path, workers: int = 4, **environment: s
     env = {
         **os.environ, "IMVO_ENV": "production", "SECRET_KEY": "served-in-a-test-" + "x" * 32,
         "DATABASE_URL": database_url, "IMVO_BASE_URL": f"http://127.0.0.1:{port}",
-        "MAIL_BACKEND": "file", "MAIL_FILE_DIR": str(folder / "mail"), "IMVO_INSTANCE_PATH": str(folder),
+        "MAIL_BACKEND": "file", "IMVO_ALLOW_FILE_MAIL": "1", "MAIL_FILE_DIR": str(folder / "mail"),
+        "IMVO_INSTANCE_PATH": str(folder),
         "IMVO_SECURE_COOKIES": "0", **environment,
     }
     served = Served(port=port, access_log=folder / "access.log")

@@ -211,6 +211,7 @@ def test_contact_of_another_organisation_cannot_be_reached_through_this_one(secr
 def test_import_template_downloads(secretariat_client):
     csv_file = secretariat_client.get("/organisations/import/template.csv")
     assert csv_file.data.startswith("\ufeff".encode()) and b"name;kind;" in csv_file.data
+    assert csv_file.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset named once
     xlsx = secretariat_client.get("/organisations/import/template.xlsx")
     assert xlsx.data[:4] == b"PK\x03\x04"
     assert "attachment" in xlsx.headers["Content-Disposition"]

@@ -5,6 +5,7 @@ then confirm each carried-over activity as continued, changed or ended."""
 from __future__ import annotations
 
 import copy
+import re
 from datetime import timedelta
 
 import pytest
@@ -122,6 +123,24 @@ def test_start_from_last_year_on_the_web_and_confirm_each_activity(app, next_yea
         assert f'value="carry:{status}:activity:{key}"' not in again
 
 
+def _spoken(html: str) -> str:
+    """A button's text as a screen reader reads it: visually hidden text included."""
+    return " ".join(re.sub(r"<[^>]+>", "", html).split())
+
+
+def test_each_carried_activitys_buttons_name_it_to_a_screen_reader(app, next_year):
+    invitation, token, _last_year = next_year
+    client = app.test_client()
+    client.get(f"/i/{token}")
+    client.post(f"/respond/{invitation.id}/start", data={"from_previous": "yes"})
+    page = page_text(client.get(f"/respond/{invitation.id}/section/activities"))
+    buttons = re.findall(r'<button type="submit" name="go_to" value="(\w+):[^"]*" class="link-button">(.*?)</button>',
+                         page, re.S)
+    assert [_spoken(text) for _kind, text in buttons] == [
+        "Wijzigen Gedragscode koffie", "Verwijderen Gedragscode koffie", "Doorgegaan: Gedragscode koffie",
+        "Gewijzigd: Gedragscode koffie", "Beëindigd: Gedragscode koffie"]
+
+
 def test_without_last_years_answers_nothing_is_carried(app, next_year):
     invitation, token, _last_year = next_year
     client = app.test_client()
@@ -129,3 +148,17 @@ def test_without_last_years_answers_nothing_is_carried(app, next_year):
     client.post(f"/respond/{invitation.id}/start", data={"from_previous": "no"})
     _layout, doc = services.document_of(services.response_for(invitation))
     assert doc.answers == {} and doc.entries["activity"] == []
+
+
+def test_carried_over_answers_still_need_a_look(app, next_year):
+    """Answers from last year fill sections, but none is done before it has been saved."""
+    invitation, token, _last_year = next_year
+    client = app.test_client()
+    client.get(f"/i/{token}")
+    client.post(f"/respond/{invitation.id}/start", data={"from_previous": "yes"})
+    html = page_text(client.get(f"/respond/{invitation.id}"))
+    states = dict((code, state) for state, code in
+                  re.findall(r'<li class="progress-(\w+)">\s*<a href="/respond/\d+/section/(\w+)"', html))
+    assert states["sector_policy"] == "unseen" and states["complaint_mechanism"] == "unseen"
+    assert states["activities"] == "errors"  # the carried activity waits for its confirmation
+    assert "done" not in states.values()

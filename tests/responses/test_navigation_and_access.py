@@ -1,9 +1,8 @@
-"""The section navigation's progress states, the end of a returned response's extra
-time, and what another organisation cannot reach by changing an id in a URL."""
+"""The end of a returned response's extra time, and what another organisation cannot
+reach by changing an id in a URL. (The progress over the sections: test_progress.py.)"""
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
@@ -18,33 +17,6 @@ from imvo_survey.rounds.services import close_round
 
 from .. import factories
 from .helpers import ACTIVITY, add_activity, answer_required, base_of, lock_of, page_text, stored_response
-
-
-def _states(html: str) -> dict[str, str]:
-    """Section code -> state, as the navigation shows it."""
-    return {code: state for state, code in
-            re.findall(r'<li class="progress-(\w+)">\s*<a href="/respond/\d+/section/(\w+)"', html)}
-
-
-# --- progress ---------------------------------------------------------------------
-
-def test_the_navigation_shows_done_to_do_and_with_errors(started_client, invited):
-    invitation, _token = invited
-    url = f"/respond/{invitation.id}/section/profile"
-    states = _states(page_text(started_client.get(url)))
-    assert states["profile"] == "todo" and states["publication"] == "todo"
-    assert states["sector_policy"] == "done"  # nothing required there
-
-    page = page_text(started_client.get(url))
-    started_client.post(url, data={"lock_version": lock_of(page), "base": base_of(page), "member_count_mkb": "80"})
-    html = page_text(started_client.get(url))
-    assert _states(html)["profile"] == "errors"  # answered, but a required answer is missing
-    assert re.search(r'class="progress-errors">.*?\(nog 1 in te vullen\)', html, re.S)
-
-    started_client.post(url, data={"lock_version": lock_of(html), "base": base_of(html), "member_count": "120",
-                                   "member_count_mkb": "80"})
-    states = _states(page_text(started_client.get(url)))
-    assert states["profile"] == "done" and states["publication"] == "todo"
 
 
 # --- a returned response ------------------------------------------------------------

@@ -267,10 +267,11 @@ def test_choices_on_a_conflict_page_come_back_after_logging_in_again(app, invite
 
 
 def test_two_hours_on_one_page_still_saves(started_client, invited):
+    """Almost two hours: the respondent's idle timeout (two hours) has not yet ended the session."""
     invitation, _token = invited
     url = f"/respond/{invitation.id}/section/profile"
     page = page_text(started_client.get(url))
-    with time_machine.travel(utcnow() + timedelta(hours=2)):
+    with time_machine.travel(utcnow() + timedelta(hours=1, minutes=55)):
         result = started_client.post(url, data={"lock_version": lock_of(page), "base": base_of(page),
                                                 "member_count": "88"})
     assert result.status_code == 302

@@ -70,6 +70,7 @@ def test_parse(question, raw, value):
     (q("integer", validation={"min": 0, "message": {"en": "Count the members.", "nl": "Tel de leden."}}), "-1",
      "Count the members."),
     (q("text", validation={"max_length": 5}), "zes tekens", "at most 5 characters"),
+    (q("text", validation={"max_length": 1}), "ab", "at most 1 character (now 2)"),  # Babel's plural rules
     (q("text", validation={"pattern": "^[0-9]{4}[A-Z]{2}$"}), "1234 ab", "expected form"),
     (q("date"), "31 december", "Enter a date"),
     (q("date"), "31-02-2010", "Enter a date"),

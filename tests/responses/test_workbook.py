@@ -480,3 +480,35 @@ def test_an_impossible_date_is_reported_at_its_cell(custom):
     assert (sheet_of(book, "basics").title, answer_cell(book, "basics", "founded").coordinate) in cells
     assert (visits.title, "B6") in cells  # at most three visits
     assert state(response) == before
+
+
+def test_text_from_the_workbook_is_stored_with_lf_and_written_without_cr(link_client, started):
+    """Excel writes a CR in a cell as `_x000D_` (and a typed `_x000D_` as `_x005F_x000D_`);
+    openpyxl reads both as they are written, so the upload decodes them."""
+    invitation, response, key = started
+    book = download(link_client, invitation)
+    activity_cell(book, 3, "activity_description", "Regel een_x000D_\nRegel twee_x000D_Regel drie")
+    activity_cell(book, 3, "activity_title", "Letterlijk _x005F_x000D_")
+    assert upload(link_client, invitation, book).status_code == 302
+    entries = dict(state(response)[2]["activity"])
+    assert entries[key]["activity_description"] == "Regel een\nRegel twee\nRegel drie"
+    assert entries[key]["activity_title"] == "Letterlijk _x000D_"
+    again = download(link_client, invitation)
+    assert upload(link_client, invitation, again).status_code == 302  # the same text after a round trip
+    assert dict(state(response)[2]["activity"])[key] == entries[key]
+    result = link_client.get(f"/respond/{invitation.id}/workbook.xlsx")
+    with zipfile.ZipFile(BytesIO(result.data)) as archive:
+        xml = "".join(archive.read(name).decode() for name in archive.namelist() if name.startswith("xl/"))
+    assert "Regel een\nRegel twee\nRegel drie" in xml and "Letterlijk _x005F_x000D_" in xml
+
+
+def test_an_uploaded_workbook_saves_every_section_it_holds(link_client, started):
+    invitation, response, _key = started
+    from imvo_survey.responses.sections import saved_sections
+
+    before = saved_sections(response)
+    assert "reporting" not in before
+    assert upload(link_client, invitation, download(link_client, invitation)).status_code == 302
+    db.session.expire_all()
+    assert saved_sections(db.session.get(type(response), response.id)) == {
+        section["code"] for section in services.layout_of(response.version).sections}

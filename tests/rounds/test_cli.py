@@ -32,7 +32,7 @@ def test_create_target_open_invite_close(runner):
     result = runner.invoke(args=["round", "target", "inventarisatie-imvo-2010", "--kind", "branch_association"])
     assert "Added 2 organisations" in result.output and "Zonder Contact" in result.output
     result = runner.invoke(args=["round", "target", str(round.id), "--sector", "banken"])
-    assert "Added 1 organisations" in result.output
+    assert "Added 1 organisation;" in result.output  # one, not "1 organisations"
     assert runner.invoke(args=["round", "target", str(round.id), "--org", "99999999"]).exit_code != 0
 
     refused = runner.invoke(args=["round", "invite", str(round.id)])
@@ -56,7 +56,7 @@ def test_copy_of_and_errors(runner):
     db.session.commit()
     result = runner.invoke(args=["round", "create", "--name", "IMVO 2011", "--year", "2011", "--opens",
                                  "2011-06-01", "--closes", "2011-09-30", "--copy-of", "imvo-2010"])
-    assert result.exit_code == 0 and "with 1 organisations" in result.output
+    assert result.exit_code == 0 and "with 1 organisation." in result.output
     bad = runner.invoke(args=["round", "create", "--name", "X", "--year", "2011", "--opens", "1 juni",
                               "--closes", "2011-09-30", "--company-questionnaire", "imvo-companies"])
     assert bad.exit_code != 0 and "not a date" in bad.output
@@ -88,7 +88,7 @@ def test_target_names_the_organisations_and_the_problems(runner):
     db.session.expire_all()
     assert len(db.session.get(Round, round.id).invitations) == 2
     again = runner.invoke(args=["round", "target", "imvo-2010", "--kind", "branch_association", "--dry-run"])
-    assert "would add" not in again.output and "0 organisations would be added; 2 are already" in again.output
+    assert "would add" not in again.output and "0 organisations would be added; 2 already in the round" in again.output
 
 
 def test_copy_of_takes_the_questionnaire_versions_given(runner):

@@ -236,7 +236,7 @@ def test_csv_export_has_every_row_and_column(round_with_invitations, secretariat
     monkeypatch.setattr(dashboard, "PER_PAGE", 2)  # the export is not paginated
     response = secretariat_client.get(f"{URL}/organisations.csv")
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset named once
     assert f'filename={SLUG}-organisations.csv' in response.headers["Content-Disposition"]
     header, *rows = _csv_rows(response)
     assert len(header) == 11 and len(rows) == 11

@@ -131,7 +131,10 @@ def test_invite_sends_to_the_targeted(secretariat_client, round_with_invitations
     _round, invited, targeted = round_with_invitations
     page = secretariat_client.get(f"/rounds/{SLUG}/invite").get_data(as_text=True)
     assert targeted.organisation.name in page
-    assert secretariat_client.post(f"/rounds/{SLUG}/invite").location == f"/rounds/{SLUG}"
+    sent = secretariat_client.post(f"/rounds/{SLUG}/invite")
+    assert sent.location == f"/rounds/{SLUG}"
+    page = secretariat_client.get(sent.location).get_data(as_text=True)
+    assert "1 uitnodiging staat klaar in de verzendwachtrij." in page  # Babel's plural rules, not "1 uitnodigingen"
     assert _reload(Invitation, targeted.id).status == "invited"
     assert _count(OutboxMessage, OutboxMessage.invitation_id == targeted.id, OutboxMessage.kind == "invitation") == 1
     assert _count(OutboxMessage, OutboxMessage.invitation_id == invited.id) == 1  # not invited twice
@@ -140,7 +143,8 @@ def test_invite_sends_to_the_targeted(secretariat_client, round_with_invitations
 def test_remind_reminds_the_invited_and_keeps_their_links(secretariat_client, round_with_invitations):
     _round, invited, targeted = round_with_invitations
     [first_link] = invited.tokens
-    secretariat_client.post(f"/rounds/{SLUG}/remind")
+    page = secretariat_client.post(f"/rounds/{SLUG}/remind", follow_redirects=True).get_data(as_text=True)
+    assert "1 herinnering staat klaar in de verzendwachtrij." in page
     db.session.expire_all()
     reminders = db.session.scalars(select(Reminder)).all()
     assert [(r.invitation_id, r.kind) for r in reminders] == [(invited.id, "manual")]

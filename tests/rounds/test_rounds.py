@@ -165,10 +165,14 @@ def test_round_pages(secretariat_client):
     assert response.location == "/rounds/inventarisatie-imvo-2010"
     round = db.session.scalar(select(Round))
     assert round.is_baseline and round.opens_at.hour == 7  # 09:00 in Amsterdam summer time is 07:00 UTC
+    empty = secretariat_client.get("/rounds/inventarisatie-imvo-2010").get_data(as_text=True)
+    assert "Nog geen organisaties in deze uitvraag." in empty and ": ." not in empty  # no empty list in a sentence
     page = secretariat_client.get("/rounds/inventarisatie-imvo-2010/target?preview=1&kind=branch_association")
     assert "Doelwit" in page.get_data(as_text=True)
-    secretariat_client.post("/rounds/inventarisatie-imvo-2010/target?preview=1&kind=branch_association",
-                            data={"organisation": str(target.id)})
+    added = secretariat_client.post("/rounds/inventarisatie-imvo-2010/target?preview=1&kind=branch_association",
+                                    data={"organisation": str(target.id)}, follow_redirects=True)
+    assert "1 organisatie is aan de uitvraag toegevoegd." in added.get_data(as_text=True)  # one, not "organisaties"
+    assert "1 organisatie in deze uitvraag" in added.get_data(as_text=True)
     db.session.expire_all()
     assert len(db.session.scalar(select(Round)).invitations) == 1
     secretariat_client.post("/rounds/inventarisatie-imvo-2010/open")
