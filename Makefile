@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-test translations check-python system-deps clean
+.PHONY: run test lint install install-test translations check-python system-deps clean
 
 run: install translations
 	$(BIN)/imvo db upgrade
@@ -18,8 +18,14 @@ run: install translations
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/imvo run --host 127.0.0.1 --port $(PORT)
 
-test: install-test translations system-deps
+test: install-test translations system-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Security scans: ruff (pyflakes, bugbear, flake8-bandit; settings in pyproject.toml)
+# and bandit, which must find nothing of medium or high severity.
+lint: install-test
+	$(BIN)/ruff check --quiet .
+	$(BIN)/bandit --quiet --recursive imvo_survey config.py wsgi.py --severity-level medium
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \

@@ -182,7 +182,7 @@ class TestingConfig(BaseConfig):
 
     ENV_NAME = "testing"
     TESTING = True
-    SECRET_KEY = "testing-only-not-a-secret"
+    SECRET_KEY = "testing-only-not-a-secret"  # noqa: S105 - the test suite's; production has no default
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     ARGON2_TIME_COST = 1

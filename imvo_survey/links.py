@@ -24,7 +24,7 @@ from flask import Flask, current_app
 #: What a masked token reads as; no token character, so masking twice changes nothing.
 MASK = "********"
 #: The characters of a token: URL-safe base64 (secrets.token_urlsafe) and itsdangerous's dots.
-_TOKEN = r"[A-Za-z0-9_\-.~%]+"
+_TOKEN = r"[A-Za-z0-9_\-.~%]+"  # noqa: S105 - a pattern, not a secret
 _CONVERTER = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 _EXTENSION_KEY = "imvo_secret_links"
 #: Loggers that write request lines (the development server, gunicorn's access log).

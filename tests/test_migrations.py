@@ -3,18 +3,16 @@ head has exactly the schema the models declare, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import os
-import secrets
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
-from config import normalise_database_url
 from imvo_survey import create_app
 from imvo_survey.extensions import db
+
+from .conftest import fresh_database
 
 
 def _differences(connection):
@@ -36,19 +34,8 @@ def test_db_check_command_agrees(runner):
 @pytest.fixture
 def scratch_database(tmp_path):
     """Another empty database of the same kind as the test database."""
-    postgres = os.environ.get("IMVO_TEST_DATABASE_URL")
-    if not postgres:
-        yield f"sqlite:///{tmp_path / 'scratch.db'}"
-        return
-    postgres = normalise_database_url(postgres)
-    schema = f"imvo_scratch_{secrets.token_hex(4)}"
-    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{postgres}?options=-csearch_path%3D{schema}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_database(tmp_path, "scratch") as url:
+        yield url
 
 
 def test_upgrade_downgrade_upgrade_on_an_empty_database(scratch_database, tmp_path):
@@ -182,6 +169,7 @@ def test_ids_are_made_never_reused_keeping_every_row_and_link(scratch_database, 
                     assert "AUTOINCREMENT" in sql
                 assert connection.execute(text("PRAGMA foreign_key_check")).all() == []
                 assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        db.engine.dispose()
 
 
 def test_the_sections_saved_so_far_are_read_from_the_audit_trail(scratch_database, tmp_path):

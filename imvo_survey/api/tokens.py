@@ -16,7 +16,7 @@ from ..extensions import db
 from ..models import ApiToken, User, utcnow
 
 #: Marks a string as one of ours (and makes a leaked token easy to find in logs and code).
-TOKEN_MARK = "imvo_"
+TOKEN_MARK = "imvo_"  # noqa: S105 - a prefix, not a secret
 #: Characters of the token kept in clear, to recognise it in the list.
 PREFIX_LENGTH = 12
 #: Roles that may hold and use a token.

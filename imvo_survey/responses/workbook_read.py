@@ -258,7 +258,7 @@ class _Reader:
         # Each sub-question's columns, found once: not every column again for each question of each row.
         by_question = {child["code"]: [(columns[n], n) for n in sorted(columns) if columns[n].question is child]
                        for child in repeat["questions"]}
-        for number, key, cells in rows:
+        for _number, key, cells in rows:
             # A row copied with its hidden key is a new entry; so is one with a strange key.
             key = key if key in known and key not in used else None
             used.add(key)

@@ -121,7 +121,7 @@ def rates_by_taxonomy(round: Round, model: type[Sector] | type[Branch]) -> list[
         .group_by(model.id, model.code, model.label_nl, model.label_en, model.position)).all()
     language = current_language()
     rates = []
-    for code, label_nl, label_en, position, invited, responded, declined in sorted(
+    for code, label_nl, label_en, _position, invited, responded, declined in sorted(
             rows, key=lambda row: (row.code is None, row.position or 0, row.code or "")):
         label = _("none") if code is None else (label_en if language == "en" else label_nl)
         rates.append(ResponseRate(code, label, int(invited), int(responded), int(declined)))

@@ -166,7 +166,7 @@ def seed_demo(report: SeedReport | None = None) -> SeedReport:
     new_names = [item.name for item in plan.to_create]
     changed = [item for item in plan.to_update if _would_change(item)]
     apply_import(plan)
-    for name in new_names:
+    for _name in new_names:
         report.count("created", "organisation")
     for _item in changed:
         report.count("updated", "organisation")

@@ -100,7 +100,7 @@ def seed_demo_rounds(report) -> None:
             previous = {r.organisation_id: r for r in db.session.scalars(
                 select(Response).join(Round).where(Round.slug == slug))}
             continue
-        rng = random.Random(year)
+        rng = random.Random(year)  # noqa: S311 - synthetic demo answers, the same on every run
         round = Round(name=name, slug=slug, year=year, status="closed", is_baseline=baseline, opens_at=opens,
                       closes_at=closes, association_version=association,
                       association_questionnaire=association.questionnaire, company_version=company,

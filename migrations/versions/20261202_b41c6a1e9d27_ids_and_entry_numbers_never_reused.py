@@ -48,7 +48,8 @@ def _remake(bind, table: str, autoincrement: bool) -> None:
         made = re.sub(rf'\bid INTEGER NOT NULL CONSTRAINT pk_{table} PRIMARY KEY AUTOINCREMENT,',
                       'id INTEGER NOT NULL,', create, count=1)
         made = re.sub(r'\n\)\s*$', f', \n\tCONSTRAINT pk_{table} PRIMARY KEY (id)\n)', made, count=1)
-    assert made != create, f"unexpected schema of {table}: {create}"
+    if made == create:
+        raise RuntimeError(f"unexpected schema of {table}: {create}")
     made = re.sub(rf'^CREATE TABLE "?{table}"? \(', f'CREATE TABLE {table}__new (', made, count=1)
     bind.exec_driver_sql(made)
     bind.exec_driver_sql(f'INSERT INTO {table}__new ({columns}) SELECT {columns} FROM "{table}"')

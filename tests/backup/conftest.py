@@ -4,34 +4,19 @@ and a backup of the test database's current contents."""
 
 from __future__ import annotations
 
-import os
-import secrets
-
 import pytest
-from sqlalchemy import create_engine, text
 
-from config import normalise_database_url
 from imvo_survey import create_app
 from imvo_survey.extensions import db
+
+from ..conftest import fresh_database
 
 
 @pytest.fixture
 def scratch_url(tmp_path):
     """An empty database of the test database's kind, dropped afterwards."""
-    postgres = os.environ.get("IMVO_TEST_DATABASE_URL")
-    if not postgres:
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    postgres = normalise_database_url(postgres)
-    schema = f"imvo_restore_{secrets.token_hex(4)}"
-    admin = create_engine(postgres, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    separator = "&" if "?" in postgres else "?"
-    yield f"{postgres}{separator}options=-csearch_path%3D{schema}"
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with fresh_database(tmp_path, "restore") as url:
+        yield url
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from imvo_survey.models import Question, Questionnaire, QuestionnaireVersion
 from imvo_survey.questionnaires.services import definition_of, find_version, publish, store_definition
 from imvo_survey.seed import seed_questionnaires
 
-from .helpers import activity_repeat, choices, definition, q
+from .helpers import activity_repeat, definition, q
 from .test_xlsform import kobo_workbook, make_xlsx
 
 

@@ -220,7 +220,7 @@ def test_write_sheets_and_columns(definition):
 
 def test_write_survey_rows(definition):
     written = sheet_values(write_workbook(definition, REFERENCE_LISTS))["survey"]
-    rows = [dict(zip(SURVEY_COLUMNS, values)) for values in written[1:]]
+    rows = [dict(zip(SURVEY_COLUMNS, values, strict=False)) for values in written[1:]]
     by_name = {r["name"]: r for r in rows if r["name"]}
     assert [r["type"] for r in rows[:2]] == ["begin_group", "text"]
     assert by_name["profile"]["hint::English (en)"] == "About your organisation"

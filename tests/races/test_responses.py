@@ -49,7 +49,7 @@ def test_simultaneous_submits_give_one_submission_and_one_mail(live_server):
 
     for invitation, response, users in cases:
         browsers = [live_server.browser() for _user in users]
-        for browser, user in zip(browsers, users):
+        for browser, user in zip(browsers, users, strict=True):
             browser.login(user.email)
         url = f"/respond/{invitation.id}/submit"
         replies = at_once([lambda b=b: b.post(url) for b in browsers])

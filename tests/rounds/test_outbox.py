@@ -10,7 +10,6 @@ from datetime import timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
-import pytest
 import time_machine
 from sqlalchemy import select
 

@@ -16,7 +16,6 @@ from imvo_survey.rounds.services import (
     add_targets,
     close_round,
     copy_round,
-    create_round,
     deadline_for,
     extend_deadline,
     is_open_for,
@@ -112,9 +111,9 @@ def test_targeting_by_filters_and_by_hand():
     round = factories.make_round()
     food = factories.make_organisation(name="Voedsel Vereniging", sector=factories.sector("voedsel_drank"))
     factories.make_contact(food)
-    metal = factories.make_organisation(name="Metaal BV", kind="company", size="mkb",
-                                        sector=factories.sector("industriele_goederen"),
-                                        branch=factories.branch("metals"))
+    factories.make_organisation(name="Metaal BV", kind="company", size="mkb",
+                                sector=factories.sector("industriele_goederen"),
+                                branch=factories.branch("metals"))
     silent = factories.make_organisation(name="Zonder Contact", kind="company", size="large")
     factories.make_organisation(name="Inactief", is_active=False)
     preview = preview_targets(round, OrganisationFilter(kind="company"))

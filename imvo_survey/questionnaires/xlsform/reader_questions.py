@@ -199,7 +199,7 @@ def _parse_constraint(expression: str) -> dict | None:
     rules: dict = {}
     position = 0
     while True:
-        for key, pattern in CONSTRAINT_PARTS:
+        for key, pattern in CONSTRAINT_PARTS:  # noqa: B007 - key is read after the break
             match = pattern.match(expression, position)
             if match:
                 break
