@@ -42,6 +42,7 @@ def create_app(config: str | type[BaseConfig] | BaseConfig | None = None, **over
     register_errorhandlers(app)
     register_template_helpers(app)
     register_security_headers(app)
+    register_log_filters(app)
     register_client_address(app)
     register_commands(app)
     return app
@@ -172,6 +173,13 @@ def register_client_address(app: Flask) -> None:
     from .auth.limits import trust_proxies
 
     trust_proxies(app)
+
+
+def register_log_filters(app: Flask) -> None:
+    """Keep the tokens of secret links (invitations, resets, feedback) out of the request logs."""
+    from .links import init_app
+
+    init_app(app)
 
 
 def register_commands(app: Flask) -> None:

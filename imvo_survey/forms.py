@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
 from .auth.services import InvalidEmail, normalise_email
+from .i18n import lazy_gettext as _l
 from .text import normalise_newlines
 from .whole_numbers import MAX_INT, parse_whole_number
 

@@ -7,9 +7,34 @@ or by the preference in their account. All user-facing text goes through Flask-B
 from __future__ import annotations
 
 from flask import current_app, has_request_context, session
-from flask_babel import format_datetime, get_locale, gettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_datetime, get_locale, gettext, ngettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
+
+
+class LazyText(LazyString):
+    """A message translated when it is shown, and escaped in templates like any text.
+
+    Flask-Babel's own lazy string says it is HTML (its `__html__` returns the text as
+    it is), so a message that quotes what someone typed or uploaded ("x is not one of
+    the options") would reach the page unescaped. No message of ours holds markup."""
+
+    def __html__(self) -> Markup:
+        return escape(str(self))
+
+
+def lazy_gettext(string: str, **variables) -> LazyText:
+    """`gettext`, translated when shown (for messages made at import or before a request)."""
+    return LazyText(gettext, string, **variables)
+
+
+def lazy_ngettext(singular: str, plural: str, num: int, **variables) -> LazyText:
+    """`ngettext`, translated when shown."""
+    return LazyText(ngettext, singular, plural, num, **variables)
+
+
+_l = lazy_gettext
 
 #: Labels of the codes used in the register, by code list.
 CODE_LABELS = {

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import lazy_gettext as _l
-
-from .uploads import UploadRefused, check_upload, decode_text, guess_delimiter
+from .i18n import lazy_gettext as _l
 from .text import from_spreadsheet, normalise_newlines
+from .uploads import UploadRefused, check_upload, decode_text, guess_delimiter
 
 XLSX_MAGIC = b"PK\x03\x04"
 TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "x"}

@@ -20,9 +20,10 @@ from __future__ import annotations
 import re
 
 from flask import Flask, request
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
+
+from .i18n import lazy_gettext as _l
 
 #: The largest id a row can have (PostgreSQL INTEGER); also the bound of every number
 #: read from the address, which keeps page * per_page far from any overflow.

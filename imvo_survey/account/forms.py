@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
 from ..forms import strip_filter
+from ..i18n import lazy_gettext as _l
 
 
 class TokenForm(FlaskForm):

@@ -15,7 +15,7 @@ from sqlalchemy import and_, select
 from ..models import Aspect, Response
 from ..models.response import Activity, activity_aspect
 from . import queries
-from .filters import Filters, FilterError
+from .filters import FilterError, Filters
 from .matrix import NONE_KEY, build_matrix
 
 #: Sector figures are shown only when at least this many organisations in it responded.

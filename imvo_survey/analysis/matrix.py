@@ -15,7 +15,7 @@ import pandas as pd
 from . import benchmark as benchmarks
 from . import queries
 from .export_labels import code_label
-from .filters import COLUMNS, ROWS, Filters, FilterError
+from .filters import COLUMNS, ROWS, FilterError, Filters
 
 NONE_KEY = "_none"  # the row of organisations without a sector (or branch)
 TOTAL_KEY = "_total"

@@ -29,7 +29,7 @@ from ..models import (
     country_region,
 )
 from ..models.response import Activity, activity_aspect, activity_country, activity_product_group
-from .filters import RESPONDED, Filters, FilterError
+from .filters import RESPONDED, FilterError, Filters
 
 ASSOCIATION_KINDS = ("branch_association", "product_board", "industry_board")
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 from sqlalchemy import and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
-from ..analysis import Filters, build_matrix
-from ..analysis import queries
+from ..analysis import Filters, build_matrix, queries
 from ..analysis.filters import FilterError
 from ..analysis.matrix import NONE_KEY, TOTAL_KEY
 from ..extensions import db

@@ -11,7 +11,7 @@ from ..analysis import build_matrix, year_over_year
 from ..analysis.filters import CHANGE_OF, COLUMNS, MEASURES, ROWS, FilterError
 from ..auth.access import public
 from ..extensions import db
-from ..models import BenchmarkScore, LEVELS, Organisation, Round, Sector
+from ..models import LEVELS, BenchmarkScore, Organisation, Round, Sector
 from . import bp, inventory, params, serialise
 from .auth import ApiError, register_error_handlers, token_required
 from .openapi import build_document

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..forms import strip_filter
+from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from .services import MIN_PASSWORD_LENGTH
 
 

@@ -18,7 +18,6 @@ from . import bp
 from .access import logged_in, public
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
 from .limits import ACCOUNT_SCOPE, account_tried, login_account_limit, own_account, reset_account_limit
-from .sessions import end_session, start_session
 from .services import (
     authenticate,
     find_user_by_email,
@@ -27,6 +26,7 @@ from .services import (
     user_for_reset_token,
     verify_password,
 )
+from .sessions import end_session, start_session
 
 
 def _login_limit() -> str:

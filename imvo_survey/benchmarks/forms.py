@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import IntegerField, SelectField, StringField, SubmitField
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from ..extensions import db
 from ..forms import DecimalCommaField, WholeNumberField, coerce_optional_int, options, strip_filter
 from ..i18n import code_choices
+from ..i18n import lazy_gettext as _l
 from ..models import DEFAULT_SOURCE, BenchmarkScore, Organisation, Sector
 from ..organisations.forms import taxonomy_choices
 

@@ -15,7 +15,6 @@ from email.message import EmailMessage
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -23,10 +22,11 @@ from wtforms import SelectField
 
 from .. import outbox
 from ..auth.access import roles
-from ..links import MASK, mask_message, mask_raw
 from ..extensions import db
 from ..forms import ActionForm, options
 from ..i18n import code_choices
+from ..i18n import lazy_gettext as _l
+from ..links import MASK, mask_message, mask_raw
 from ..models import Invitation, OutboxMessage, Round
 from ..whole_numbers import paginate
 from . import bp

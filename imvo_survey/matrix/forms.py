@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DecimalField, SelectField
@@ -11,6 +10,7 @@ from wtforms.validators import NumberRange, Optional
 from ..extensions import db
 from ..forms import options
 from ..i18n import code_choices, current_language
+from ..i18n import lazy_gettext as _l
 from ..models import ActivityType, Branch, Country, ProductGroup, Round, Sector
 
 

@@ -1,8 +1,10 @@
 """All models, imported here so that the metadata is complete for Alembic."""
 
+from .activity_count import ActivityCount, refresh_counts
 from .api_token import ApiToken
 from .base import UTCDateTime, saved_id, utcnow
 from .benchmark import DEFAULT_SOURCE, LEVELS, BenchmarkScore
+from .login_session import LoginSession
 from .organisation import (
     ASSOCIATION_KINDS,
     KINDS,
@@ -13,6 +15,8 @@ from .organisation import (
     name_key,
     organisation_membership,
 )
+from .outbox import OUTBOX_STATUSES, OutboxMessage
+from .privacy import PRIVACY_ACTIONS, PrivacyEvent
 from .questionnaire import (
     Choice,
     PublishedVersionError,
@@ -21,8 +25,6 @@ from .questionnaire import (
     QuestionnaireVersion,
     Section,
 )
-from .outbox import OUTBOX_STATUSES, OutboxMessage
-from .privacy import PRIVACY_ACTIONS, PrivacyEvent
 from .reference import (
     TAXONOMIES,
     ActivityType,
@@ -38,8 +40,6 @@ from .reference import (
     branch_sector,
     country_region,
 )
-from .activity_count import ActivityCount, refresh_counts
-from .login_session import LoginSession
 from .registration import REGISTRATION_STATUSES, Registration
 from .response import (
     CARRY_STATUSES,

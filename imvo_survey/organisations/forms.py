@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
@@ -29,6 +28,7 @@ from ..forms import (
     strip_filter,
 )
 from ..i18n import code_choices, current_language
+from ..i18n import lazy_gettext as _l
 from ..models import ASSOCIATION_KINDS, Branch, Contact, Organisation, Sector, name_key
 from .services import association_options
 

@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import ASSOCIATION_KINDS, KINDS, Branch, Contact, Organisation, Sector, name_key
 from ..tabular import Table, as_text, is_blank, normalise_header, parse_bool, parse_int
 from ..whole_numbers import MAX_INT
-from .services import find_association, find_organisation, set_primary_contact
+from .services import deactivate_organisation, find_association, find_organisation, set_primary_contact
 
 #: Column code -> the headers accepted for it (English codes and Dutch words).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -378,9 +378,12 @@ def apply_import(plan: ImportPlan) -> ImportResult:
     contacts = 0
     for planned in plan.organisations:
         organisation = planned.existing or Organisation(is_active=True)
+        was_active = organisation.is_active
         _assign(organisation, planned.values)
         db.session.add(organisation)
         db.session.flush()
+        if was_active and not organisation.is_active:
+            deactivate_organisation(organisation)  # its respondents' accounts too, as on its page
         planned.organisation = organisation
         if organisation.kind in ASSOCIATION_KINDS:
             for word in (organisation.kvk_number, organisation.name_key):

@@ -20,10 +20,10 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, or_, select
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import (
     Contact,
     Invitation,

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from ..uploads import UploadRefused, parse_json
 from ..whole_numbers import MAX_INT, NUMBER_LIMIT
 from . import conditions

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -26,6 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import DecimalCommaField, MultilineField
 from ..forms import options as select_options
+from ..i18n import lazy_gettext as _l
 from .types import SCALE_POINTS, YES_NO_CHOICES
 
 #: Lists longer than this are a (multi-)select instead of radio buttons or checkboxes.

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..forms import DecimalCommaField, MultilineField, WholeNumberField, empty_to_none, options, strip_filter
+from ..i18n import lazy_gettext as _l
 from . import conditions
 from .types import INVENTORY_FIELDS
 

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..text import from_spreadsheet, map_strings, normalise_newlines
 from ..models import (
     TAXONOMIES,
     Choice,
@@ -19,6 +18,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..text import from_spreadsheet, map_strings, normalise_newlines
 from ..uploads import UploadRefused, check_upload
 from .definition import FORMAT, Problem, check_publishable, check_structure, load_json
 from .types import REFERENCE_LISTS
@@ -112,7 +112,7 @@ def store_definition(definition: dict, based_on: QuestionnaireVersion | None = N
         questionnaire = Questionnaire(code=header["code"], audience=header["audience"])
         db.session.add(questionnaire)
     elif questionnaire.audience != header["audience"]:
-        from flask_babel import lazy_gettext as _l
+        from ..i18n import lazy_gettext as _l
 
         problems.append(Problem(None, _l("The questionnaire %(code)s is for another audience (%(audience)s).",
                                          code=questionnaire.code, audience=questionnaire.audience)))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
@@ -13,6 +12,7 @@ from wtforms.validators import DataRequired, Length, Optional, Regexp, Validatio
 from ..extensions import db
 from ..forms import MultilineField, ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices
+from ..i18n import lazy_gettext as _l
 from ..models import Organisation, Sector
 from ..organisations.forms import taxonomy_choices
 from ..organisations.services import association_options, resolve_organisation

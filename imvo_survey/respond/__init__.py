@@ -1,5 +1,6 @@
 """The respondent's side of a round: the invitation link, the landing page, declining,
-setting a password (and, later, the questionnaire forms)."""
+setting a password, the questionnaire forms, submitting, the offline workbook and the
+feedback pages."""
 
 from flask import Blueprint
 
@@ -10,11 +11,3 @@ from .pending import saved_ids  # noqa: E402
 
 bp.add_app_template_global(saved_ids)
 
-
-@bp.record_once
-def _mask_links_in_request_logs(state) -> None:
-    """The invitation link is this blueprint's: keep its token (and every other secret
-    link's) out of the request logs, once per app. (A step of create_app would do too.)"""
-    from .. import links
-
-    links.init_app(state.app)

@@ -16,11 +16,11 @@ from flask_wtf.csrf import CSRFError, validate_csrf
 from ..auth.access import INVITEE, access
 from ..extensions import csrf, db
 from ..i18n import current_language
+from ..questionnaires.formbuilder import field_kind
 from ..responses import services
 from ..responses.checks import missing
 from ..responses.sections import mark_saved, saved_sections
 from ..responses.services import Actor, ResponseError
-from ..questionnaires.formbuilder import field_kind
 from ..responses.values import to_json
 from ..uploads import parse_json
 from . import bp

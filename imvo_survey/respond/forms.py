@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from ..auth.services import MIN_PASSWORD_LENGTH
 from ..forms import MultilineField, empty_to_none
+from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 
 
 class DeclineForm(FlaskForm):

@@ -10,16 +10,16 @@ from sqlalchemy import select
 from ..auth.access import INVITEE, access, public
 from ..auth.services import find_user_by_email, set_password
 from ..extensions import db, limiter
-from ..models import Invitation, User
-from ..rounds.services import RoundError, decline, deadline_for, is_open_for, mark_opened, token_from_link, undo_decline
 from ..i18n import current_language
+from ..models import Invitation, User
 from ..responses import services
 from ..responses.checks import missing
 from ..responses.sections import saved_sections
+from ..rounds.services import RoundError, deadline_for, decline, is_open_for, mark_opened, token_from_link, undo_decline
 from . import bp
 from .access import invitation_or_404, remember_token, session_token
-from .pages import progress
 from .forms import DeclineForm, SetPasswordForm
+from .pages import progress
 
 RESPONDENTS = ("respondent", "secretariat", INVITEE)
 

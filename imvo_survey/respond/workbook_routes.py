@@ -9,7 +9,6 @@ import json
 
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -18,6 +17,7 @@ from wtforms import SubmitField
 from ..auth.access import access
 from ..extensions import db
 from ..i18n import current_language
+from ..i18n import lazy_gettext as _l
 from ..responses import services
 from ..responses.document import References
 from ..responses.services import ResponseError

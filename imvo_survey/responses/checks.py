@@ -6,9 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
-
+from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from ..questionnaires import conditions
 from .document import Document
 from .layout import Layout

@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from ..models import (
     NOT_YET_ACTED_STATUSES,
     Contact,
@@ -280,7 +281,8 @@ def save_entry(response: Response, repeat_code: str, key: str | None, raw: dict,
     if key and entry is None:
         raise EntryGone(_l("This entry no longer exists; someone may have removed it."))
     if key is None and repeat.get("max_repeat") and len(doc.entries.get(repeat_code, [])) >= repeat["max_repeat"]:
-        raise ResponseError(_l("At most %(count)d entries are possible.", count=repeat["max_repeat"]))
+        raise ResponseError(lazy_ngettext("At most %(num)d entry is possible.", "At most %(num)d entries are possible.",
+                                          repeat["max_repeat"]))
     current = dict(entry.values) if entry else {}
     base = _base_values(questions, base_json, current)
     if key and lock_version != response.lock_version:

@@ -12,13 +12,12 @@ import re
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
-
+from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from ..questionnaires.types import MULTIPLE_TYPES, SCALE_POINTS
 from ..tabular import parse_decimal, parse_int
-from ..whole_numbers import NUMBER_LIMIT
 from ..text import normalise_newlines
+from ..whole_numbers import NUMBER_LIMIT
 
 YEAR_RANGE = (1900, 2100)
 

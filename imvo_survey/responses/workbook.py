@@ -18,10 +18,8 @@ from __future__ import annotations
 import json
 from io import BytesIO
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -29,6 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..exports import sheet_title
+from ..i18n import lazy_gettext as _l
 from ..models import Response
 from ..questionnaires.describe import describe_condition
 from ..questionnaires.types import MULTIPLE_TYPES

@@ -14,9 +14,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
-
+from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_ngettext
 from ..models import Response
 from . import document as documents
 from . import services

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from ..exports import FORMULA_PREFIXES, cell_text
 from ..questionnaires.formbuilder import choices_of
 from ..questionnaires.types import MULTIPLE_TYPES, YES_NO_CHOICES
-from ..uploads import parse_json
 from ..text import from_spreadsheet, to_spreadsheet
+from ..uploads import parse_json
 from .document import Document, References
 from .layout import Layout
 from .values import to_json

@@ -13,9 +13,8 @@ import warnings
 from datetime import date, datetime
 from io import BytesIO
 
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 
 from ..models import Response
 from ..questionnaires.types import MULTIPLE_TYPES, TEXT_TYPES

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Length
 
 from ..forms import MultilineField, strip_filter
 from ..i18n import code_choices
+from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 from ..rounds.services import local_to_utc, utc_to_local
 

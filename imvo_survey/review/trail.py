@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..i18n import code_label
+from ..i18n import lazy_gettext as _l
 from ..models import Contact, Response, ResponseEvent, User
 from ..responses.document import Document
 from ..responses.layout import Layout

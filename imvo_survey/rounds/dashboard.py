@@ -14,7 +14,6 @@ from datetime import datetime
 
 from flask import abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, case, func, select
@@ -26,6 +25,7 @@ from ..exports import csv_bytes, xlsx_bytes
 from ..extensions import db
 from ..forms import options, strip_filter
 from ..i18n import code_choices, code_label, current_language
+from ..i18n import lazy_gettext as _l
 from ..models import (
     INVITATION_STATUSES,
     KINDS,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from ..extensions import db
 from ..forms import MultilineField, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices, current_language
+from ..i18n import lazy_gettext as _l
 from ..models import Questionnaire, QuestionnaireVersion, Round
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"

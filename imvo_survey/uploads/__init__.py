@@ -31,10 +31,10 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from flask_babel import lazy_gettext as _l
 
 from config import BaseConfig
 
+from ..i18n import lazy_gettext as _l
 from .messages import UploadRefused, kinds_text, number
 
 __all__ = ["UploadLimits", "UploadRefused", "check_upload", "parse_json", "decode_text", "guess_delimiter"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from flask_babel import format_decimal
-from flask_babel import lazy_gettext as _l
+
+from ..i18n import lazy_gettext as _l
 
 
 class UploadRefused(ValueError):

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from io import BytesIO
 from xml.parsers import expat
 
-from flask_babel import lazy_gettext as _l
 from openpyxl.xml.constants import XLSM, XLSX, XLTM, XLTX
 
+from ..i18n import lazy_gettext as _l
 from .messages import UploadRefused, number
 
 CONTENT_TYPES = "[Content_Types].xml"

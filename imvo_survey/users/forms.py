@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import (
@@ -21,6 +20,7 @@ from ..auth.services import MIN_PASSWORD_LENGTH
 from ..extensions import db
 from ..forms import ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import code_choices
+from ..i18n import lazy_gettext as _l
 from ..models import Organisation, User
 
 

@@ -302,3 +302,18 @@ def test_register_changes_between_check_and_confirm(secretariat_client):
                                    follow_redirects=True).get_data(as_text=True)
     assert "niets geïmporteerd" in page
     assert db.session.scalar(select(func.count()).select_from(Organisation)) == 0
+
+
+def test_an_import_that_deactivates_an_organisation_deactivates_its_accounts_too():
+    """As on the organisation's page: its respondents can no longer log in, and nobody else's
+    account is touched."""
+    existing = factories.make_organisation(name="Handel B.V.", kind="company", size="mkb", kvk_number="87654321")
+    respondent = factories.make_user("respondent", organisation=existing, email="handel@example.org")
+    staff = factories.make_user("secretariat", email="staf@example.org")
+    db.session.commit()
+    header = "name;kind;size;kvk_number;active"
+    import_bytes(csv_bytes(["Handel B.V.;bedrijf;mkb;87654321;nee"], header=header))
+    db.session.expire_all()
+    assert db.session.get(Organisation, existing.id).is_active is False
+    assert db.session.get(type(respondent), respondent.id).is_active is False
+    assert db.session.get(type(staff), staff.id).is_active is True

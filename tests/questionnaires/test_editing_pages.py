@@ -234,3 +234,17 @@ def test_only_the_secretariat_edits(request, draft, role, method, url):
     assert response.status_code == 403
     assert _sections_now() == before
     assert not find_version("test-q", 1).is_published and find_version("test-q", 2) is None
+
+
+def test_a_form_error_that_quotes_what_was_typed_is_escaped(secretariat_client, draft):
+    """A validation message quotes the condition as typed; Flask-Babel's lazy messages
+    pass as HTML in templates, ours are escaped, so it cannot put markup on the page."""
+    question_id = find_version("test-q", 1).question("b").id
+    url = f"/questionnaires/test-q/v1/questions/{question_id}/edit"
+    response = secretariat_client.post(url, data={
+        "code": "b", "type": "text", "label_nl": "Vraag b", "label_en": "Question b",
+        "show_if": "@<b id=x>y</b>"})
+    page = _page(response)
+    assert "De voorwaarde kan niet worden gelezen" in page
+    assert "<b id=x>" not in page
+    assert "position 1: &#39;@&lt;b id=x&gt;y&lt;/&#39;" in page  # the parser quotes 12 characters

@@ -9,9 +9,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from io import BytesIO
 
-from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
+from ...i18n import lazy_gettext as _l
 from ..types import REFERENCE_LISTS
 from .reader_settings import SettingsReader
 from .reader_sheets import RawRows, WorkbookError, WorkbookWarning, is_blank

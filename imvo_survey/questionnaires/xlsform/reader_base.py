@@ -7,9 +7,9 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from openpyxl.utils import get_column_letter
 
+from ...i18n import lazy_gettext as _l
 from .common import LANGUAGES
 from .reader_sheets import (
     TEXT_COLUMNS,

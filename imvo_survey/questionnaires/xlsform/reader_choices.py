@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask_babel import lazy_gettext as _l
-
+from ...i18n import lazy_gettext as _l
 from ..types import SCALE_POINTS, YES_NO_CHOICES
 from .reader_base import ReaderBase
 from .reader_sheets import RawRows, Row

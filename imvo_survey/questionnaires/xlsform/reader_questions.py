@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import lazy_gettext as _l
-
+from ...i18n import lazy_gettext as _l
 from .. import conditions
 from ..types import INVENTORY_FIELDS, NUMBER_TYPES, TEXT_TYPES
 from .common import all_questions

@@ -3,8 +3,7 @@ version and the default language (which the other sheets' bare `label` columns a
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from ...i18n import lazy_gettext as _l
 from ...whole_numbers import parse_whole_number
 from ..types import AUDIENCES
 from .common import LANGUAGES, SETTINGS_COLUMNS

@@ -3,8 +3,7 @@ their ends, and the sections made for questions outside any group."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from ...i18n import lazy_gettext as _l
 from ...whole_numbers import MAX_INT, parse_whole_number
 from ..types import INVENTORY_FIELDS
 from .reader_base import Open
