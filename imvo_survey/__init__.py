@@ -7,6 +7,7 @@ access control, templates and commands are each registered by one function below
 from __future__ import annotations
 
 import sqlite3
+from importlib import import_module
 from pathlib import Path
 
 from flask import Flask
@@ -80,40 +81,34 @@ def register_url_converters(app: Flask) -> None:
     register_converter(app)
 
 
-def register_blueprints(app: Flask) -> None:
-    """One blueprint per feature."""
-    from .account import bp as account_bp
-    from .api import bp as api_bp
-    from .auth import bp as auth_bp
-    from .benchmarks import bp as benchmarks_bp
-    from .mailbox import bp as mailbox_bp
-    from .main import bp as main_bp
-    from .matrix import bp as matrix_bp
-    from .organisations import bp as organisations_bp
-    from .privacy import bp as privacy_bp
-    from .questionnaires import bp as questionnaires_bp
-    from .questionnaires import routes as _questionnaire_routes  # noqa: F401  (see questionnaires/__init__)
-    from .registration import bp as registration_bp
-    from .respond import bp as respond_bp
-    from .review import bp as review_bp
-    from .rounds import bp as rounds_bp
-    from .users import bp as users_bp
+#: Each feature's package (whose `__init__` only creates its blueprint `bp`), where it is
+#: served, and the modules that put their views on it.
+BLUEPRINTS = (
+    ("main", None, ("routes",)),
+    ("auth", "/auth", ("routes",)),
+    ("organisations", "/organisations", ("routes", "import_routes")),
+    ("users", "/users", ("routes",)),
+    ("benchmark_scores", "/benchmark", ("routes",)),
+    ("questionnaires", "/questionnaires", ("routes", "editing")),
+    ("rounds", "/rounds", ("routes", "dashboard", "invitations")),
+    ("respondent", None, ("routes", "questionnaire", "entries", "submit", "feedback", "workbook")),
+    ("review", "/review", ("routes",)),
+    ("registration", None, ("routes",)),
+    ("mail", "/outbox", ("routes",)),
+    ("account", "/account", ("routes",)),
+    ("api", "/api/v1", ("routes", "auth")),
+    ("matrix", "/matrix", ("routes",)),
+    ("privacy", "/privacy", ("routes",)),
+)
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp, url_prefix="/auth")
-    app.register_blueprint(organisations_bp, url_prefix="/organisations")
-    app.register_blueprint(users_bp, url_prefix="/users")
-    app.register_blueprint(benchmarks_bp, url_prefix="/benchmark")
-    app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")
-    app.register_blueprint(rounds_bp, url_prefix="/rounds")
-    app.register_blueprint(respond_bp)
-    app.register_blueprint(review_bp, url_prefix="/review")
-    app.register_blueprint(registration_bp)
-    app.register_blueprint(mailbox_bp, url_prefix="/outbox")
-    app.register_blueprint(account_bp, url_prefix="/account")
-    app.register_blueprint(api_bp, url_prefix="/api/v1")
-    app.register_blueprint(matrix_bp, url_prefix="/matrix")
-    app.register_blueprint(privacy_bp, url_prefix="/privacy")
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature, with its views imported here rather than at the bottom
+    of the package's `__init__` (so importing a package never pulls in its views)."""
+    for package, url_prefix, view_modules in BLUEPRINTS:
+        for module in view_modules:
+            import_module(f"{__name__}.{package}.{module}")
+        app.register_blueprint(import_module(f"{__name__}.{package}").bp, url_prefix=url_prefix)
 
 
 def register_access_control(app: Flask) -> None:
@@ -177,7 +172,7 @@ def register_client_address(app: Flask) -> None:
 
 def register_log_filters(app: Flask) -> None:
     """Keep the tokens of secret links (invitations, resets, feedback) out of the request logs."""
-    from .links import init_app
+    from .mail.links import init_app
 
     init_app(app)
 

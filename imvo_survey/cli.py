@@ -15,7 +15,7 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import force_locale
 
-from .analysis_cli import matrix_group
+from .matrix.commands import matrix_group
 from .backup.cli import register as register_backup
 from .extensions import db
 from .privacy.cli import register as register_privacy
@@ -76,7 +76,7 @@ def i18n_group() -> None:
 @i18n_group.command("update")
 def i18n_update() -> None:
     """Extract the messages and update both catalogues (English is filled in)."""
-    from .i18n_catalogues import update
+    from .i18n.catalogues import update
 
     untranslated = update()
     click.echo(f"Catalogues updated; untranslated Dutch messages: {untranslated['nl']}.")
@@ -85,7 +85,7 @@ def i18n_update() -> None:
 @i18n_group.command("compile")
 def i18n_compile() -> None:
     """Compile the catalogues (.po -> .mo)."""
-    from .i18n_catalogues import compile_all
+    from .i18n.catalogues import compile_all
 
     written = compile_all()
     click.echo(f"Translations compiled ({len(written)} changed).")
@@ -94,7 +94,7 @@ def i18n_compile() -> None:
 @i18n_group.command("check")
 def i18n_check() -> None:
     """Fail when a message has no translation in a catalogue."""
-    from .i18n_catalogues import LANGUAGES, missing
+    from .i18n.catalogues import LANGUAGES, missing
 
     failed = False
     for language in LANGUAGES:
@@ -246,7 +246,7 @@ def org_group() -> None:
 def org_import(file: Path, dry_run: bool) -> None:
     """Import organisations and contacts from CSV or XLSX: all rows, or none."""
     from .organisations.importer import apply_import, plan_import
-    from .tabular import TableError, read_table
+    from .spreadsheets.reading import TableError, read_table
 
     try:
         table = read_table(file.read_bytes(), file.name)
@@ -510,7 +510,7 @@ def round_target(round_id, kind, sector, branch, size, orgs, dry_run) -> None:
 
 def _require_base_url() -> None:
     """Refuse, before anything is queued, to make links nobody can follow."""
-    from .mail import BaseUrlMissing, base_url
+    from .mail.messages import BaseUrlMissing, base_url
 
     try:
         base_url()
@@ -619,7 +619,7 @@ def mail_send(loop: bool, interval: float) -> None:
     """Send the queued messages (and, with --loop, the scheduled reminders too)."""
     import time
 
-    from .outbox import send_due
+    from .mail.outbox import send_due
     from .rounds.mailings import send_scheduled_reminders
     from .unit_of_work import run_with_retries
 

@@ -76,7 +76,7 @@ class DecimalCommaField(StringField):
         self.message = message
 
     def process_formdata(self, valuelist):
-        from .tabular import parse_decimal
+        from .spreadsheets.reading import parse_decimal
 
         self.data = None
         if valuelist and valuelist[0].strip():

@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from config import normalise_database_url
 from imvo_survey import create_app
 from imvo_survey.extensions import db, limiter
+from imvo_survey.rounds.services import issue_token
 from imvo_survey.seed import seed_reference
 
 from . import factories
@@ -244,7 +245,7 @@ def respondent_client(app, respondent):
 def mail_folder(app):
     """Run the outbox worker once (as `imvo mail send` does), then return the messages
     the file backend wrote, parsed, oldest first."""
-    from imvo_survey.outbox import send_due
+    from imvo_survey.mail.outbox import send_due
 
     def read():
         with app.app_context():
@@ -300,3 +301,33 @@ def smtp_server(app):
     yield handler
     app.config.update(saved)
     controller.stop()
+
+
+# An invited association with its link opened: used by the respondent's and the answers' tests.
+@pytest.fixture
+def invited():
+    """(invitation, token) for an association with one contact in an open round."""
+    round = factories.make_round(slug="imvo-2010", name="Inventarisatie IMVO 2010")
+    organisation = factories.make_organisation(name="Vereniging Koffie", member_count=100, mkb_member_count=80)
+    contact = factories.make_contact(organisation, name="Anna", email="anna@example.org")
+    invitation = factories.make_invitation(round, organisation, status="invited")
+    token = issue_token(invitation, contact)
+    db.session.commit()
+    return invitation, token
+
+
+@pytest.fixture
+def link_client(app, invited):
+    """A browser session that opened the invitation link."""
+    client = app.test_client()
+    invitation, token = invited
+    client.get(f"/i/{token}")
+    return client
+
+
+@pytest.fixture
+def started_client(link_client, invited):
+    """The link client after starting the response."""
+    invitation, _token = invited
+    link_client.post(f"/respond/{invitation.id}/start")
+    return link_client

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from imvo_survey.extensions import db
-from imvo_survey.mail import BaseUrlMissing, base_url, external_url
+from imvo_survey.mail.messages import BaseUrlMissing, base_url, external_url
 from imvo_survey.models import Invitation, OutboxMessage
 
 from . import factories

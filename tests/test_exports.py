@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from imvo_survey.exports import csv_bytes, neutralise, sheet_title, xlsx_bytes
+from imvo_survey.spreadsheets.writing import csv_bytes, neutralise, sheet_title, xlsx_bytes
 
 
 @pytest.mark.parametrize("value, expected", [

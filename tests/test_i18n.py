@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from imvo_survey.extensions import db
-from imvo_survey.i18n_catalogues import LANGUAGES, extract, missing
+from imvo_survey.i18n.catalogues import LANGUAGES, extract, missing
 
 from . import factories
 
@@ -25,7 +25,7 @@ def test_compiled_catalogues_are_current():
     """`make` compiles the .po files; the .mo files must say the same."""
     from babel.messages.mofile import read_mo
 
-    from imvo_survey.i18n_catalogues import load, po_path
+    from imvo_survey.i18n.catalogues import load, po_path
 
     def as_tuple(value):
         return tuple(value) if isinstance(value, (list, tuple)) else value

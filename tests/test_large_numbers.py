@@ -208,7 +208,7 @@ def test_organisation_import_refuses_member_counts_past_a_column(secretariat_cli
 
 def test_answers_past_what_is_stored_exactly():
     """A whole number past 2**63 could not even be passed to SQLite (a 500 on saving)."""
-    from imvo_survey.responses.values import AnswerError, parse
+    from imvo_survey.answers.values import AnswerError, parse
 
     for kind, raw in (("integer", HUGE), ("integer", "9" * 400), ("decimal", "1e400"), ("decimal", "9" * 20)):
         with pytest.raises(AnswerError, match="15"):

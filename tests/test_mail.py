@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from imvo_survey.extensions import db
-from imvo_survey.mail import MailError, build_message, deliver
+from imvo_survey.mail.messages import MailError, build_message, deliver
 
 from . import factories
 
@@ -52,7 +52,7 @@ def test_unreachable_server(app):
 
 
 def test_password_reset_goes_through_the_outbox_to_smtp(client, smtp_server):
-    from imvo_survey.outbox import send_due
+    from imvo_survey.mail.outbox import send_due
 
     user = factories.make_user("analyst", email="reset@example.org")
     db.session.commit()

@@ -130,11 +130,11 @@ def _rows(connection) -> dict[str, list]:
 def test_ids_are_made_never_reused_keeping_every_row_and_link(scratch_database, tmp_path):
     """The migration that makes inventory ids never reused (AUTOINCREMENT on SQLite)
     keeps every row, id and link, on SQLite and PostgreSQL, down and up again."""
-    from imvo_survey.responses import services
+    from imvo_survey.answers import services
     from imvo_survey.seed import seed_reference
 
     from . import factories
-    from .responses.helpers import add_activity
+    from .answering import add_activity
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
     with app.app_context():

@@ -52,7 +52,7 @@ def test_kinds_of_file_that_cannot_be_read(data, filename, kinds, message):
 
 def test_text_that_only_looks_odd_is_still_text():
     """A stray end-of-file mark (Ctrl-Z), and a UTF-8 mark on Windows-1252 text."""
-    from imvo_survey.tabular import read_table
+    from imvo_survey.spreadsheets.reading import read_table
 
     assert check_upload(b"naam;soort\r\nKoffie B.V.;bedrijf\r\n\x1a", "oud.csv", CSV_OR_XLSX) == "csv"
     table = read_table(b"\xef\xbb\xbfnaam;soort\nCaf\xe9 B.V.;bedrijf\n", "gemengd.csv")

@@ -4,7 +4,7 @@ activity table. Pure functions over `Table`s: no Flask, no database of their own
 
 CSV is what Dutch Excel opens by a double click: UTF-8 with a byte order mark, `;`
 between fields and decimal commas; or `,` and decimal points on request. Every text
-cell is neutralised as in the XLSX (see imvo_survey.exports).
+cell is neutralised as in the XLSX (see imvo_survey.spreadsheets.writing).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 import numpy as np
 import pandas as pd
 
-from ..exports import write_csv
+from ..spreadsheets.writing import write_csv
 from . import export_labels as words
 from .export_schema import Table
 from .export_xlsx import PROGRESS_EVERY, Progress, ProgressEvent, write_xlsx

@@ -26,7 +26,7 @@ from datetime import date, datetime, time
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from ..exports import EXCEL_MAX_ROWS, clean_text, sheet_title
+from ..spreadsheets.writing import EXCEL_MAX_ROWS, clean_text, sheet_title
 from . import export_labels as words
 from .export_schema import Table
 

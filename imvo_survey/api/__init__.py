@@ -12,5 +12,3 @@ from ..extensions import csrf
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
-
-from . import routes  # noqa: E402,F401

@@ -85,7 +85,7 @@ def check_access():
         allowed = rule.read if request.method in READ_METHODS else rule.write
         if INVITEE in allowed and _invitation_session_is_valid():
             return None
-        from ..respond.pending import stash_if_wanted
+        from ..respondent.pending import stash_if_wanted
 
         stash_if_wanted()
         return login_manager.unauthorized()
@@ -95,7 +95,7 @@ def check_access():
 
 
 def _invitation_session_is_valid() -> bool:
-    from ..respond.access import session_token
+    from ..respondent.access import session_token
 
     return session_token() is not None
 

@@ -12,8 +12,8 @@ from flask_login import current_user
 
 from ..extensions import db, limiter
 from ..forms import safe_next_url
-from ..mail import build_message, external_url
-from ..outbox import queue
+from ..mail.messages import build_message, external_url
+from ..mail.outbox import queue
 from . import bp
 from .access import logged_in, public
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
@@ -26,7 +26,12 @@ from .services import (
     user_for_reset_token,
     verify_password,
 )
-from .sessions import end_session, start_session
+from .sessions import end_session, note_activity, start_session
+
+# Before every request of the app, and before the access check (blueprints are registered
+# before it): the login is loaded, checked for idleness and its last-seen time written
+# while the request has done nothing else in the database.
+bp.before_app_request(note_activity)
 
 
 def _login_limit() -> str:

@@ -20,7 +20,7 @@ def index():
     if not current_user.is_authenticated:
         return render_template("main/index_public.html")
     if current_user.role == "respondent":
-        from ..respond.routes import invitations_for_organisation
+        from ..respondent.routes import invitations_for_organisation
 
         return render_template("main/index_respondent.html", organisation=current_user.organisation,
                                invitations=invitations_for_organisation(current_user.organisation_id))

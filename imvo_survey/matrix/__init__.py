@@ -4,5 +4,3 @@ measures, the drill-down behind each cell, and the exports."""
 from flask import Blueprint
 
 bp = Blueprint("matrix", __name__)
-
-from . import routes  # noqa: E402,F401

@@ -17,7 +17,7 @@ from flask_login import current_user
 
 from ..auth.access import roles
 from ..extensions import db
-from ..tabular import TableError, read_table
+from ..spreadsheets.reading import TableError, read_table
 from . import bp
 from .forms import ConfirmImportForm, ImportForm
 from .importer import apply_import, plan_import

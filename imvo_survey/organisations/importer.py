@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..auth.services import InvalidEmail, normalise_email
 from ..extensions import db
 from ..models import ASSOCIATION_KINDS, KINDS, Branch, Contact, Organisation, Sector, name_key
-from ..tabular import Table, as_text, is_blank, normalise_header, parse_bool, parse_int
+from ..spreadsheets.reading import Table, as_text, is_blank, normalise_header, parse_bool, parse_int
 from ..whole_numbers import MAX_INT
 from .services import deactivate_organisation, find_association, find_organisation, set_primary_contact
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select, update
 
-from .. import outbox
+from ..mail import outbox
 from ..extensions import db
 from ..models import (
     ASSOCIATION_KINDS,

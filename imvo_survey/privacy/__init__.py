@@ -11,6 +11,3 @@ bp = Blueprint("privacy", __name__)
 def contact_name(contact) -> str:
     """A contact's name, or "a removed contact" once their data were erased."""
     return _("a removed contact") if contact.erased_at is not None else contact.name
-
-
-from . import routes  # noqa: E402,F401

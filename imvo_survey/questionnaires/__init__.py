@@ -1,9 +1,5 @@
 """Questionnaires: the definition vocabulary, conditions, JSON and XLSForm formats,
-publication checks, and the secretariat's authoring pages.
-
-The routes are imported by `create_app` (not here), because the models import this
-package's vocabulary (`types`) and the routes import the models.
-"""
+publication checks, and the secretariat's authoring pages."""
 
 from flask import Blueprint
 

@@ -4,5 +4,3 @@ secretariat's review (merge or reject)."""
 from flask import Blueprint
 
 bp = Blueprint("registration", __name__)
-
-from . import routes  # noqa: E402,F401

@@ -20,10 +20,10 @@ from sqlalchemy import or_, select
 
 from ..auth.services import normalise_email
 from ..extensions import db
-from ..mail import build_message, external_url
+from ..mail.messages import build_message, external_url
 from ..models import ASSOCIATION_KINDS, Invitation, Organisation, Registration, Round, User, name_key, utcnow
 from ..organisations.services import activate_contact, add_contact, find_organisation
-from ..outbox import queue
+from ..mail.outbox import queue
 from ..rounds.mailings import send_invitation
 from ..rounds.services import add_targets, audience_of, hash_token
 

@@ -4,5 +4,3 @@ clarification, accept it, keep internal notes, and follow its audit trail."""
 from flask import Blueprint
 
 bp = Blueprint("review", __name__)
-
-from . import routes  # noqa: E402,F401

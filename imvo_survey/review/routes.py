@@ -17,10 +17,10 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..i18n import current_language
 from ..models import RESPONSE_STATUSES, Response, ResponseEvent
-from ..respond.pages import labels_for
-from ..respond.submit import answer_sheet
-from ..responses import services
-from ..responses.services import AlreadyDone, ResponseError
+from ..respondent.pages import labels_for
+from ..respondent.submit import answer_sheet
+from ..answers import services
+from ..answers.services import AlreadyDone, ResponseError
 from ..rounds.dashboard import get_round
 from ..rounds.services import deadline_for, local_to_utc
 from ..whole_numbers import paginate

@@ -9,9 +9,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
-from ..mail import build_message, external_url
+from ..mail.messages import build_message, external_url
 from ..models import RESPONSE_STATUSES, Organisation, Response, Round
-from ..outbox import queue
+from ..mail.outbox import queue
 from ..rounds.mailings import deadline_in_words
 from ..rounds.services import issue_token, usable_contacts
 

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from ..i18n import code_label
 from ..i18n import lazy_gettext as _l
 from ..models import Contact, Response, ResponseEvent, User
-from ..responses.document import Document
-from ..responses.layout import Layout
-from ..responses.values import display, from_json
+from ..answers.document import Document
+from ..answers.layout import Layout
+from ..answers.values import display, from_json
 
 #: The kinds of events, in words.
 EVENT_LABELS = {

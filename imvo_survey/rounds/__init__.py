@@ -4,5 +4,3 @@ extensions and the tracking dashboard."""
 from flask import Blueprint
 
 bp = Blueprint("rounds", __name__)
-
-from . import dashboard, invitations, routes  # noqa: E402,F401

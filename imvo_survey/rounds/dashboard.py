@@ -21,7 +21,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from wtforms import SearchField, SelectField
 
 from ..auth.access import access
-from ..exports import csv_bytes, xlsx_bytes
+from ..spreadsheets.writing import csv_bytes, xlsx_bytes
 from ..extensions import db
 from ..forms import options, strip_filter
 from ..i18n import code_choices, code_label, current_language

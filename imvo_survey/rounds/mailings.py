@@ -11,9 +11,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
-from ..mail import build_message, external_url
+from ..mail.messages import build_message, external_url
 from ..models import REMINDABLE_STATUSES, Contact, Invitation, OutboxMessage, Reminder, Round, User, utcnow
-from ..outbox import queue
+from ..mail.outbox import queue
 from .services import RoundError, deadline_for, is_open_for, issue_token, log, usable_contacts
 
 

@@ -364,7 +364,7 @@ def link_usable(invitation: Invitation, now: datetime | None = None) -> bool:
         return True
     if invitation.status != "returned":
         return False
-    from ..responses.services import response_for
+    from ..answers.services import response_for
 
     response = response_for(invitation)
     return (response is not None and response.status == "returned"
@@ -416,7 +416,7 @@ def undo_decline(invitation: Invitation) -> None:
 
 def _mirror_on_response(invitation: Invitation, status: str) -> None:
     """A response follows its invitation in and out of 'declined'."""
-    from ..responses.services import response_for
+    from ..answers.services import response_for
 
     response = response_for(invitation)
     if response is not None and response.status in ("in_progress", "declined"):

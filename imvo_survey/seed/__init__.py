@@ -28,7 +28,7 @@ from ..models import (
     Sector,
     SectorAlias,
 )
-from ..tabular import parse_decimal, parse_int, read_table
+from ..spreadsheets.reading import parse_decimal, parse_int, read_table
 from . import reference_data as data
 
 DATA_DIR = Path(__file__).parent / "data"

@@ -26,8 +26,8 @@ from ..models import (
     Response,
     Round,
 )
-from ..responses import document as documents
-from ..responses.layout import layout_of
+from ..answers import document as documents
+from ..answers.layout import layout_of
 
 #: (title, activity type, aspects, countries, product groups, partners)
 ACTIVITIES = [

@@ -7,10 +7,10 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from imvo_survey.extensions import db
-from imvo_survey.responses.services import Actor
+from imvo_survey.answers.services import Actor
 
 from .. import factories
-from ..responses.helpers import answer_required
+from ..answering import answer_required
 from .test_respondent_journey import invite, stored_response
 
 RESTORED = "Antwoorden die u eerder in deze browser typte maar nog niet had opgeslagen, staan weer in het formulier"

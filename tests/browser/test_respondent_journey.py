@@ -14,12 +14,12 @@ from sqlalchemy import select
 
 from imvo_survey.extensions import db
 from imvo_survey.models import Response
-from imvo_survey.responses import services
-from imvo_survey.responses.services import Actor
+from imvo_survey.answers import services
+from imvo_survey.answers.services import Actor
 from imvo_survey.rounds.services import issue_token
 
 from .. import factories
-from ..responses.helpers import add_activity, answer_required
+from ..answering import add_activity, answer_required
 from .conftest import serious_violations
 
 MEMBER_COUNT = "Hoeveel bedrijven zijn lid van uw organisatie?"

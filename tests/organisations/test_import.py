@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from imvo_survey.extensions import db
 from imvo_survey.models import Contact, Organisation
 from imvo_survey.organisations.importer import apply_import, plan_import
-from imvo_survey.tabular import TableError, read_table
+from imvo_survey.spreadsheets.reading import TableError, read_table
 
 from .. import factories
 

@@ -9,14 +9,14 @@ import pytest
 
 from imvo_survey.extensions import db
 from imvo_survey.models import Contact, Invitation, Organisation, OutboxMessage, Registration, Response, User
-from imvo_survey.outbox import send_due
-from imvo_survey.responses import services
-from imvo_survey.responses.services import Actor
+from imvo_survey.mail.outbox import send_due
+from imvo_survey.answers import services
+from imvo_survey.answers.services import Actor
 from imvo_survey.rounds.mailings import send_invitation, send_reminder
 from imvo_survey.rounds.services import issue_token
 
 from .. import factories
-from ..responses.helpers import answer_required
+from ..answering import answer_required
 
 ADDRESS = "anna@example.org"
 NAME = "Anna de Vries"

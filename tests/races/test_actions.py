@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 
 from imvo_survey.extensions import db
 from imvo_survey.models import Invitation, OutboxMessage, Reminder, Response, ResponseEvent, RoundEvent, utcnow
-from imvo_survey.responses import services
-from imvo_survey.responses.services import Actor
+from imvo_survey.answers import services
+from imvo_survey.answers.services import Actor
 from imvo_survey.rounds.services import utc_to_local
 
 from .. import factories
-from ..responses.helpers import answer_required
+from ..answering import answer_required
 from .conftest import at_once
 
 BURSTS = 3

@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from imvo_survey.extensions import db
 from imvo_survey.models import Answer, OutboxMessage, Response, ResponseEvent
-from imvo_survey.responses import services
-from imvo_survey.responses.services import Actor
+from imvo_survey.answers import services
+from imvo_survey.answers.services import Actor
 
 from .. import factories
-from ..responses.helpers import answer_required
+from ..answering import answer_required
 from .conftest import at_once
 
 BURSTS = 3

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from imvo_survey.extensions import db
 from imvo_survey.models import Invitation, OutboxMessage, utcnow
-from imvo_survey.outbox import MAX_ATTEMPTS, claim, queue, retry, send_due
+from imvo_survey.mail.outbox import MAX_ATTEMPTS, claim, queue, retry, send_due
 
 from .. import factories
 
@@ -121,7 +121,7 @@ def test_file_backend_writes_eml_files(app, mail_folder):
 
 
 def test_the_message_id_stays_the_same_across_attempts(app, smtp_server):
-    from imvo_survey.mail import build_message
+    from imvo_survey.mail.messages import build_message
 
     user = factories.make_user("analyst")
     with app.test_request_context():

@@ -232,7 +232,7 @@ def test_the_invited_link_still_works_after_the_page_actions_that_keep_it(client
                                                                          round_with_invitations):
     """Of the page's actions only 'send again' and 'stop the links' void a link."""
     _round, invited, _targeted = round_with_invitations
-    from imvo_survey.outbox import parse
+    from imvo_survey.mail.outbox import parse
 
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.invitation_id == invited.id))
     link = parse(message).get_body(preferencelist=("plain",)).get_content().split("/i/")[1].split()[0]

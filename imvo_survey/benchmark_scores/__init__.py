@@ -1,0 +1,5 @@
+"""Transparantiebenchmark scores: read by staff, kept by the secretariat."""
+
+from flask import Blueprint
+
+bp = Blueprint("benchmarks", __name__)

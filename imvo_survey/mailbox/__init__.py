@@ -1,7 +1,0 @@
-"""The outbox page of the secretariat: queued, sent and failed messages."""
-
-from flask import Blueprint
-
-bp = Blueprint("mailbox", __name__)
-
-from . import routes  # noqa: E402,F401

@@ -1,0 +1,1 @@
+"""Tests of the answers: their storage, values, carry-over and keys."""

@@ -1,0 +1,1 @@
+"""Tests of the respondent's pages: the questionnaire, entries, feedback, the offline workbook."""
