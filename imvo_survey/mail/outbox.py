@@ -165,9 +165,7 @@ def _record_failure(item: OutboxMessage, worker: str, error: MailError) -> str:
         if error.permanent:  # the same message would be refused again: its links need not stay
             forget_links(item)
         if error.permanent and item.invitation is not None and item.kind in ("invitation", "reminder"):
-            from ..rounds.services import mark_bounced
-
-            mark_bounced(item.invitation, str(error))
+            item.invitation.mark_bounced(str(error))
         return "failed"
     delay = min(BACKOFF_SECONDS * 2 ** (item.attempts - 1), BACKOFF_CAP_SECONDS)
     item.next_attempt_at = utcnow() + timedelta(seconds=delay)

@@ -129,3 +129,7 @@ def matrix_export(round_ref, file_format, output, filter_items, measure, compare
     total = sum(counts.values())
     click.echo(f"Wrote {output} ({file_format}, {len(counts)} table{'s' if len(counts) != 1 else ''}, "
                f"{total:,} rows).")
+
+
+#: Registered by `imvo_survey.cli`.
+COMMANDS = (matrix_group,)

@@ -249,6 +249,16 @@ class Invitation(TimestampMixin, db.Model):
 
     __mapper_args__ = {"version_id_col": row_version}
 
+    def mark_bounced(self, reason: str) -> None:
+        """A permanent SMTP refusal (or the secretariat's note): the invitation bounced. The
+        reason is kept; the status says "not delivered" only while the organisation has done
+        nothing yet: a failed reminder does not hide that it opened the link or is answering.
+        Here, below the outbox and the rounds, so that both can use it."""
+        if self.status in ("targeted", "invited"):
+            self.status_before = self.status
+            self.status = "bounced"
+        self.bounce_reason = reason[:2000]
+
     def __repr__(self) -> str:
         return f"<Invitation {self.round_id}/{self.organisation_id} {self.status}>"
 

@@ -21,7 +21,6 @@ from .services import (
     deadline_for,
     extend_deadline,
     local_to_utc,
-    mark_bounced,
     remove_target,
     revoke_tokens,
     utc_to_local,
@@ -124,7 +123,7 @@ def bounce(slug: str, invitation_id: int):
     invitation = get_invitation(round, invitation_id)
     form = BounceForm()
     if form.validate_on_submit():
-        mark_bounced(invitation, form.note.data)
+        invitation.mark_bounced(form.note.data)
         db.session.commit()
         if invitation.status == "bounced":
             flash(_("The invitation is marked as not delivered."), "success")

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..mail.messages import build_message, external_url
 from ..models import REMINDABLE_STATUSES, Contact, Invitation, OutboxMessage, Reminder, Round, User, utcnow
 from ..mail.outbox import queue
+from ..mail.signals import worker_pass
 from .services import RoundError, deadline_for, is_open_for, issue_token, log, usable_contacts
 
 
@@ -169,3 +170,9 @@ def send_scheduled_reminders(now: datetime | None = None) -> int:
                         db.session.add(Reminder(invitation=invitation, kind="scheduled", days_before=days))
     db.session.flush()
     return count
+
+
+@worker_pass.connect
+def _scheduled_reminders(_app) -> int:
+    """The mail worker's pass (`imvo mail send`) queues the reminders that have come due."""
+    return send_scheduled_reminders()

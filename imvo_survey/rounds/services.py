@@ -423,17 +423,6 @@ def _mirror_on_response(invitation: Invitation, status: str) -> None:
         response.status = status
 
 
-def mark_bounced(invitation: Invitation, reason: str) -> None:
-    """A permanent SMTP refusal (or the secretariat's note): the invitation bounced. The
-    reason is kept; the status says "not delivered" only while the organisation has done
-    nothing yet: a failed reminder does not hide that it opened the link or is answering."""
-    if invitation.status in ("targeted", "invited"):
-        invitation.status_before = invitation.status
-        invitation.status = "bounced"
-    invitation.bounce_reason = reason[:2000]
-    db.session.flush()
-
-
 def status_counts(round: Round) -> dict[str, int]:
     """Invitations per status."""
     rows = db.session.execute(select(Invitation.status, func.count()).where(Invitation.round_id == round.id)

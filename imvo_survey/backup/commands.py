@@ -1,4 +1,4 @@
-"""The `imvo backup` and `imvo restore` commands (registered from `imvo_survey.cli`)."""
+"""The `imvo backup` and `imvo restore` commands (registered by `imvo_survey.cli`)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,5 @@ def restore_command(file: Path) -> None:
                "is newer than the backup.")
 
 
-def register(app) -> None:
-    """Add `imvo backup` and `imvo restore` to the app's CLI."""
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+#: Registered by `imvo_survey.cli`.
+COMMANDS = (backup_command, restore_command)

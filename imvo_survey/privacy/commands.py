@@ -1,4 +1,4 @@
-"""`imvo privacy export|erase|purge` (registered from `imvo_survey.cli`). Each command
+"""`imvo privacy export|erase|purge` (registered by `imvo_survey.cli`). Each command
 commits once; exports and erasures are written to the privacy log as the command line's."""
 
 from __future__ import annotations
@@ -93,6 +93,5 @@ def privacy_purge(dry_run: bool) -> None:
     click.echo(f"{len(plan)} organisations inactive since before {cutoff:%Y-%m-%d} purged.")
 
 
-def register(app) -> None:
-    """Add `imvo privacy` to the app's CLI."""
-    app.cli.add_command(privacy_group)
+#: Registered by `imvo_survey.cli`.
+COMMANDS = (privacy_group,)

@@ -1,0 +1,101 @@
+"""`imvo questionnaire list|export|import`: questionnaires as JSON or XLSForm."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from ..console import counted, in_english
+from ..extensions import db
+from ..models import Questionnaire
+from ..questionnaires.definition import dump_json
+from ..questionnaires.services import (
+    DefinitionError,
+    definition_of,
+    find_version,
+    grouped_warnings,
+    read_import,
+    reference_lists,
+    store_definition,
+)
+from ..questionnaires.xlsform import write_workbook
+from ..whole_numbers import MAX_INT
+
+
+@click.group("questionnaire")
+def questionnaire_group() -> None:
+    """Questionnaires and their versions."""
+
+
+@questionnaire_group.command("list")
+@with_appcontext
+def questionnaire_list() -> None:
+    """Every questionnaire with its versions."""
+
+    for questionnaire in db.session.scalars(select(Questionnaire).order_by(Questionnaire.code)):
+        click.echo(f"{questionnaire.code}  ({questionnaire.audience})  {questionnaire.title_nl}")
+        for version in questionnaire.versions:
+            published = f"published {version.published_at:%Y-%m-%d}" if version.published_at else "draft"
+            click.echo(f"  v{version.number}  {published}  {counted(len(version.questions), 'question')}")
+
+
+@questionnaire_group.command("export")
+@click.argument("code")
+@click.option("--version", "number", type=click.IntRange(1, MAX_INT), help="Version number (default: the newest).")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.xlsx (XLSForm) or FILE.json.")
+@with_appcontext
+def questionnaire_export(code: str, number: int | None, output: Path) -> None:
+    """Write a version as an XLSForm workbook or JSON, by the file's extension."""
+    version = find_version(code, number)
+    if version is None:
+        raise click.ClickException(f"No questionnaire {code}" + (f" with version {number}." if number else "."))
+    definition = definition_of(version)
+    if output.suffix.lower() == ".json":
+        output.write_bytes(dump_json(definition))
+    elif output.suffix.lower() == ".xlsx":
+        output.write_bytes(write_workbook(definition, reference_lists()))
+    else:
+        raise click.ClickException("The output file must end in .xlsx or .json.")
+    click.echo(f"Wrote {code} version {version.number} to {output}.")
+
+
+def _where(sheet, row, column) -> str:
+    """Where in a workbook a problem is, as "sheet survey, row 4, column type"."""
+    parts = (f"sheet {sheet}" if sheet else "", f"row {row}" if row else "", f"column {column}" if column else "")
+    return ", ".join(part for part in parts if part) or "file"
+
+
+@questionnaire_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+@in_english
+def questionnaire_import(file: Path) -> None:
+    """Import a workbook or JSON as a new draft version (or a new questionnaire)."""
+    reading = read_import(file.read_bytes(), file.name.lower())
+    errors = reading.errors
+    if reading.definition is not None and not errors:
+        try:
+            version = store_definition(reading.definition)
+        except DefinitionError as error:
+            db.session.rollback()
+            errors = [("", "", problem.code or "", problem.message) for problem in error.problems]
+        else:
+            db.session.commit()
+            click.echo(f"Imported as draft version {version.number} of {version.questionnaire.code}.")
+            for sheet, rows, column, message in grouped_warnings(reading.warnings):
+                rows_text = ", ".join(str(row) for row in rows)
+                click.echo(f"  ignored ({_where(sheet, rows_text, column)}): {message}", err=True)
+            return
+    click.echo(f"{counted(len(errors), 'problem')} found; nothing was imported:", err=True)
+    for sheet, row, column, message in errors:
+        click.echo(f"  {_where(sheet, row, column)}: {message}", err=True)
+    sys.exit(1)
+
+
+#: Registered by `imvo_survey.cli`.
+COMMANDS = (questionnaire_group,)
