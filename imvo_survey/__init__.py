@@ -112,9 +112,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_access_control(app: Flask) -> None:
-    """Every request passes one check of the view's declared access (see `auth.access`)."""
-    from .auth.access import check_access
+    """Every request passes one check of the view's declared access (see `access`)."""
+    from .access import InviteeHooks, check_access, register_invitee
+    from .respondent.access import session_token
+    from .respondent.pending import stash_if_wanted
 
+    register_invitee(app, InviteeHooks(has_session=lambda: session_token() is not None,
+                                       before_login=stash_if_wanted))
     app.before_request(check_access)
 
 

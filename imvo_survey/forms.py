@@ -8,8 +8,10 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField, SubmitField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 
-from .auth.services import InvalidEmail, normalise_email
+from .emails import InvalidEmail, normalise_email
+from .i18n import CODE_LABELS
 from .i18n import lazy_gettext as _l
+from .spreadsheets.reading import parse_decimal
 from .text import normalise_newlines
 from .whole_numbers import MAX_INT, parse_whole_number
 
@@ -76,7 +78,6 @@ class DecimalCommaField(StringField):
         self.message = message
 
     def process_formdata(self, valuelist):
-        from .spreadsheets.reading import parse_decimal
 
         self.data = None
         if valuelist and valuelist[0].strip():
@@ -138,3 +139,9 @@ class OnceForm(ActionForm):
     @property
     def seen_id(self) -> int | None:
         return int(self.seen.data) if (self.seen.data or "").isdigit() else None
+
+
+def code_choices(code_list: str, blank: str | None = None) -> list[SelectChoice]:
+    """Select options for a code list, after an optional blank option."""
+    pairs = [(code, label) for code, label in CODE_LABELS[code_list].items()]
+    return options(([("", blank)] if blank is not None else []) + pairs)

@@ -23,6 +23,7 @@ from flask import Flask, request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from .extensions import db
 from .i18n import lazy_gettext as _l
 
 #: The largest id a row can have (PostgreSQL INTEGER); also the bound of every number
@@ -110,6 +111,5 @@ def page_number() -> int:
 def paginate(select, per_page: int):
     """One page of `select` (`db.paginate`), the page number read by `page_number`. A
     page past the last is empty, not an error."""
-    from .extensions import db
 
     return db.paginate(select, page=page_number(), per_page=per_page, error_out=False)

@@ -7,9 +7,9 @@ from html import unescape as html_unescape
 
 from sqlalchemy import select
 
+from imvo_survey.answers import services
 from imvo_survey.extensions import db
 from imvo_survey.models import Response
-from imvo_survey.answers import services
 
 #: The required answers of imvo-associations, per section (strings as typed).
 REQUIRED = {"profile": {"member_count": "120"}, "publication": {"publish_name_consent": "yes"}}

@@ -1,10 +1,10 @@
-"""Roles are enforced on every route by one mechanism (`auth.access`)."""
+"""Roles are enforced on every route by one mechanism (`imvo_survey.access`)."""
 
 from __future__ import annotations
 
 import pytest
 
-from imvo_survey.auth.access import Access
+from imvo_survey.access import Access
 from imvo_survey.extensions import db
 
 from . import factories
@@ -23,7 +23,7 @@ def test_a_view_without_declaration_is_refused(app, secretariat_client):
     try:
         assert secretariat_client.get("/health").status_code == 403
     finally:
-        from imvo_survey.auth.access import public
+        from imvo_survey.access import public
 
         public(app.view_functions["main.health"])
 

@@ -16,15 +16,15 @@ from __future__ import annotations
 import pytest
 from werkzeug.routing import Rule
 
+from imvo_survey.answers import services
 from imvo_survey.api.tokens import create_token
 from imvo_survey.extensions import db
 from imvo_survey.models import BenchmarkScore, OutboxMessage, Registration
-from imvo_survey.answers import services
 from imvo_survey.rounds.services import issue_token
 
 from . import factories
-from .conftest import AuthActions
 from .answering import add_activity
+from .conftest import AuthActions
 
 ROLES = ("anonymous", "invitee", "respondent", "analyst", "secretariat")
 
@@ -201,8 +201,9 @@ def _world() -> dict:
     key = add_activity(response, actor)
     message = db.session.scalar(db.select(OutboxMessage).limit(1))
     if message is None:
-        from .rounds.test_outbox import _message
         from imvo_survey.mail.outbox import queue
+
+        from .rounds.test_outbox import _message
 
         message = queue(_message(), "test", invitation=other_invitation)
     score = BenchmarkScore(year=2008, level="sector", sector=factories.sector(), total_score=36, chain_score=3)

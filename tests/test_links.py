@@ -24,9 +24,9 @@ from imvo_survey.auth.routes import send_reset_mail
 from imvo_survey.extensions import db
 from imvo_survey.mail.links import MASK, MaskLinksFilter, mask_message, mask_raw, mask_text
 from imvo_survey.mail.messages import build_message, external_url
+from imvo_survey.mail.outbox import MAX_ATTEMPTS, CannotRetry, queue, retry, send_due
 from imvo_survey.models import OutboxMessage, utcnow
 from imvo_survey.organisations.services import deactivate_contact
-from imvo_survey.mail.outbox import MAX_ATTEMPTS, CannotRetry, queue, retry, send_due
 from imvo_survey.registration.services import register
 from imvo_survey.rounds.feedback import feedback_token
 from imvo_survey.rounds.mailings import send_invitation, send_reminder
@@ -212,7 +212,7 @@ def test_mail_stopped_for_a_deactivated_contact_keeps_no_link(app, invitation):
 
 
 def test_a_message_stopped_after_a_worker_claimed_it_is_not_sent(app, invitation, smtp_server):
-    from imvo_survey.mail.outbox import _deliver_claimed, SendReport, claim
+    from imvo_survey.mail.outbox import SendReport, _deliver_claimed, claim
 
     send_invitation(invitation)
     db.session.commit()

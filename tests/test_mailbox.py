@@ -12,10 +12,10 @@ from email.parser import BytesParser
 import pytest
 
 from imvo_survey.extensions import db
-from imvo_survey.mail.messages import build_message
 from imvo_survey.mail import routes as mailbox_routes
-from imvo_survey.models import OutboxMessage, utcnow
+from imvo_survey.mail.messages import build_message
 from imvo_survey.mail.outbox import queue
+from imvo_survey.models import OutboxMessage, utcnow
 
 from . import factories
 

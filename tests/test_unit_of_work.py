@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from imvo_survey.auth.access import public
+from imvo_survey.access import public
 from imvo_survey.extensions import db
 from imvo_survey.unit_of_work import is_conflict, retry_on_conflict
 

@@ -7,8 +7,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..access import roles
 from ..api.tokens import create_token, revoke_token, tokens_of
-from ..auth.access import roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import ApiToken

@@ -21,8 +21,8 @@ from sqlalchemy.orm import aliased
 
 from ..models import Invitation, Organisation, Questionnaire, QuestionnaireVersion, Response
 from ..models.questionnaire import Choice, Question, Section
+from ..models.questionnaire_vocabulary import YES_NO_CHOICES
 from ..models.response import Answer
-from ..questionnaires.types import YES_NO_CHOICES
 from . import export_labels as words
 from .export_reading import CHUNK, Responder
 from .export_schema import Column, Table, static_table

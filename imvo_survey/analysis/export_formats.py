@@ -24,6 +24,7 @@ import pandas as pd
 from ..spreadsheets.writing import write_csv
 from . import export_labels as words
 from .export_schema import Table
+from .export_tables import ExportOptions, export_tables, matrix_document, prepare_export
 from .export_xlsx import PROGRESS_EVERY, Progress, ProgressEvent, write_xlsx
 
 __all__ = ["FORMATS", "Progress", "ProgressEvent", "datapackage", "write_csv_zip", "write_export", "write_json",
@@ -43,7 +44,6 @@ def write_export(conn, filters, file_format: str, target, language: str = "nl", 
     write the export in `file_format` to `target`. `options` are ExportOptions fields
     (measure, rows, columns, threshold, lagging_measure, compare, panel). Returns the
     rows written per table key. The entry point of the CLI, the page and the benchmark."""
-    from .export_tables import ExportOptions, export_tables, matrix_document, prepare_export
 
     if file_format not in FORMATS:
         raise ValueError(f"The format is one of {', '.join(FORMATS)}.")

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import select
 
+from .. import __version__
 from ..models import Response, Round
 from . import benchmark as benchmarks
 from . import export_labels as words
@@ -253,7 +254,6 @@ def benchmark_table(conn, year: int, language: str) -> Table:
 def explanation_table(export: MatrixExport) -> Table:
     """Item, value, explanation: the round, the settings and filters, the time of export,
     the software version, and the definition of every measure and column."""
-    from .. import __version__
 
     language, matrix = export.language, export.matrix
 
@@ -289,7 +289,6 @@ def explanation_table(export: MatrixExport) -> Table:
 def matrix_document(export: MatrixExport) -> dict:
     """The matrix as JSON-ready data: settings, columns, and per row the response,
     the benchmark and every cell's figures (null where empty)."""
-    from .. import __version__
 
     matrix, language = export.matrix, export.language
     label = f"label_{'en' if language == 'en' else 'nl'}"

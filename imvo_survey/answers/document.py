@@ -17,6 +17,7 @@ from ..models import (
     Dilemma,
     Response,
 )
+from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
 from .layout import Layout
 from .values import is_empty
 
@@ -70,7 +71,7 @@ class References:
 def answer_value(row: Answer, question: dict):
     """The typed value of an answer row."""
     kind = question["type"]
-    if kind in ("multiple_choice", "reference_many"):
+    if kind in MULTIPLE_TYPES:
         return list(row.json_value or [])
     if kind in ("integer", "year"):
         return int(row.number_value) if row.number_value is not None else None
@@ -142,7 +143,7 @@ def set_answer(response: Response, layout: Layout, code: str, value, entry: int 
         response.answers.append(row)
     row.text_value = row.number_value = row.date_value = row.json_value = None
     kind = question["type"]
-    if kind in ("multiple_choice", "reference_many"):
+    if kind in MULTIPLE_TYPES:
         row.json_value = list(value)
     elif kind in ("integer", "year", "decimal", "percentage"):
         row.number_value = float(value)

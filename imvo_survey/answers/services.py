@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from ..deadlines import is_open_for, response_for, returned_is_open
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
@@ -25,6 +26,7 @@ from ..models import (
     utcnow,
 )
 from . import document as documents
+from .carry import carry_over
 from .checks import (
     Missing,
     hidden_answers,
@@ -105,10 +107,6 @@ class Allowed:
 
 # --- finding and starting -----------------------------------------------------------
 
-def response_for(invitation: Invitation) -> Response | None:
-    return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
-
-
 def previous_response(invitation: Invitation) -> Response | None:
     """Last year's answers: the organisation's submitted response in the latest earlier
     round (by year, then by closing time; see `Round.newest_first`) to the same
@@ -140,7 +138,6 @@ def start(invitation: Invitation, actor: Actor, carry_from: Response | None = No
     db.session.flush()
     log(response, "started", actor)
     if carry_from is not None:
-        from .carry import carry_over
 
         carry_over(carry_from, response)
         log(response, "carried_over", actor, message=str(carry_from.round.name))
@@ -182,13 +179,11 @@ def _display_name(who: User | Contact | None) -> str | None:
 def editable(response: Response, actor: Actor, now: datetime | None = None) -> bool:
     """Respondents change answers while their deadline runs, or while a returned response
     is open; the secretariat may always correct on the organisation's behalf."""
-    from ..rounds.services import is_open_for
-
     if actor.on_behalf:
         return True
     now = now or utcnow()
     if response.status == "returned":
-        return response.returned_until is None or now < response.returned_until
+        return returned_is_open(response, now)
     if response.status != "in_progress" or response.invitation.status == "declined":
         return False
     return is_open_for(response.round, response.organisation_id, now)

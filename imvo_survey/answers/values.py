@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
-from ..questionnaires.types import MULTIPLE_TYPES, SCALE_POINTS
+from ..models.questionnaire_vocabulary import CHOICE_TYPES, MULTIPLE_TYPES, SCALE_POINTS
 from ..spreadsheets.reading import parse_decimal, parse_int
 from ..text import normalise_newlines
 from ..whole_numbers import NUMBER_LIMIT
@@ -175,7 +175,7 @@ def fixed_codes(question: Mapping) -> list[str] | None:
         return ["yes", "no"]
     if kind == "scale":
         return [str(point) for point in SCALE_POINTS]
-    if kind in ("single_choice", "multiple_choice"):
+    if kind in CHOICE_TYPES:
         return [choice["code"] for choice in question.get("choices", [])]
     return None
 

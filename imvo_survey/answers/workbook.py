@@ -26,11 +26,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..spreadsheets.writing import sheet_title
 from ..i18n import lazy_gettext as _l
 from ..models import Response
+from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
 from ..questionnaires.describe import describe_condition
-from ..questionnaires.types import MULTIPLE_TYPES
+from ..spreadsheets.writing import sheet_title
 from . import document as documents
 from .document import References
 from .layout import layout_of

@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..spreadsheets.writing import FORMULA_PREFIXES, cell_text
+from ..models.questionnaire_vocabulary import MULTIPLE_TYPES, YES_NO_CHOICES
 from ..questionnaires.formbuilder import choices_of
-from ..questionnaires.types import MULTIPLE_TYPES, YES_NO_CHOICES
+from ..spreadsheets.writing import FORMULA_PREFIXES, cell_text
 from ..text import from_spreadsheet, to_spreadsheet
 from ..uploads import parse_json
 from .document import Document, References

@@ -17,7 +17,7 @@ from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 
 from ..models import Response
-from ..questionnaires.types import MULTIPLE_TYPES, TEXT_TYPES
+from ..models.questionnaire_vocabulary import MULTIPLE_TYPES, TEXT_TYPES
 from ..spreadsheets.reading import FALSE_WORDS, parse_bool
 from ..uploads import UploadRefused, check_upload, parse_json
 from . import document as documents

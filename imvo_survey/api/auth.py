@@ -1,7 +1,7 @@
 """How the API knows who calls: a personal token in `Authorization: Bearer ...`, and
 errors as JSON, never as the HTML pages of the rest of the site.
 
-The site's one access check (`auth.access.check_access`) works with the login session.
+The site's one access check (`access.check_access`) works with the login session.
 The API uses no session and no cookies: its views are declared `public` for that check,
 and `token_required` below is the API's own check. It is the same decorator that makes
 the view public, so no API view can be public without also checking the token.
@@ -15,7 +15,7 @@ from functools import wraps
 from flask import g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..auth.access import public
+from ..access import public
 from ..extensions import db
 from ..models import utcnow
 from .tokens import TOKEN_ROLES, find_token

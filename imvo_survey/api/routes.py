@@ -7,9 +7,9 @@ from flask import current_app, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
+from ..access import public
 from ..analysis import build_matrix, year_over_year
 from ..analysis.filters import CHANGE_OF, COLUMNS, MEASURES, ROWS, FilterError
-from ..auth.access import public
 from ..extensions import db
 from ..models import LEVELS, BenchmarkScore, Organisation, Round, Sector
 from . import bp, inventory, params, serialise

@@ -10,12 +10,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..access import logged_in, public
 from ..extensions import db, limiter
 from ..forms import safe_next_url
 from ..mail.messages import build_message, external_url
 from ..mail.outbox import queue
 from . import bp
-from .access import logged_in, public
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
 from .limits import ACCOUNT_SCOPE, account_tried, login_account_limit, own_account, reset_account_limit
 from .services import (

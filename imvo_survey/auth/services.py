@@ -8,7 +8,6 @@ import string
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -20,19 +19,6 @@ from .sessions import load_user  # noqa: F401  (Flask-Login's loader; create_app
 
 RESET_SALT = "imvo-password-reset"
 MIN_PASSWORD_LENGTH = 10
-
-
-class InvalidEmail(ValueError):
-    """An e-mail address that email-validator refuses; the message says why."""
-
-
-def normalise_email(address: str, check_deliverability: bool = False) -> str:
-    """Validate an e-mail address and return it normalised, in lower case."""
-    try:
-        result = validate_email(address.strip(), check_deliverability=check_deliverability)
-    except EmailNotValidError as error:
-        raise InvalidEmail(str(error)) from None
-    return result.normalized.lower()
 
 
 def _hasher() -> PasswordHasher:

@@ -8,8 +8,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..extensions import db
-from ..forms import DecimalCommaField, WholeNumberField, coerce_optional_int, options, strip_filter
-from ..i18n import code_choices
+from ..forms import DecimalCommaField, WholeNumberField, code_choices, coerce_optional_int, options, strip_filter
 from ..i18n import lazy_gettext as _l
 from ..models import DEFAULT_SOURCE, BenchmarkScore, Organisation, Sector
 from ..organisations.forms import taxonomy_choices

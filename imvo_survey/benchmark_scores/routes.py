@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..auth.access import roles
+from ..access import roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import BenchmarkScore, Sector

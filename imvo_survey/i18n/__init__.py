@@ -114,14 +114,6 @@ def code_label(code: str | None, code_list: str) -> str:
     return str(label) if label is not None else code
 
 
-def code_choices(code_list: str, blank: str | None = None) -> list:
-    """Select options for a code list, after an optional blank option."""
-    from ..forms import options
-
-    pairs = [(code, label) for code, label in CODE_LABELS[code_list].items()]
-    return options(([("", blank)] if blank is not None else []) + pairs)
-
-
 def register_template_helpers(app) -> None:
     """Filters: `label` for taxonomy entries, `code_label` for codes, `datetime` for times."""
 

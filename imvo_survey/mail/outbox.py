@@ -26,10 +26,10 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
-from .links import mask_raw
-from .messages import MailError, deliver
 from ..models import Invitation, OutboxMessage, Round, utcnow
 from ..unit_of_work import run_with_retries
+from .links import mask_raw
+from .messages import MailError, deliver
 
 MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = 60          # 1, 2, 4, 8, 16 minutes ...

@@ -20,16 +20,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from wtforms import SelectField
 
-from . import outbox
-from ..auth.access import roles
+from ..access import roles
 from ..extensions import db
-from ..forms import ActionForm, options
-from ..i18n import code_choices
+from ..forms import ActionForm, code_choices, options
 from ..i18n import lazy_gettext as _l
-from .links import MASK, mask_message, mask_raw
 from ..models import Invitation, OutboxMessage, Round
 from ..whole_numbers import paginate
-from . import bp
+from . import bp, outbox
+from .links import MASK, mask_message, mask_raw
 
 PER_PAGE = 50
 #: The headers shown on a message's page, in this order.

@@ -6,10 +6,11 @@ from flask import current_app, redirect, render_template, request, session, url_
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..auth.access import public
+from ..access import public
 from ..extensions import db
 from ..forms import safe_next_url
 from ..models import BenchmarkScore, Contact, Organisation, User
+from ..respondent.routes import invitations_for_organisation
 from . import bp
 
 
@@ -20,7 +21,6 @@ def index():
     if not current_user.is_authenticated:
         return render_template("main/index_public.html")
     if current_user.role == "respondent":
-        from ..respondent.routes import invitations_for_organisation
 
         return render_template("main/index_respondent.html", organisation=current_user.organisation,
                                invitations=invitations_for_organisation(current_user.organisation_id))

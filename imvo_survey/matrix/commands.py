@@ -16,7 +16,11 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from ..analysis.export_formats import write_export
+from ..analysis.export_tables import ExportOptions
 from ..analysis.filters import CHANGE_OF, COLUMNS, MEASURES, ROWS, FilterError, Filters
+from ..analysis.matrix import DEFAULT_THRESHOLD
+from ..extensions import db
 
 FORMATS = ("xlsx", "csv", "json", "sav")
 #: --filter keys that set the matrix's layout rather than a filter.
@@ -63,8 +67,6 @@ class StderrProgress:
 
 def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging_measure, compare, panel,
              language, change_of=None):
-    from ..analysis.export_tables import ExportOptions
-    from ..analysis.matrix import DEFAULT_THRESHOLD
 
     filters, layout = _parse_filters(round_ref, filter_items)
     rows = rows or layout.get("rows", "sector")
@@ -112,8 +114,6 @@ def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging
 def matrix_export(round_ref, file_format, output, filter_items, measure, compare, panel, change_of, rows, columns,
                   threshold, lagging_measure, language, separator) -> None:
     """Export the coverage matrix of ROUND (id or slug) and the inventory behind it."""
-    from ..analysis.export_formats import write_export
-    from ..extensions import db
 
     suffix = output.suffix.lstrip(".").lower()
     file_format = file_format or (suffix if suffix in FORMATS else "xlsx")

@@ -8,8 +8,8 @@ from wtforms import BooleanField, DecimalField, SelectField
 from wtforms.validators import NumberRange, Optional
 
 from ..extensions import db
-from ..forms import options
-from ..i18n import code_choices, current_language
+from ..forms import code_choices, options
+from ..i18n import current_language
 from ..i18n import lazy_gettext as _l
 from ..models import ActivityType, Branch, Country, ProductGroup, Round, Sector
 

@@ -10,13 +10,13 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..access import roles
 from ..analysis import Filters, build_matrix, year_over_year
 from ..analysis.export_formats import write_export
 from ..analysis.export_tables import ExportOptions
 from ..analysis.filters import FilterError
 from ..analysis.matrix import TOTAL_KEY
 from ..analysis.tables import cell_activities
-from ..auth.access import roles
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Aspect, Bottleneck, Dilemma, Response, Round

@@ -26,8 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
-from ..questionnaires.types import AUDIENCES, INVENTORIES, QUESTION_TYPES, REFERENCE_LISTS
 from .base import TimestampMixin, UTCDateTime, one_of
+from .questionnaire_vocabulary import AUDIENCES, INVENTORIES, QUESTION_TYPES, REFERENCE_LISTS
 from .user import User
 
 VERSION_STATUSES = ("draft", "published")
@@ -202,7 +202,7 @@ class Question(db.Model):
     position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     #: Stable code, unique within the version and kept across versions.
     code: Mapped[str] = mapped_column(String(80), nullable=False)
-    #: One of questionnaires.types.QUESTION_TYPES.
+    #: One of QUESTION_TYPES (models/questionnaire_vocabulary.py).
     type: Mapped[str] = mapped_column(String(20), nullable=False)
     #: Question text in Dutch.
     label_nl: Mapped[str] = mapped_column(Text, nullable=False)

@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 
 from ..console import counted, in_english
 from ..extensions import db
-from ..organisations.importer import apply_import, plan_import
 from ..spreadsheets.reading import TableError, read_table
+from .importer import apply_import, plan_import
 
 
 @click.group("org")

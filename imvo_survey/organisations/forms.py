@@ -22,12 +22,13 @@ from ..forms import (
     MultilineField,
     ValidEmail,
     WholeNumberField,
+    code_choices,
     coerce_optional_int,
     empty_to_none,
     options,
     strip_filter,
 )
-from ..i18n import code_choices, current_language
+from ..i18n import current_language
 from ..i18n import lazy_gettext as _l
 from ..models import ASSOCIATION_KINDS, Branch, Contact, Organisation, Sector, name_key
 from .services import association_options

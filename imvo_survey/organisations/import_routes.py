@@ -15,9 +15,10 @@ from flask import current_app, flash, redirect, render_template, send_file, sess
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import roles
+from ..access import roles
 from ..extensions import db
 from ..spreadsheets.reading import TableError, read_table
+from ..spreadsheets.writing import XLSX_MIMETYPE
 from . import bp
 from .forms import ConfirmImportForm, ImportForm
 from .importer import apply_import, plan_import
@@ -112,6 +113,6 @@ def import_template(fmt: str):
                          as_attachment=True, download_name="organisaties-sjabloon.csv")
     if fmt == "xlsx":
         return send_file(io.BytesIO(template_xlsx()),
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         mimetype=XLSX_MIMETYPE,
                          as_attachment=True, download_name="organisaties-sjabloon.xlsx")
     return redirect(url_for("organisations.import_organisations"))

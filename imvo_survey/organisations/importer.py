@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..auth.services import InvalidEmail, normalise_email
+from ..emails import InvalidEmail, normalise_email
 from ..extensions import db
 from ..models import ASSOCIATION_KINDS, KINDS, Branch, Contact, Organisation, Sector, name_key
 from ..spreadsheets.reading import Table, as_text, is_blank, normalise_header, parse_bool, parse_int

@@ -6,7 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import access, ensure_own_organisation, roles
+from ..access import access, ensure_own_organisation, roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Contact, Organisation
@@ -236,6 +236,3 @@ def delete_contact(organisation_id: int, contact_id: int):
         return redirect(url_for("organisations.show_organisation", organisation_id=organisation.id))
     return render_template("organisations/contact_delete.html", form=form, organisation=organisation,
                            contact=contact)
-
-
-from . import import_routes  # noqa: E402,F401  (the import pages share this blueprint)

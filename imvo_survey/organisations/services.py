@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select, update
 
-from ..mail import outbox
 from ..extensions import db
+from ..mail import outbox
 from ..models import (
     ASSOCIATION_KINDS,
     Contact,

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import roles
+from ..access import roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Contact, Organisation, PrivacyEvent

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from ..console import counted, in_english
 from ..extensions import db
 from ..models import Questionnaire
-from ..questionnaires.definition import dump_json
-from ..questionnaires.services import (
+from ..whole_numbers import MAX_INT
+from .definition import dump_json
+from .services import (
     DefinitionError,
     definition_of,
     find_version,
@@ -22,8 +23,7 @@ from ..questionnaires.services import (
     reference_lists,
     store_definition,
 )
-from ..questionnaires.xlsform import write_workbook
-from ..whole_numbers import MAX_INT
+from .xlsform import write_workbook
 
 
 @click.group("questionnaire")

@@ -15,10 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..i18n import lazy_gettext as _l
-from ..uploads import UploadRefused, parse_json
-from ..whole_numbers import MAX_INT, NUMBER_LIMIT
-from . import conditions
-from .types import (
+from ..models.questionnaire_vocabulary import (
     CHOICE_TYPES,
     INVENTORY_FIELDS,
     MULTIPLE_TYPES,
@@ -28,6 +25,9 @@ from .types import (
     SCALE_POINTS,
     TEXT_TYPES,
 )
+from ..uploads import UploadRefused, parse_json
+from ..whole_numbers import MAX_INT, NUMBER_LIMIT
+from . import conditions
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "questionnaire.schema.json"
 FORMAT = "imvo-questionnaire"

@@ -6,17 +6,17 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from ..auth.access import roles
+from ..access import roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Choice, Question, QuestionnaireVersion, Section
+from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
 from ..whole_numbers import query_int
 from . import bp
 from .conditions import referenced_codes, render
 from .definition import question_problems
 from .forms import QuestionForm, SectionForm
-from .routes import get_version
-from .types import MULTIPLE_TYPES
+from .services import get_version
 
 
 def _draft(code: str, number: int) -> QuestionnaireVersion:

@@ -26,7 +26,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..forms import DecimalCommaField, MultilineField
 from ..forms import options as select_options
 from ..i18n import lazy_gettext as _l
-from .types import SCALE_POINTS, YES_NO_CHOICES
+from ..models.questionnaire_vocabulary import REFERENCE_TYPES, SCALE_POINTS, YES_NO_CHOICES
 
 #: Lists longer than this are a (multi-)select instead of radio buttons or checkboxes.
 CHECKBOX_LIMIT = 20
@@ -58,7 +58,7 @@ def choices_of(question: dict, language: str, options: OptionsProvider) -> list[
         low, high = _text(scale.get("min_label"), language), _text(scale.get("max_label"), language)
         return [(str(point), f"{point} - {low}" if point == SCALE_POINTS[0] else
                  f"{point} - {high}" if point == SCALE_POINTS[-1] else str(point)) for point in SCALE_POINTS]
-    if kind in ("reference_one", "reference_many"):
+    if kind in REFERENCE_TYPES:
         return options(question["reference"], language)
     return [(choice["code"], _text(choice["label"], language)) for choice in question.get("choices", [])]
 

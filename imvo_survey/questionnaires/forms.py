@@ -11,8 +11,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from ..forms import DecimalCommaField, MultilineField, WholeNumberField, empty_to_none, options, strip_filter
 from ..i18n import lazy_gettext as _l
+from ..models.questionnaire_vocabulary import INVENTORY_FIELDS
 from . import conditions
-from .types import INVENTORY_FIELDS
 
 CODE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,79}$"
 CODE_MESSAGE = _l("Use letters, digits and _ . - only, starting with a letter or _.")

@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import access, roles
+from ..access import access, roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..i18n import current_language
-from ..models import TAXONOMIES, Questionnaire, QuestionnaireVersion
+from ..models import Questionnaire, QuestionnaireVersion
+from ..spreadsheets.writing import XLSX_MIMETYPE
 from ..whole_numbers import query_int
 from . import bp
 from .definition import dump_json, questions_by_code, walk
@@ -26,11 +27,13 @@ from .services import (
     DefinitionError,
     compare,
     definition_of,
+    get_version,
     grouped_warnings,
     new_draft_from,
     publish,
     read_import,
     reference_lists,
+    reference_options,
     store_definition,
 )
 from .xlsform import write_workbook
@@ -39,20 +42,6 @@ STAFF = ("secretariat", "analyst")
 #: At most this many import warnings are flashed: they travel in the session cookie.
 FLASHED_WARNINGS = 15
 FLASHED_ROWS = 10
-
-
-def reference_options(name: str, language: str) -> list[tuple[str, str]]:
-    """(code, label) of a reference list, for pickers."""
-    model = TAXONOMIES[name]
-    return [(item.code, item.label(language)) for item in db.session.scalars(select(model).order_by(model.position))]
-
-
-def get_version(code: str, number: int) -> QuestionnaireVersion:
-    version = db.session.scalar(select(QuestionnaireVersion).join(Questionnaire).where(
-        Questionnaire.code == code, QuestionnaireVersion.number == number))
-    if version is None:
-        abort(404)
-    return version
 
 
 @bp.app_context_processor
@@ -225,7 +214,7 @@ def export_version(code: str, number: int, fmt: str):
                          download_name=f"{name}.json")
     if fmt == "xlsx":
         return send_file(io.BytesIO(write_workbook(definition, reference_lists())),
-                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         mimetype=XLSX_MIMETYPE,
                          as_attachment=True, download_name=f"{name}.xlsx")
     abort(404)
 
@@ -279,6 +268,3 @@ def _place(sheet: str, rows: list, column: str) -> str:
     if column:
         parts.append(_("column %(name)s", name=column))
     return ", ".join(parts)
-
-
-from . import editing  # noqa: E402,F401  (the editing pages share this blueprint)

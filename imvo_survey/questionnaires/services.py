@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import abort
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..models import (
     TAXONOMIES,
     Choice,
@@ -18,10 +20,11 @@ from ..models import (
     User,
     utcnow,
 )
+from ..models.questionnaire_vocabulary import REFERENCE_LISTS
 from ..text import from_spreadsheet, map_strings, normalise_newlines
 from ..uploads import UploadRefused, check_upload
-from .definition import FORMAT, Problem, check_publishable, check_structure, load_json
-from .types import REFERENCE_LISTS
+from .definition import FORMAT, Problem, check_publishable, check_structure, load_json, walk
+from .xlsform import read_workbook_with_warnings
 
 
 class DefinitionError(ValueError):
@@ -112,7 +115,6 @@ def store_definition(definition: dict, based_on: QuestionnaireVersion | None = N
         questionnaire = Questionnaire(code=header["code"], audience=header["audience"])
         db.session.add(questionnaire)
     elif questionnaire.audience != header["audience"]:
-        from ..i18n import lazy_gettext as _l
 
         problems.append(Problem(None, _l("The questionnaire %(code)s is for another audience (%(audience)s).",
                                          code=questionnaire.code, audience=questionnaire.audience)))
@@ -201,7 +203,6 @@ def read_import(data: bytes, filename: str) -> ImportReading:
         definition, problems = load_json(data)
         return ImportReading(map_strings(definition, normalise_newlines),
                              [("", "", problem.code or "", problem.message) for problem in problems])
-    from .xlsform import read_workbook_with_warnings
 
     reading = read_workbook_with_warnings(data)
     return ImportReading(map_strings(reading.definition, from_spreadsheet), [_place(e) for e in reading.errors],
@@ -292,7 +293,6 @@ class VersionDiff:
 
 def compare(old: QuestionnaireVersion, new: QuestionnaireVersion) -> VersionDiff:
     """Questions added, removed and changed (with the changed properties) from old to new."""
-    from .definition import walk
 
     diff = VersionDiff()
     old_definition, new_definition = definition_of(old), definition_of(new)
@@ -318,3 +318,17 @@ def compare(old: QuestionnaireVersion, new: QuestionnaireVersion) -> VersionDiff
             diff.changed.append((old_question, question, changes))
     diff.removed = [question for code, (_s, question, _p) in old_questions.items() if code not in new_questions]
     return diff
+
+
+def reference_options(name: str, language: str) -> list[tuple[str, str]]:
+    """(code, label) of a reference list, for pickers."""
+    model = TAXONOMIES[name]
+    return [(item.code, item.label(language)) for item in db.session.scalars(select(model).order_by(model.position))]
+
+
+def get_version(code: str, number: int) -> QuestionnaireVersion:
+    version = db.session.scalar(select(QuestionnaireVersion).join(Questionnaire).where(
+        Questionnaire.code == code, QuestionnaireVersion.number == number))
+    if version is None:
+        abort(404)
+    return version

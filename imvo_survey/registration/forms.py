@@ -10,8 +10,7 @@ from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..forms import MultilineField, ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
-from ..i18n import code_choices
+from ..forms import MultilineField, ValidEmail, code_choices, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import lazy_gettext as _l
 from ..models import Organisation, Sector
 from ..organisations.forms import taxonomy_choices

@@ -13,7 +13,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..auth.access import public, roles
+from ..access import public, roles
 from ..auth.limits import contact_address, mail_was_sent, note_mail_sent, registration_address_limit
 from ..extensions import db, limiter
 from ..i18n import current_language

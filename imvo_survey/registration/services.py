@@ -18,12 +18,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from ..auth.services import normalise_email
+from ..emails import normalise_email
 from ..extensions import db
 from ..mail.messages import build_message, external_url
+from ..mail.outbox import queue
 from ..models import ASSOCIATION_KINDS, Invitation, Organisation, Registration, Round, User, name_key, utcnow
 from ..organisations.services import activate_contact, add_contact, find_organisation
-from ..mail.outbox import queue
 from ..rounds.mailings import send_invitation
 from ..rounds.services import add_targets, audience_of, hash_token
 

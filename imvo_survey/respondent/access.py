@@ -15,9 +15,9 @@ from flask import abort, current_app, flash, session
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..deadlines import link_usable
 from ..extensions import db
 from ..models import Invitation, InvitationToken, utcnow
-from ..rounds.services import link_usable
 
 SESSION_KEY = "invitation_token_id"
 #: When this browser session last made a request with a link's access (a POSIX time),

@@ -9,20 +9,20 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
 
-from ..auth.access import access
-from ..extensions import csrf, db
-from ..forms import ActionForm
-from ..i18n import code_label, current_language
-from ..questionnaires.formbuilder import field_kind
+from ..access import access
 from ..answers import services
 from ..answers.checks import shown
 from ..answers.sections import mark_saved
 from ..answers.services import EntryGone, ResponseError
 from ..answers.values import display, to_json
+from ..extensions import csrf, db
+from ..forms import ActionForm
+from ..i18n import code_label, current_language
+from ..questionnaires.formbuilder import field_kind
 from . import bp
-from .questionnaire import RESPONDENTS, _csrf_valid, _resolution, _response, actor, typed
 from .pages import base_json, build_form, labels_for, lock_version_of, page_terms, raw_inputs
 from .pending import keeps_unsaved_input, note_saved, take
+from .questionnaire import RESPONDENTS, _csrf_valid, _resolution, _response, actor, typed
 
 
 def _repeat(layout, repeat_code: str) -> dict:

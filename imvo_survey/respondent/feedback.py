@@ -15,12 +15,12 @@ import pandas as pd
 from flask import abort, redirect, render_template, session, url_for
 from flask_login import current_user
 
+from ..access import public
 from ..analysis.feedback import MIN_ORGANISATIONS, organisation_feedback
-from ..auth.access import public
+from ..deadlines import response_for
 from ..extensions import db, limiter, login_manager
 from ..i18n import current_language
 from ..models import RESPONDED_STATUSES, Invitation, utcnow
-from ..answers.services import response_for
 from ..rounds.feedback import invitation_for_feedback_token
 from . import bp
 from .access import SEEN_KEY, can_act_for, link_session_alive

@@ -10,12 +10,13 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
-from ..questionnaires.formbuilder import form_class
-from ..questionnaires.routes import reference_options
 from ..answers.checks import Missing, shown
 from ..answers.document import Document
 from ..answers.layout import Layout
 from ..answers.values import is_empty, to_json
+from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
+from ..questionnaires.formbuilder import choices_of, form_class
+from ..questionnaires.services import reference_options
 from ..uploads import parse_json
 from .glossary import terms_in
 
@@ -36,7 +37,7 @@ def raw_inputs(questions: list[dict], formdata) -> dict:
     raw = {}
     for question in questions:
         code = question["code"]
-        if question["type"] in ("multiple_choice", "reference_many"):
+        if question["type"] in MULTIPLE_TYPES:
             if code in formdata or f"{code}__present" in formdata:
                 raw[code] = [value for value in formdata.getlist(code) if value]
         elif code in formdata:
@@ -129,9 +130,6 @@ def merged_answers(document: Document, form_values: dict) -> dict:
 
 def labels_for(language: str):
     """Option labels of a question in a language, for showing answers in words."""
-    from ..questionnaires.formbuilder import choices_of
-    from ..questionnaires.routes import reference_options
-
     cache: dict[str, dict] = {}
 
     def labels(question: dict) -> dict:

@@ -13,15 +13,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 
-from ..auth.access import INVITEE, access
-from ..extensions import csrf, db
-from ..i18n import current_language
-from ..questionnaires.formbuilder import field_kind
+from ..access import INVITEE, access
 from ..answers import services
 from ..answers.checks import missing
 from ..answers.sections import mark_saved, saved_sections
 from ..answers.services import Actor, ResponseError
-from ..answers.values import to_json
+from ..answers.values import display, from_json, to_json
+from ..deadlines import response_for
+from ..extensions import csrf, db
+from ..i18n import current_language
+from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
+from ..questionnaires.formbuilder import field_kind
 from ..uploads import parse_json
 from . import bp
 from .access import invitation_or_404, session_token
@@ -50,7 +52,7 @@ def actor() -> Actor:
 
 def _response(invitation_id: int):
     invitation = invitation_or_404(invitation_id)
-    response = services.response_for(invitation)
+    response = response_for(invitation)
     if response is None:
         abort(404)
     return invitation, response
@@ -208,7 +210,6 @@ def _go_to(invitation, response, layout, section_code: str, target: str):
 
 
 def _conflict_page(invitation, response, section_def, questions, result):
-    from ..answers.values import display
 
     language = current_language()
     by_code = {q["code"]: q for q in questions}
@@ -227,7 +228,6 @@ def _conflict_page(invitation, response, section_def, questions, result):
 def _resolution(questions: list[dict], form=None) -> tuple[dict, dict]:
     """The raw inputs after a conflict: the merged values, with 'theirs' where chosen;
     based on what is stored now. `form` is the posted form (default this request's)."""
-    from ..answers.values import from_json
 
     form = request.form if form is None else form
     try:
@@ -255,7 +255,7 @@ def typed(questions: list[dict], form=None):
 
 def _as_raw(question: dict, value):
     if value is None:
-        return [] if question["type"] in ("multiple_choice", "reference_many") else ""
+        return [] if question["type"] in MULTIPLE_TYPES else ""
     if isinstance(value, list):
         return value
     if isinstance(value, float):

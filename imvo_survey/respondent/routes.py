@@ -7,20 +7,21 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import INVITEE, access, public
-from ..auth.services import find_user_by_email, set_password
-from ..extensions import db, limiter
-from ..i18n import current_language
-from ..models import Invitation, User
+from ..access import INVITEE, access, public
 from ..answers import services
 from ..answers.checks import missing
 from ..answers.sections import saved_sections
-from ..rounds.services import RoundError, deadline_for, decline, is_open_for, mark_opened, token_from_link, undo_decline
+from ..auth.services import find_user_by_email, set_password
+from ..deadlines import deadline_for, is_open_for, response_for
+from ..extensions import db, limiter
+from ..i18n import current_language
+from ..models import Invitation, Round, User
+from ..rounds.services import RoundError, decline, mark_opened, token_from_link, undo_decline
 from . import bp
-from .pending import saved_ids
 from .access import invitation_or_404, remember_token, session_token
 from .forms import DeclineForm, SetPasswordForm
 from .pages import progress
+from .pending import saved_ids
 
 RESPONDENTS = ("respondent", "secretariat", INVITEE)
 
@@ -58,7 +59,7 @@ def overview(invitation_id: int):
     can_answer = is_open_for(round, invitation.organisation_id)
     show_account_offer = (not current_user.is_authenticated and token is not None
                           and find_user_by_email(token.email) is None)
-    response = services.response_for(invitation)
+    response = response_for(invitation)
     version = round.version_for(invitation.audience)
     context = {"response": response, "previous": None, "minutes": 0, "progress": []}
     if response is not None:
@@ -136,7 +137,6 @@ def create_account(invitation_id: int):
 
 def invitations_for_organisation(organisation_id: int) -> list[Invitation]:
     """A respondent's invitations, newest round first (for the start page)."""
-    from ..models import Round
 
     return list(db.session.scalars(
         select(Invitation).join(Round).where(Invitation.organisation_id == organisation_id,

@@ -8,23 +8,24 @@ from flask import abort, current_app, flash, make_response, redirect, render_tem
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from ..auth.access import access, public
-from ..extensions import db
-from ..forms import ActionForm
-from ..i18n import current_language
-from ..mail.messages import build_message, external_url
-from ..mail.outbox import queue
+from ..access import access, public
 from ..answers import services
 from ..answers.checks import missing, shown
 from ..answers.sections import saved_sections
 from ..answers.services import ResponseError
 from ..answers.values import display
-from ..rounds.services import deadline_for, usable_contacts
+from ..deadlines import deadline_for
+from ..extensions import db
+from ..forms import ActionForm
+from ..i18n import current_language
+from ..mail.messages import build_message, external_url
+from ..mail.outbox import queue
+from ..rounds.services import usable_contacts
 from . import bp
 from .access import invitation_or_404
-from .questionnaire import RESPONDENTS, _response, actor
 from .glossary import TERMS
 from .pages import labels_for, progress
+from .questionnaire import RESPONDENTS, _response, actor
 
 
 def answer_sheet(response, language: str) -> list[dict]:

@@ -14,10 +14,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SubmitField
 
-from ..auth.access import access
-from ..extensions import db
-from ..i18n import current_language
-from ..i18n import lazy_gettext as _l
+from ..access import access
 from ..answers import services
 from ..answers.document import References
 from ..answers.services import ResponseError
@@ -25,12 +22,15 @@ from ..answers.values import display
 from ..answers.workbook import WorkbookUpload, read_workbook, write_workbook
 from ..answers.workbook_apply import ImportConflict, apply_upload, with_choices
 from ..answers.workbook_format import check_base, snapshot
+from ..extensions import db
+from ..i18n import current_language
+from ..i18n import lazy_gettext as _l
+from ..spreadsheets.writing import XLSX_MIMETYPE
 from ..uploads import parse_json
 from . import bp
-from .questionnaire import RESPONDENTS, _response, actor
 from .pages import labels_for
+from .questionnaire import RESPONDENTS, _response, actor
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: A filled-in workbook is far smaller; more is refused before it is opened.
 MAX_WORKBOOK_BYTES = 5 * 1024 * 1024
 
@@ -39,7 +39,7 @@ class WorkbookForm(FlaskForm):
     """Upload a filled-in workbook."""
 
     workbook = FileField(_l("Workbook (.xlsx)"), validators=[FileRequired(_l("Choose the workbook to upload."))],
-                         render_kw={"accept": ".xlsx," + XLSX_TYPE})
+                         render_kw={"accept": ".xlsx," + XLSX_MIMETYPE})
     submit = SubmitField(_l("Upload and check"))
 
 
@@ -49,7 +49,7 @@ def download_workbook(invitation_id: int):
     """The questionnaire as a workbook, filled with what is saved now."""
     _invitation, response = _response(invitation_id)
     result = make_response(write_workbook(response, current_language(), References()))
-    result.headers["Content-Type"] = XLSX_TYPE
+    result.headers["Content-Type"] = XLSX_MIMETYPE
     result.headers["Content-Disposition"] = f'attachment; filename="imvo-{response.round.slug}-{response.id}.xlsx"'
     result.headers["Cache-Control"] = "no-store"
     return result

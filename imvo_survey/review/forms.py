@@ -8,8 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, SelectField, SubmitField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from ..forms import MultilineField, strip_filter
-from ..i18n import code_choices
+from ..forms import MultilineField, code_choices, strip_filter
 from ..i18n import lazy_gettext as _l
 from ..models import utcnow
 from ..rounds.services import local_to_utc, utc_to_local

@@ -12,17 +12,18 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..auth.access import access, roles
+from ..access import access, roles
+from ..answers import services
+from ..answers.services import AlreadyDone, ResponseError
+from ..deadlines import deadline_for
 from ..extensions import db
 from ..forms import ActionForm
 from ..i18n import current_language
 from ..models import RESPONSE_STATUSES, Response, ResponseEvent
 from ..respondent.pages import labels_for
 from ..respondent.submit import answer_sheet
-from ..answers import services
-from ..answers.services import AlreadyDone, ResponseError
 from ..rounds.dashboard import get_round
-from ..rounds.services import deadline_for, local_to_utc
+from ..rounds.services import local_to_utc
 from ..whole_numbers import paginate
 from . import bp
 from .forms import NoteForm, ReturnForm, StatusFilterForm

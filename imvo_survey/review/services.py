@@ -10,8 +10,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import contains_eager
 
 from ..mail.messages import build_message, external_url
-from ..models import RESPONSE_STATUSES, Organisation, Response, Round
 from ..mail.outbox import queue
+from ..models import RESPONSE_STATUSES, Organisation, Response, Round
 from ..rounds.mailings import deadline_in_words
 from ..rounds.services import issue_token, usable_contacts
 

@@ -14,12 +14,12 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 
-from ..i18n import code_label
-from ..i18n import lazy_gettext as _l
-from ..models import Contact, Response, ResponseEvent, User
 from ..answers.document import Document
 from ..answers.layout import Layout
 from ..answers.values import display, from_json
+from ..i18n import code_label
+from ..i18n import lazy_gettext as _l
+from ..models import Contact, Response, ResponseEvent, User
 
 #: The kinds of events, in words.
 EVENT_LABELS = {

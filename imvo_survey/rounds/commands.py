@@ -14,10 +14,11 @@ from ..mail.commands import require_base_url
 from ..models import Branch, Round, Sector
 from ..organisations.services import OrganisationFilter, resolve_organisation
 from ..questionnaires.services import find_version
-from ..rounds import services
-from ..rounds.forms import slugify
-from ..rounds.mailings import invite, remind
-from ..rounds.services import (
+from ..whole_numbers import MAX_INT, fits_an_id, parse_whole_number
+from . import services
+from .forms import slugify
+from .mailings import invite, remind
+from .services import (
     RoundError,
     add_targets,
     copy_round,
@@ -28,7 +29,6 @@ from ..rounds.services import (
     status_counts,
     usable_contacts,
 )
-from ..whole_numbers import MAX_INT, fits_an_id, parse_whole_number
 
 
 def _round(identifier: str):

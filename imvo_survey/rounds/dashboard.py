@@ -20,11 +20,10 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
 from wtforms import SearchField, SelectField
 
-from ..auth.access import access
-from ..spreadsheets.writing import csv_bytes, xlsx_bytes
+from ..access import access
 from ..extensions import db
-from ..forms import options, strip_filter
-from ..i18n import code_choices, code_label, current_language
+from ..forms import code_choices, options, strip_filter
+from ..i18n import code_label, current_language
 from ..i18n import lazy_gettext as _l
 from ..models import (
     INVITATION_STATUSES,
@@ -38,6 +37,7 @@ from ..models import (
     Round,
     Sector,
 )
+from ..spreadsheets.writing import csv_bytes, xlsx_bytes
 from ..whole_numbers import paginate
 from . import bp
 from .services import status_counts, utc_to_local

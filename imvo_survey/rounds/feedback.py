@@ -20,8 +20,8 @@ from sqlalchemy import func, select
 from ..analysis.feedback import MIN_ORGANISATIONS
 from ..extensions import db
 from ..mail.messages import build_message, external_url
-from ..models import RESPONDED_STATUSES, Contact, Invitation, Response, Round, RoundEvent, User, utcnow
 from ..mail.outbox import queue
+from ..models import RESPONDED_STATUSES, Contact, Invitation, Response, Round, RoundEvent, User, utcnow
 from .services import AlreadyDone, RoundError, log, usable_contacts
 
 SALT = "feedback"

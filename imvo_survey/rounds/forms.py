@@ -19,8 +19,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..extensions import db
-from ..forms import MultilineField, coerce_optional_int, empty_to_none, options, strip_filter
-from ..i18n import code_choices, current_language
+from ..forms import MultilineField, code_choices, coerce_optional_int, empty_to_none, options, strip_filter
+from ..i18n import current_language
 from ..i18n import lazy_gettext as _l
 from ..models import Questionnaire, QuestionnaireVersion, Round
 

@@ -8,18 +8,19 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..auth.access import access, roles
+from ..access import access, roles
+from ..deadlines import deadline_for
 from ..extensions import db
 from ..forms import ActionForm, OnceForm
 from ..models import Invitation, OutboxMessage, Round
 from . import bp
 from .forms import BounceForm, ExtensionForm
 from .mailings import latest_reminder, send_invitation, send_reminder
-from .routes import STAFF, _user, get_round
+from .routes import STAFF, _user
 from .services import (
     RoundError,
-    deadline_for,
     extend_deadline,
+    get_round,
     local_to_utc,
     remove_target,
     revoke_tokens,

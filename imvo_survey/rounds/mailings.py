@@ -10,12 +10,13 @@ from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..deadlines import deadline_for, is_open_for
 from ..extensions import db
 from ..mail.messages import build_message, external_url
-from ..models import REMINDABLE_STATUSES, Contact, Invitation, OutboxMessage, Reminder, Round, User, utcnow
 from ..mail.outbox import queue
 from ..mail.signals import worker_pass
-from .services import RoundError, deadline_for, is_open_for, issue_token, log, usable_contacts
+from ..models import REMINDABLE_STATUSES, Contact, Invitation, OutboxMessage, Reminder, Round, User, utcnow
+from .services import RoundError, issue_token, log, usable_contacts
 
 
 def _link(token: str) -> str:

@@ -9,7 +9,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..auth.access import access, roles
+from ..access import access, roles
 from ..extensions import db
 from ..forms import ActionForm, OnceForm
 from ..models import QuestionnaireVersion, Round
@@ -34,9 +34,11 @@ from .services import (
     AlreadyDone,
     RoundError,
     add_targets,
+    check_baseline,
     close_round,
     copy_round,
     create_round,
+    get_round,
     local_to_utc,
     open_round,
     preview_targets,
@@ -48,13 +50,6 @@ from .services import (
 )
 
 STAFF = ("secretariat", "analyst")
-
-
-def get_round(slug: str) -> Round:
-    round = db.session.scalar(select(Round).where(Round.slug == slug))
-    if round is None:
-        abort(404)
-    return round
 
 
 def _user():
@@ -147,7 +142,6 @@ def edit(slug: str):
 
 
 def _apply_edit(round: Round, form: RoundForm) -> None:
-    from .services import check_baseline
 
     slug = form.slug.data or round.slug
     if slug != round.slug and db.session.scalar(select(Round.id).where(Round.slug == slug)):

@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from ..deadlines import link_usable, response_for
 from ..extensions import db
 from ..models import (
     ASSOCIATION_KINDS,
@@ -30,6 +31,7 @@ from ..models import (
     utcnow,
 )
 from ..organisations.services import OrganisationFilter
+from ..questionnaires.services import find_version
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
@@ -47,6 +49,11 @@ class AlreadyDone(RoundError):
 def audience_of(organisation: Organisation) -> str:
     """Which questionnaire an organisation answers: association or company."""
     return "association" if organisation.kind in ASSOCIATION_KINDS else "company"
+
+
+def get_round(slug: str) -> Round:
+    """The round with this slug, for a page: a 404 when there is none."""
+    return db.first_or_404(select(Round).where(Round.slug == slug))
 
 
 def find_round(identifier: str) -> Round | None:
@@ -144,7 +151,6 @@ def copy_round(source: Round, name: str, slug: str, year: int, opens_at: datetim
                company: QuestionnaireVersion | None = None) -> Round:
     """A new round with the settings and target list of `source`. Its questionnaires are
     the versions given, else the newest published versions of the source's ones."""
-    from ..questionnaires.services import find_version
 
     def newest(questionnaire):
         return find_version(questionnaire.code, published_only=True) if questionnaire else None
@@ -199,27 +205,6 @@ def reopen_round(round: Round, reason: str, user: User | None = None) -> None:
     round.status = "open"
     log(round, "reopened", reason.strip(), user)
     db.session.flush()
-
-
-def deadline_for(round: Round, organisation_id: int) -> datetime:
-    """When an organisation's answers close: the round's closing time or its extension."""
-    extension = db.session.scalar(select(DeadlineExtension).where(
-        DeadlineExtension.round_id == round.id, DeadlineExtension.organisation_id == organisation_id))
-    if extension is not None and extension.until > round.closes_at:
-        return extension.until
-    return round.closes_at
-
-
-def is_open_for(round: Round, organisation_id: int, now: datetime | None = None) -> bool:
-    """Whether the organisation can still answer: the round is open (or closed while its
-    extension runs) and the deadline has not passed."""
-    now = now or utcnow()
-    if round.status == "draft" or now < round.opens_at:
-        return False
-    deadline = deadline_for(round, organisation_id)
-    if round.status == "closed" and deadline <= round.closes_at:
-        return False
-    return now < deadline
 
 
 def extend_deadline(round: Round, organisation: Organisation, until: datetime, reason: str,
@@ -357,20 +342,6 @@ def token_from_link(token: str) -> InvitationToken | None:
     return found
 
 
-def link_usable(invitation: Invitation, now: datetime | None = None) -> bool:
-    """Links work from the opening until the organisation's deadline, and while a
-    response returned for clarification is open."""
-    if is_open_for(invitation.round, invitation.organisation_id, now):
-        return True
-    if invitation.status != "returned":
-        return False
-    from ..answers.services import response_for
-
-    response = response_for(invitation)
-    return (response is not None and response.status == "returned"
-            and (response.returned_until is None or (now or utcnow()) < response.returned_until))
-
-
 # --- the organisation's answers -----------------------------------------------------
 
 def mark_opened(invitation: Invitation, token: InvitationToken | None = None) -> None:
@@ -416,8 +387,6 @@ def undo_decline(invitation: Invitation) -> None:
 
 def _mirror_on_response(invitation: Invitation, status: str) -> None:
     """A response follows its invitation in and out of 'declined'."""
-    from ..answers.services import response_for
-
     response = response_for(invitation)
     if response is not None and response.status in ("in_progress", "declined"):
         response.status = status

@@ -24,12 +24,17 @@ from ..models import (
     ChainInitiative,
     Country,
     ProductGroup,
+    Questionnaire,
     ReportingChannel,
     Sector,
     SectorAlias,
 )
+from ..organisations.importer import apply_import, plan_import
+from ..questionnaires.definition import load_json
+from ..questionnaires.services import publish, store_definition
 from ..spreadsheets.reading import parse_decimal, parse_int, read_table
 from . import reference_data as data
+from .demo_rounds import seed_demo_rounds
 
 DATA_DIR = Path(__file__).parent / "data"
 BENCHMARK_YEAR = 2008
@@ -136,9 +141,6 @@ SHIPPED_QUESTIONNAIRES = ("imvo-associations", "imvo-companies")
 
 def seed_questionnaires(report: SeedReport | None = None) -> SeedReport:
     """The two shipped questionnaires, as published version 1, when not yet there."""
-    from ..models import Questionnaire
-    from ..questionnaires.definition import load_json
-    from ..questionnaires.services import publish, store_definition
 
     report = report or SeedReport()
     for code in SHIPPED_QUESTIONNAIRES:
@@ -154,7 +156,6 @@ def seed_questionnaires(report: SeedReport | None = None) -> SeedReport:
 
 def seed_demo(report: SeedReport | None = None) -> SeedReport:
     """Add the demo data: Tabel 1 as 2008 sector scores and the demo register."""
-    from ..organisations.importer import apply_import, plan_import
 
     report = report or SeedReport()
     _seed_benchmark_2008(report)
@@ -174,7 +175,6 @@ def seed_demo(report: SeedReport | None = None) -> SeedReport:
         if not planned.organisation.is_demo:
             planned.organisation.is_demo = True
     db.session.flush()
-    from .demo_rounds import seed_demo_rounds
 
     seed_questionnaires(report)
     seed_demo_rounds(report)

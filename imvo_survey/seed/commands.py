@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from ..extensions import db
-from ..seed import seed_demo, seed_questionnaires, seed_reference
+from . import seed_demo, seed_questionnaires, seed_reference
 
 
 @click.command("seed")

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from ..answers import document as documents
+from ..answers.layout import layout_of
 from ..extensions import db
 from ..models import (
     Activity,
@@ -26,8 +28,7 @@ from ..models import (
     Response,
     Round,
 )
-from ..answers import document as documents
-from ..answers.layout import layout_of
+from ..questionnaires.services import find_version
 
 #: (title, activity type, aspects, countries, product groups, partners)
 ACTIVITIES = [
@@ -83,7 +84,6 @@ def _index(model) -> dict:
 
 def seed_demo_rounds(report) -> None:
     """Create the two demo rounds with their responses, once."""
-    from ..questionnaires.services import find_version
 
     association = find_version("imvo-associations", published_only=True)
     company = find_version("imvo-companies", published_only=True)

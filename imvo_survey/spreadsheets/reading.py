@@ -2,8 +2,11 @@
 without BOM, or Windows-1252) and XLSX, plus parsers for Dutch spreadsheet values
 (decimal commas, "ja"/"nee").
 
-Every import (organisations now, benchmark scores and workbooks later) reads through
-here, so they all accept the same files and report problems the same way.
+Tables of rows under a header (the organisation import, the seed's data) read through
+`read_table` here, so they accept the same files and report problems the same way.
+Workbooks with a layout of their own (XLSForm questionnaires in
+`questionnaires/xlsform`, the offline answer workbook in `answers/workbook_read.py`)
+open the file themselves, after the same checks of the upload (`uploads`).
 """
 
 from __future__ import annotations

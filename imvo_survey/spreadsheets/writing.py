@@ -26,6 +26,9 @@ from decimal import Decimal
 
 from ..text import normalise_newlines
 
+#: What an XLSX file is sent as.
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 #: What a spreadsheet may take for the start of a formula (or a DDE payload).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 #: UTF-8 byte order mark: without it Excel reads a CSV file as Windows-1252.

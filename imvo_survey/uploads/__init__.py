@@ -36,6 +36,7 @@ from config import BaseConfig
 
 from ..i18n import lazy_gettext as _l
 from .messages import UploadRefused, kinds_text, number
+from .workbook import check_workbook
 
 __all__ = ["UploadLimits", "UploadRefused", "check_upload", "parse_json", "decode_text", "guess_delimiter"]
 
@@ -84,7 +85,6 @@ def check_upload(data: bytes, filename: str, kinds: Collection[str], limits: Upl
     limits = limits or UploadLimits.current()
     kind = _kind_of(data, filename.lower(), kinds)
     if kind == "xlsx":
-        from .workbook import check_workbook
 
         check_workbook(data, limits)
     elif kind == "csv":

@@ -12,12 +12,13 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..auth.services import MIN_PASSWORD_LENGTH, InvalidEmail, find_user_by_email, generate_password, set_password
+from ..auth.services import MIN_PASSWORD_LENGTH, find_user_by_email, generate_password, set_password
 from ..console import in_english
+from ..emails import InvalidEmail
 from ..extensions import db
 from ..models import User
 from ..organisations.services import resolve_organisation
-from ..users.services import UserError, create_user
+from .services import UserError, create_user
 
 #: The first secretariat account of `imvo user ensure-admin`, unless IMVO_ADMIN_EMAIL says otherwise.
 ADMIN_DEFAULT_EMAIL = "secretariaat@example.org"

@@ -18,8 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..auth.services import MIN_PASSWORD_LENGTH
 from ..extensions import db
-from ..forms import ValidEmail, coerce_optional_int, empty_to_none, options, strip_filter
-from ..i18n import code_choices
+from ..forms import ValidEmail, code_choices, coerce_optional_int, empty_to_none, options, strip_filter
 from ..i18n import lazy_gettext as _l
 from ..models import Organisation, User
 

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.access import roles
+from ..access import roles
 from ..auth.routes import send_reset_mail
 from ..extensions import db
 from ..forms import ActionForm

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Select, or_, select
 
-from ..auth.services import normalise_email, set_password
+from ..auth.services import find_user_by_email, set_password
+from ..emails import normalise_email
 from ..extensions import db
 from ..models import Organisation, User, name_key
 
@@ -16,7 +17,6 @@ class UserError(ValueError):
 def create_user(email: str, role: str, password: str | None = None, organisation=None,
                 name: str | None = None, language: str | None = None) -> User:
     """A new active account. Without a password the user chooses one by a reset link."""
-    from ..auth.services import find_user_by_email
 
     email = normalise_email(email)
     if find_user_by_email(email) is not None:

@@ -12,11 +12,12 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from imvo_survey.answers import services
+from imvo_survey.answers.services import Actor
+from imvo_survey.deadlines import response_for
 from imvo_survey.extensions import db
 from imvo_survey.models import Activity, Response
 from imvo_survey.questionnaires.services import definition_of, publish, store_definition
-from imvo_survey.answers import services
-from imvo_survey.answers.services import Actor
 from imvo_survey.rounds.services import close_round, issue_token
 
 from .. import factories
@@ -146,7 +147,7 @@ def test_without_last_years_answers_nothing_is_carried(app, next_year):
     client = app.test_client()
     client.get(f"/i/{token}")
     client.post(f"/respond/{invitation.id}/start", data={"from_previous": "no"})
-    _layout, doc = services.document_of(services.response_for(invitation))
+    _layout, doc = services.document_of(response_for(invitation))
     assert doc.answers == {} and doc.entries["activity"] == []
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from imvo_survey.extensions import db
-from imvo_survey.questionnaires.services import publish, store_definition
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor, EntryGone
+from imvo_survey.extensions import db
+from imvo_survey.questionnaires.services import publish, store_definition
 
 from .. import factories
-from ..questionnaires.helpers import definition, q
 from ..answering import add_activity
+from ..questionnaires.helpers import definition, q
 
 ENTRIES = {
     "activity": None,  # the shipped helper's values

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from imvo_survey.extensions import db
-from imvo_survey.models import utcnow
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
+from imvo_survey.models import utcnow
 
 from .. import factories
 from ..answering import answer_required

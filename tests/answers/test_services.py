@@ -9,10 +9,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from imvo_survey.extensions import db
-from imvo_survey.models import Activity, Answer, Invitation, ResponseEvent
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor, ResponseError
+from imvo_survey.extensions import db
+from imvo_survey.models import Activity, Answer, Invitation, ResponseEvent
 from imvo_survey.rounds.services import close_round, decline, undo_decline
 
 from .. import factories

@@ -12,12 +12,12 @@ import zipfile
 import sqlalchemy as sa
 from sqlalchemy import func, select
 
+from imvo_survey.answers import services
+from imvo_survey.answers.services import Actor
 from imvo_survey.backup import create_backup, read_manifest
 from imvo_survey.backup.rows import manifest_tables, shapes
 from imvo_survey.extensions import db
 from imvo_survey.models import Contact, Organisation, OutboxMessage, Response, ResponseEvent
-from imvo_survey.answers import services
-from imvo_survey.answers.services import Actor
 
 from .. import factories
 from ..answering import add_activity, answer_required

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from imvo_survey.extensions import db
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
 
 from .. import factories
 from ..answering import answer_required

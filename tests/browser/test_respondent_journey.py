@@ -12,10 +12,10 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from imvo_survey.extensions import db
-from imvo_survey.models import Response
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
+from imvo_survey.models import Response
 from imvo_survey.rounds.services import issue_token
 
 from .. import factories

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from imvo_survey.answers.services import Actor, start
 from imvo_survey.extensions import db
 from imvo_survey.models import Contact, InvitationToken, Organisation, Response, ResponseEvent
-from imvo_survey.answers.services import Actor, start
 from imvo_survey.rounds.services import issue_token, token_from_link
 
 from .. import factories

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from imvo_survey.extensions import db
+from imvo_survey.mail.outbox import send_due
 from imvo_survey.models import Contact, OutboxMessage
 from imvo_survey.organisations.services import deactivate_contact
-from imvo_survey.mail.outbox import send_due
 from imvo_survey.rounds.feedback import feedback_token, invitation_for_feedback_token
 from imvo_survey.rounds.mailings import send_invitation
 from imvo_survey.rounds.services import issue_token, token_from_link, usable_contacts

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 import pytest
 
-from imvo_survey.extensions import db
-from imvo_survey.models import Contact, Invitation, Organisation, OutboxMessage, Registration, Response, User
-from imvo_survey.mail.outbox import send_due
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
+from imvo_survey.mail.outbox import send_due
+from imvo_survey.models import Contact, Invitation, Organisation, OutboxMessage, Registration, Response, User
 from imvo_survey.rounds.mailings import send_invitation, send_reminder
 from imvo_survey.rounds.services import issue_token
 

@@ -10,11 +10,11 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from imvo_survey.answers import services
+from imvo_survey.answers.services import Actor
 from imvo_survey.extensions import db
 from imvo_survey.models import Contact, InvitationToken, PrivacyEvent, Response, ResponseEvent, User, utcnow
 from imvo_survey.organisations.services import remove_contact
-from imvo_survey.answers import services
-from imvo_survey.answers.services import Actor
 from imvo_survey.rounds.services import issue_token
 
 from .. import factories

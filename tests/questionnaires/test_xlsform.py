@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from openpyxl import Workbook, load_workbook
 
-from imvo_survey.questionnaires.types import INVENTORY_FIELDS
+from imvo_survey.models.questionnaire_vocabulary import INVENTORY_FIELDS
 from imvo_survey.questionnaires.xlsform import (
     CHOICES_COLUMNS,
     SETTINGS_COLUMNS,
@@ -154,7 +154,7 @@ def definition() -> dict:
 
 def test_the_fixture_covers_the_vocabulary(definition):
     """Guards the round trip below against a fixture that misses a type or field."""
-    from imvo_survey.questionnaires.types import QUESTION_TYPES
+    from imvo_survey.models.questionnaire_vocabulary import QUESTION_TYPES
 
     kinds = {q["type"] for s in definition["sections"] for q in s["questions"]}
     kinds |= {c["type"] for s in definition["sections"] for q in s["questions"] for c in q.get("questions", [])}

@@ -8,10 +8,10 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from imvo_survey.extensions import db
-from imvo_survey.models import Invitation, OutboxMessage, Reminder, Response, ResponseEvent, RoundEvent, utcnow
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
+from imvo_survey.models import Invitation, OutboxMessage, Reminder, Response, ResponseEvent, RoundEvent, utcnow
 from imvo_survey.rounds.services import utc_to_local
 
 from .. import factories

@@ -10,10 +10,10 @@ from html import unescape
 
 from sqlalchemy import func, select
 
-from imvo_survey.extensions import db
-from imvo_survey.models import Answer, OutboxMessage, Response, ResponseEvent
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
+from imvo_survey.models import Answer, OutboxMessage, Response, ResponseEvent
 
 from .. import factories
 from ..answering import answer_required

@@ -9,10 +9,10 @@ import json
 import pytest
 from sqlalchemy import select
 
-from imvo_survey.extensions import db
-from imvo_survey.models import Activity
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
+from imvo_survey.models import Activity
 
 from .. import factories
 from ..answering import ACTIVITY, add_activity, base_of, hidden_fields, lock_of, page_text, stored_response

@@ -5,7 +5,6 @@ page in a fresh browser, links that expire, and the CSRF token on the action."""
 from __future__ import annotations
 
 import base64
-
 import re
 import sys
 from datetime import timedelta

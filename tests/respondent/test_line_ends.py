@@ -12,16 +12,16 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from imvo_survey.spreadsheets.writing import xlsx_bytes
+from imvo_survey.answers.values import parse
 from imvo_survey.extensions import db
 from imvo_survey.models import Activity, Invitation
 from imvo_survey.questionnaires.services import read_import
-from imvo_survey.answers.values import parse
 from imvo_survey.spreadsheets.reading import read_table
+from imvo_survey.spreadsheets.writing import xlsx_bytes
 from imvo_survey.text import from_spreadsheet, to_spreadsheet
 
-from ..questionnaires.helpers import definition, q
 from ..answering import ACTIVITY, base_of, lock_of, page_text
+from ..questionnaires.helpers import definition, q
 
 WINDOWS = "Eerste regel\r\nTweede regel\rDerde regel"
 UNIX = "Eerste regel\nTweede regel\nDerde regel"

@@ -9,15 +9,14 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from imvo_survey.extensions import db
-from imvo_survey.models import Activity, Response
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
+from imvo_survey.models import Activity, Response
 from imvo_survey.rounds.services import close_round
 
 from .. import factories
 from ..answering import ACTIVITY, add_activity, answer_required, base_of, lock_of, page_text, stored_response
-
 
 # --- a returned response ------------------------------------------------------------
 

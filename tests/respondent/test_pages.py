@@ -10,10 +10,10 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from imvo_survey.extensions import db
-from imvo_survey.models import Activity, utcnow
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
+from imvo_survey.models import Activity, utcnow
 from imvo_survey.rounds.services import close_round
 
 from .. import factories

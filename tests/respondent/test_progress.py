@@ -9,10 +9,10 @@ import re
 
 from sqlalchemy import event, select
 
-from imvo_survey.extensions import db
-from imvo_survey.models import ResponseSection
 from imvo_survey.answers import services
 from imvo_survey.answers.sections import mark_saved, saved_sections
+from imvo_survey.extensions import db
+from imvo_survey.models import ResponseSection
 
 from ..answering import ACTIVITY, base_of, lock_of, page_text, stored_response
 

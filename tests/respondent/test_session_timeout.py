@@ -8,10 +8,10 @@ from datetime import timedelta
 
 import time_machine
 
-from imvo_survey.extensions import db
-from imvo_survey.models import utcnow
 from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
+from imvo_survey.extensions import db
+from imvo_survey.models import utcnow
 
 from .. import factories
 from ..answering import base_of, lock_of, page_text, stored_response

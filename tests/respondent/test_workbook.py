@@ -12,15 +12,16 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
+from imvo_survey.answers import services
+from imvo_survey.deadlines import response_for
 from imvo_survey.extensions import db
 from imvo_survey.models import ResponseEvent, utcnow
 from imvo_survey.questionnaires.services import publish, store_definition
-from imvo_survey.answers import services
 from imvo_survey.rounds.services import issue_token
 
 from .. import factories
-from ..questionnaires.helpers import choices, definition, q
 from ..answering import add_activity, answer_required
+from ..questionnaires.helpers import choices, definition, q
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def start(client, invitation):
     assert client.post(f"/respond/{invitation.id}/start").status_code == 302
     db.session.expire_all()  # the request changed the invitation: read it anew (its version moved on)
-    return services.response_for(invitation)
+    return response_for(invitation)
 
 
 def contact_actor(invitation):

@@ -12,11 +12,11 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from imvo_survey.answers import services
+from imvo_survey.answers.services import Actor
 from imvo_survey.extensions import db
 from imvo_survey.models import OutboxMessage, Response, utcnow
 from imvo_survey.respondent.submit import labels_for
-from imvo_survey.answers import services
-from imvo_survey.answers.services import Actor
 from imvo_survey.review.forms import default_until
 from imvo_survey.review.trail import audit_trail
 from imvo_survey.rounds.services import issue_token, utc_to_local

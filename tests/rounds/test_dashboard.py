@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from sqlalchemy import event
 
 from imvo_survey.extensions import db
-from imvo_survey.models import Branch, Sector
 from imvo_survey.mail.outbox import queue
+from imvo_survey.models import Branch, Sector
 from imvo_survey.rounds import dashboard
 from imvo_survey.rounds.dashboard import (
     InvitationFilter,

@@ -7,8 +7,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
-from imvo_survey.models import Invitation, OutboxMessage
 from imvo_survey.mail.outbox import send_due
+from imvo_survey.models import Invitation, OutboxMessage
 from imvo_survey.rounds.mailings import send_invitation, send_reminder
 
 from .. import factories

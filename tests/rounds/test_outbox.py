@@ -14,8 +14,8 @@ import time_machine
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
-from imvo_survey.models import Invitation, OutboxMessage, utcnow
 from imvo_survey.mail.outbox import MAX_ATTEMPTS, claim, queue, retry, send_due
+from imvo_survey.models import Invitation, OutboxMessage, utcnow
 
 from .. import factories
 

@@ -10,8 +10,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, text
 
 from imvo_survey.extensions import db
-from imvo_survey.models import Invitation, OutboxMessage
 from imvo_survey.mail.outbox import send_due
+from imvo_survey.models import Invitation, OutboxMessage
 from imvo_survey.rounds.mailings import send_reminder
 
 from .. import factories

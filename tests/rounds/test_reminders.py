@@ -10,8 +10,8 @@ import time_machine
 from sqlalchemy import func, select
 
 from imvo_survey.extensions import db
-from imvo_survey.models import INVITATION_STATUSES, InvitationToken, OutboxMessage, Reminder
 from imvo_survey.mail.outbox import parse, send_due
+from imvo_survey.models import INVITATION_STATUSES, InvitationToken, OutboxMessage, Reminder
 from imvo_survey.rounds.mailings import (
     deadline_in_words,
     remind,

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from imvo_survey.deadlines import deadline_for, is_open_for
 from imvo_survey.extensions import db
 from imvo_survey.models import Invitation, Round, RoundEvent, utcnow
 from imvo_survey.organisations.services import OrganisationFilter
@@ -16,9 +17,7 @@ from imvo_survey.rounds.services import (
     add_targets,
     close_round,
     copy_round,
-    deadline_for,
     extend_deadline,
-    is_open_for,
     open_round,
     preview_targets,
     reopen_round,

@@ -12,7 +12,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from ...i18n import lazy_gettext as _l
-from ..types import REFERENCE_LISTS
+from ...models.questionnaire_vocabulary import REFERENCE_LISTS
 from .reader_settings import SettingsReader
 from .reader_sheets import RawRows, WorkbookError, WorkbookWarning, is_blank
 from .reader_survey import SurveyReader

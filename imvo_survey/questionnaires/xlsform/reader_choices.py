@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ...i18n import lazy_gettext as _l
-from ..types import SCALE_POINTS, YES_NO_CHOICES
+from ...models.questionnaire_vocabulary import SCALE_POINTS, YES_NO_CHOICES
 from .reader_base import ReaderBase
 from .reader_sheets import RawRows, Row
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from ...i18n import lazy_gettext as _l
+from ...models.questionnaire_vocabulary import INVENTORY_FIELDS, NUMBER_TYPES, TEXT_TYPES
 from .. import conditions
-from ..types import INVENTORY_FIELDS, NUMBER_TYPES, TEXT_TYPES
 from .common import all_questions
 from .reader_choices import ChoicesReader
 from .reader_sheets import Row

@@ -4,8 +4,8 @@ version and the default language (which the other sheets' bare `label` columns a
 from __future__ import annotations
 
 from ...i18n import lazy_gettext as _l
+from ...models.questionnaire_vocabulary import AUDIENCES
 from ...whole_numbers import parse_whole_number
-from ..types import AUDIENCES
 from .common import LANGUAGES, SETTINGS_COLUMNS
 from .reader_base import ReaderBase
 from .reader_sheets import RawRows, Row, Table, language_code

@@ -4,8 +4,8 @@ their ends, and the sections made for questions outside any group."""
 from __future__ import annotations
 
 from ...i18n import lazy_gettext as _l
+from ...models.questionnaire_vocabulary import INVENTORY_FIELDS
 from ...whole_numbers import MAX_INT, parse_whole_number
-from ..types import INVENTORY_FIELDS
 from .reader_base import Open
 from .reader_questions import QuestionReader
 from .reader_sheets import RawRows, Row, Table

@@ -13,8 +13,8 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from openpyxl import Workbook
 from openpyxl.xml.functions import tostring
 
+from ...models.questionnaire_vocabulary import MULTIPLE_TYPES, SCALE_POINTS, YES_NO_CHOICES
 from .. import conditions
-from ..types import MULTIPLE_TYPES, SCALE_POINTS, YES_NO_CHOICES
 from .common import CHOICES_COLUMNS, LANGUAGE_HEADERS, LANGUAGES, SETTINGS_COLUMNS, SURVEY_COLUMNS, all_questions
 
 SIMPLE_WRITTEN = {  # our type -> (XLSForm type, appearance, imvo::type)

@@ -15,13 +15,31 @@ from dataclasses import dataclass
 from flask import abort, current_app, request
 from flask_login import current_user
 
-from ..extensions import login_manager
+from .extensions import login_manager
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Any logged-in user, whatever the role.
 ANY_ROLE = "*"
 #: Someone without an account who opened a valid invitation link in this session.
 INVITEE = "invitee"
+#: Where `register_invitee` keeps the respondent's side's answers (in `app.extensions`).
+INVITEE_HOOKS = "imvo.invitee"
+
+
+@dataclass(frozen=True)
+class InviteeHooks:
+    """What only the respondent's side knows, handed down to this check (which must not
+    import it: every feature, that one included, imports this module)."""
+
+    #: Whether this browser opened a valid invitation link (and its session lives).
+    has_session: Callable[[], bool]
+    #: Called before a visitor is sent to the login page (to keep what they typed).
+    before_login: Callable[[], None]
+
+
+def register_invitee(app, hooks: InviteeHooks) -> None:
+    """Tell the access check how invitees are recognised (see `create_app`)."""
+    app.extensions[INVITEE_HOOKS] = hooks
 
 
 @dataclass(frozen=True)
@@ -83,21 +101,14 @@ def check_access():
         return None
     if not current_user.is_authenticated:
         allowed = rule.read if request.method in READ_METHODS else rule.write
-        if INVITEE in allowed and _invitation_session_is_valid():
+        invitee = current_app.extensions[INVITEE_HOOKS]
+        if INVITEE in allowed and invitee.has_session():
             return None
-        from ..respondent.pending import stash_if_wanted
-
-        stash_if_wanted()
+        invitee.before_login()
         return login_manager.unauthorized()
     if not rule.allows(current_user.role, request.method):
         abort(403)
     return None
-
-
-def _invitation_session_is_valid() -> bool:
-    from ..respondent.access import session_token
-
-    return session_token() is not None
 
 
 def ensure_own_organisation(organisation_id: int) -> None:
