@@ -21,7 +21,8 @@ run: install translations
 test: install-test translations system-deps lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-# Security scans: ruff (pyflakes, bugbear, flake8-bandit; settings in pyproject.toml)
+# Lint and security scans: ruff (pyflakes, bugbear, flake8-bandit, sorted imports, no
+# imports inside functions; settings in pyproject.toml)
 # and bandit, which must find nothing of medium or high severity.
 lint: install-test
 	$(BIN)/ruff check --quiet .

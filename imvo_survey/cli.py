@@ -21,7 +21,7 @@ COMMAND_MODULES = ("seed", "users", "organisations", "questionnaires", "rounds",
 
 
 def _create_app():
-    from . import create_app  # the package imports this module: the factory is only there once it is loaded
+    from . import create_app  # noqa: PLC0415  (the package imports this module: the factory exists once it has loaded)
 
     return create_app()
 

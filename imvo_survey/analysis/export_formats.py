@@ -181,7 +181,7 @@ def write_sav(path, table: Table, progress: Progress | None = None, language: st
     """The table as an SPSS file: variable labels from the headers; text columns with a
     fixed list (`Column.categories`) and booleans as numbers with value labels, so that
     codes stay the same from export to export. Returns the rows written."""
-    import pyreadstat
+    import pyreadstat  # noqa: PLC0415  (optional: only the SPSS export needs it)
 
     names = spss_names(column.code for column in table.columns)
     yes, no = (words.text(words.CODES["boolean"][key], language) for key in ("yes", "no"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import Aspect, AspectGroup, Organisation, Response
 from ..models.response import Activity, activity_aspect
@@ -43,8 +44,6 @@ ACTIVITY_COLUMNS = ["activity_id", "organisation", "kvk_number", "title", "activ
 
 def activities_frame(conn, condition, language: str = "nl") -> pd.DataFrame:
     """Activities matching `condition` with every attribute (several values joined by ;)."""
-    from sqlalchemy.orm import Session, selectinload
-
     session = Session(bind=conn)
     try:
         rows = session.scalars(

@@ -15,6 +15,7 @@ from io import BytesIO
 
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from openpyxl import load_workbook
 
 from ..models import Response
 from ..models.questionnaire_vocabulary import MULTIPLE_TYPES, TEXT_TYPES
@@ -67,8 +68,6 @@ def read_workbook(data: bytes, response: Response, language: str, references: Re
 def _open(data: bytes):
     """The workbook, or None when openpyxl cannot open it; a file over the upload
     limits (`uploads.check_upload`) raises UploadRefused unopened."""
-    from openpyxl import load_workbook
-
     check_upload(data, "workbook.xlsx", ("xlsx",))
     try:
         with warnings.catch_warnings():  # Excel's extensions make openpyxl warn; they do not matter here

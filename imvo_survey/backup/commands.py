@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
+from flask_migrate import upgrade
 
 from ..extensions import db
 from . import BackupError, archive_tables, create_backup, restore
@@ -50,8 +51,6 @@ def backup_command(file: Path, verify: bool) -> None:
 @with_appcontext
 def restore_command(file: Path) -> None:
     """Restore a backup made by `imvo backup` into this database, which must be empty."""
-    from flask_migrate import upgrade
-
     try:
         manifest, found = restore(db.engine, file, upgrade=lambda revision: upgrade(revision=revision))
     except BackupError as error:

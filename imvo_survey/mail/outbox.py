@@ -15,6 +15,7 @@ copy (`links.mask_raw`), in the same transaction as the status.
 
 from __future__ import annotations
 
+import os
 import socket
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -54,8 +55,6 @@ def parse(item: OutboxMessage) -> EmailMessage:
 
 def worker_name() -> str:
     """An identifier of this worker process, for claims."""
-    import os
-
     return f"{socket.gethostname()}:{os.getpid()}"
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from jsonschema import Draft202012Validator
+
 from ..i18n import lazy_gettext as _l
 from ..models.questionnaire_vocabulary import (
     CHOICE_TYPES,
@@ -63,8 +65,6 @@ def dump_json(definition: dict) -> bytes:
 
 def load_json(data: bytes) -> tuple[dict | None, list[Problem]]:
     """Read and check a JSON definition: the schema first, then the structure."""
-    from jsonschema import Draft202012Validator
-
     try:
         definition = parse_json(data.decode("utf-8-sig"))
     except UploadRefused as refusal:  # nested too deep to read without exhausting the stack

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from sqlalchemy import delete
+from werkzeug.datastructures import MultiDict
 
 from ..extensions import db
 from ..models import PendingSave, utcnow
@@ -41,8 +42,6 @@ def stash_if_wanted() -> None:
 
 def take(path: str):
     """The kept input for a page of this session, as a MultiDict (removed once taken)."""
-    from werkzeug.datastructures import MultiDict
-
     pending = dict(session.get(SESSION_KEY, {}))
     key = pending.pop(path, None)
     if key is None:

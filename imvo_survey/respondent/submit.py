@@ -168,7 +168,7 @@ def pdf_response(html: str, filename: str, invitation, printable_url: str | None
     where WeasyPrint cannot run, a plain page that says so and points to the printable
     page (`printable_url`, else the printable copy of the answers)."""
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # noqa: PLC0415  (needs Pango; loaded only when a PDF is asked for)
     except (ImportError, OSError):
         current_app.logger.warning("WeasyPrint is not available; no PDF.")
         return render_template("respond/pdf_unavailable.html", invitation=invitation,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -41,8 +42,6 @@ def version_choices(audience: str) -> list:
 
 def slugify(name: str) -> str:
     """A short name for URLs from a round's name: 'Inventarisatie IMVO 2010' -> 'inventarisatie-imvo-2010'."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "round"
 

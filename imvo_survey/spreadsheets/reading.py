@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from openpyxl import load_workbook
+
 from ..i18n import lazy_gettext as _l
 from ..text import from_spreadsheet, normalise_newlines
 from ..uploads import UploadRefused, check_upload, decode_text, guess_delimiter
@@ -66,8 +68,6 @@ def _read_csv(data: bytes) -> Table:
 
 
 def _read_xlsx(data: bytes, sheet: str | None) -> Table:
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:

@@ -24,6 +24,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
 from ..text import normalise_newlines
 
 #: What an XLSX file is sent as.
@@ -161,10 +165,6 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Row]]]) -> by
     numbers stay numbers, and dates and datetimes are real spreadsheet dates shown as
     `yyyy-mm-dd` and `yyyy-mm-dd hh:mm`.
     """
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     used: set[str] = set()

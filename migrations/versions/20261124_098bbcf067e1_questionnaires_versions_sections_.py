@@ -5,9 +5,8 @@ Revises: 7462f07589a6
 Create Date: 2026-11-24 17:12:45.043574
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '098bbcf067e1'

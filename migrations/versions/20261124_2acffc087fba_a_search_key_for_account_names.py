@@ -7,9 +7,8 @@ Revises: 616e45632a77
 Create Date: 2026-11-24 21:12:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '2acffc087fba'

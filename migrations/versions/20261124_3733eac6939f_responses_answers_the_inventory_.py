@@ -5,9 +5,8 @@ Revises: 3b6ef2a03d4c
 Create Date: 2026-11-24 17:46:39.982015
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3733eac6939f'

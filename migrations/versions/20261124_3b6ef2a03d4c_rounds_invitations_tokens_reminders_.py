@@ -5,9 +5,8 @@ Revises: 098bbcf067e1
 Create Date: 2026-11-24 17:28:51.682433
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3b6ef2a03d4c'

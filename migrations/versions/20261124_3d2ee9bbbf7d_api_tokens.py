@@ -5,9 +5,8 @@ Revises: 3733eac6939f
 Create Date: 2026-11-24 18:27:07.927072
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3d2ee9bbbf7d'

@@ -10,9 +10,8 @@ Revises: 2acffc087fba
 Create Date: 2026-11-24 21:31:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5295e652e0e7'

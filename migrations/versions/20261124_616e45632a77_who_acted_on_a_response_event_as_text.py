@@ -6,9 +6,8 @@ Revises: 6c572fbae977
 Create Date: 2026-11-24 20:46:05.543547
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '616e45632a77'

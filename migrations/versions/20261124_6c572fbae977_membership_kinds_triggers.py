@@ -16,9 +16,8 @@ Revises: dbdb55bb2da6
 Create Date: 2026-11-24 20:35:13.291456
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6c572fbae977'

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-24 16:54:12.312583
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7462f07589a6'

@@ -8,9 +8,8 @@ Revises: 3d2ee9bbbf7d
 Create Date: 2026-11-24 18:45:41.275944
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'dbdb55bb2da6'

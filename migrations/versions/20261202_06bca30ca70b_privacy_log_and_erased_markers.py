@@ -15,9 +15,8 @@ Revises: b41c6a1e9d27
 Create Date: 2026-12-02 19:34:36.379022
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '06bca30ca70b'

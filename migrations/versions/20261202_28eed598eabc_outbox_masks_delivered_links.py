@@ -18,9 +18,8 @@ from datetime import datetime, timezone
 from email import policy
 from email.parser import BytesParser
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '28eed598eabc'

@@ -7,9 +7,8 @@ Revises: 5295e652e0e7
 Create Date: 2026-12-02 19:16:26.361307
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5a7fed1f4768'

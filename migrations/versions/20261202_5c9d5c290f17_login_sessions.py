@@ -9,9 +9,8 @@ Revises: 06bca30ca70b
 Create Date: 2026-12-02 19:22:26.574477
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5c9d5c290f17'

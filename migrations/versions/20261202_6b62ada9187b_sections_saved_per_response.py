@@ -11,9 +11,8 @@ Revises: 5c9d5c290f17
 Create Date: 2026-12-02 19:40:24.823846
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '6b62ada9187b'

@@ -16,9 +16,8 @@ Create Date: 2026-12-02 20:10:00.000000
 """
 import re
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b41c6a1e9d27'
