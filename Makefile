@@ -52,16 +52,19 @@ translations: install
 	$(BIN)/imvo i18n compile
 
 # What the tests need from the system: Debian's Chromium for the browser tests (never a
-# downloaded browser) and Pango for WeasyPrint's PDFs. Installed once, with apt-get.
+# downloaded browser), Pango for WeasyPrint's PDFs, and Node.js to run the show-if
+# conditions of static/js under test (Debian's nodejs, unless a `node` is already on
+# PATH). Installed once, with apt-get.
 SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0
 system-deps:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \
 	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing$$missing for the tests..."; \
 	  if [ "$$(id -u)" = "0" ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing >/dev/null || \
-	    { echo "Could not install$$missing: the browser and PDF tests cannot run."; exit 1; }; \
+	    { echo "Could not install$$missing: the browser, PDF or JavaScript tests cannot run."; exit 1; }; \
 	fi
 
 clean:

@@ -14,6 +14,10 @@ In XLSForm: `${q} = 'v'`, `${q} != 'v'`, `${q} != ''` (answered), and for questi
 with several answers `selected(${q}, 'v')` and `not(selected(${q}, 'v'))`; any-of is
 `(selected(${q}, 'a') or selected(${q}, 'b'))` (or the same with `=` for a question
 with one answer); `and`, `or` and parentheses combine them.
+
+The browser evaluates the same JSON in static/js/conditions.js, to hide questions at
+once; `evaluate` here decides at save and submit time. Both are tested against the
+cases in tests/questionnaires/condition_cases.json: a change to one is a change to both.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 OPERATORS = ("equals", "not_equals", "any_of", "answered")
@@ -301,9 +306,12 @@ def constants(condition: dict | None) -> dict[str, set]:
 # --- evaluating -------------------------------------------------------------------
 
 def _key(value):
-    """Compare numbers as numbers and everything else as text."""
+    """Compare numbers as numbers and everything else as text. A date is its ISO text,
+    the form in which conditions name it and the browser sees it (static/js/conditions.js)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, (int, float, Decimal)):
         return Decimal(str(value)).normalize()
     if isinstance(value, str):
