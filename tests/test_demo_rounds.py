@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from imvo_survey.analysis import Filters, year_over_year
-from imvo_survey.analysis.filters import RESPONDED
 from imvo_survey.extensions import db
-from imvo_survey.models import Activity, Bottleneck, Dilemma, Organisation, Response, Round, Sector
+from imvo_survey.models import RESPONDED_STATUSES, Activity, Bottleneck, Dilemma, Organisation, Response, Round, Sector
 from imvo_survey.models.response import activity_aspect
 from imvo_survey.seed import seed_demo
 
@@ -32,7 +31,7 @@ def sectors_with(model, round: Round) -> set[str]:
         select(Sector.code).distinct()
         .join(Response, Response.snapshot_sector_id == Sector.id)
         .join(model, model.response_id == Response.id)
-        .where(Response.round_id == round.id, Response.status.in_(RESPONDED))))
+        .where(Response.round_id == round.id, Response.status.in_(RESPONDED_STATUSES))))
 
 
 def test_a_baseline_and_a_later_round(demo):
@@ -51,7 +50,7 @@ def test_a_baseline_and_a_later_round(demo):
 def test_responses_with_activities_dilemmas_and_bottlenecks_in_several_sectors(demo, slug):
     round = demo[slug]
     responses = db.session.scalars(select(Response).where(Response.round_id == round.id,
-                                                          Response.status.in_(RESPONDED))).all()
+                                                          Response.status.in_(RESPONDED_STATUSES))).all()
     assert len(responses) >= 10
     # every responding organisation is a demo organisation (synthetic data, marked as such)
     assert all(db.session.get(Organisation, response.organisation_id).is_demo for response in responses)

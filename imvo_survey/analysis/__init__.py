@@ -1,12 +1,25 @@
 """The analysis module: what responding organisations actually do, per sector (or
 branch) and IMVO aspect, beside the Transparantiebenchmark scores.
 
-Functions take a SQLAlchemy session or connection and plain filter values, and return
-pandas DataFrames (or a `Matrix` of them). The matrix page, the exports, the CLI and the
-API all call these same functions. No Flask imports here.
+Loading and computing are apart: `load_matrix(conn, filters)` runs the queries and
+returns plain DataFrames (`MatrixFrames`); `compute_matrix(frames, options)` and the
+response figures (`response.py`) are pandas only, and give codes and numbers, never
+labels. `build_matrix` does both. The matrix page, the exports, the CLI and the API all
+call these same functions. No Flask imports here.
 """
 
 from .filters import MEASURES, Filters
-from .matrix import Comparison, Matrix, build_matrix, compare_matrices, year_over_year
+from .frames import MatrixFrames, load_matrix
+from .matrix import (
+    Comparison,
+    Matrix,
+    MatrixOptions,
+    build_matrix,
+    compare,
+    compare_matrices,
+    compute_matrix,
+    year_over_year,
+)
 
-__all__ = ["MEASURES", "Comparison", "Filters", "Matrix", "build_matrix", "compare_matrices", "year_over_year"]
+__all__ = ["MEASURES", "Comparison", "Filters", "Matrix", "MatrixFrames", "MatrixOptions", "build_matrix",
+           "compare", "compare_matrices", "compute_matrix", "load_matrix", "year_over_year"]

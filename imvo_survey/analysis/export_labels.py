@@ -7,6 +7,8 @@ The analysis package has no Flask, so no Babel catalogue here: every text is a p
 
 from __future__ import annotations
 
+from .matrix import TOTAL_KEY, Matrix, row_parts
+
 Pair = tuple[str, str]
 
 #: Sheet titles (also the CSV file names), by table key.
@@ -216,6 +218,10 @@ TOO_LONG: Pair = (
     "(imvo matrix export ... --format csv).",
 )
 
+#: The labels of the matrix's rows that are no reference entry: the totals row, and
+#: "none" (organisations without a sector or branch, or without a kind).
+ROW_MARKERS: dict[str, Pair] = {"total": ("Totaal", "Total"), "none": ("Geen", "None")}
+
 #: Shown in the filters line when none is set.
 NO_FILTERS: Pair = ("geen: alle benaderde organisaties en hun activiteiten",
                     "none: every targeted organisation and its activities")
@@ -238,6 +244,20 @@ def code_label(codes: str, code: str | None, language: str) -> str | None:
         return None
     pair = CODES[codes].get(code)
     return text(pair, language) if pair else code
+
+
+def row_label(matrix: Matrix, key: str, language: str) -> str:
+    """A matrix row's label: the reference list's label, "Voedsel en drank / Bedrijf"
+    for rows by sector and kind, "Geen" for "none", "Totaal" for the totals row."""
+    if key == TOTAL_KEY:
+        return text(ROW_MARKERS["total"], language)
+    code, kind = row_parts(key)
+    reference = matrix.row_reference
+    name = text(ROW_MARKERS["none"], language) if code is None else \
+        str(reference.at[code, "label_en" if language == "en" else "label_nl"])
+    if matrix.rows_by != "sector_kind":
+        return name
+    return f"{name} / {text(ROW_MARKERS['none'], language) if kind is None else code_label('kind', kind, language)}"
 
 
 def number(value: int, language: str) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from .. import __version__
-from ..models import Response, Round
+from ..models import RESPONDED_STATUSES, Response, Round
 from . import benchmark as benchmarks
 from . import export_labels as words
 from . import queries
@@ -25,15 +25,12 @@ from .export_answers import answers_table, codebook_table, local_time, questions
 from .export_inventory import activities_long_table, activities_table, bottlenecks_table, dilemmas_table
 from .export_reading import describe_organisations, load_vocabulary, responders, select_activities
 from .export_schema import Column, Table, plain, plain_int, static_table
-from .filters import CHANGE_OF, MEASURES, RESPONDED, FilterError, Filters
-from .matrix import DEFAULT_THRESHOLD, TOTAL_KEY, Comparison, Matrix, build_matrix, year_over_year
+from .filters import CHANGE_OF, DEFAULT_THRESHOLD, MEASURES, FilterError, Filters
+from .matrix import TOTAL_KEY, Comparison, Matrix, build_matrix, year_over_year
 
 #: The sheets in workbook order.
 TABLE_KEYS = ("matrix", "activities", "activities_long", "dilemmas", "bottlenecks", "answers", "codebook",
               "response", "benchmark", "explanation")
-#: The measures as Matrix.cells columns.
-CELL_COLUMNS = {"share": "share", "organisations": "organisations", "members": "member_coverage",
-                "activities": "activities"}
 BENCHMARK_COLUMNS = (("benchmark_total", "number"), ("benchmark_chain", "number"),
                      ("benchmark_companies", "integer"), ("benchmark_listed", "integer"),
                      ("benchmark_year", "integer"), ("benchmark_level", "string"))
@@ -145,7 +142,7 @@ def _version_ids(conn, round_id: int) -> list[int]:
                        .where(Round.id == round_id)).one()
     ids = [version_id for version_id in row if version_id]
     answered = conn.execute(select(Response.version_id).where(Response.round_id == round_id,
-                                                              Response.status.in_(RESPONDED)).distinct()).scalars()
+                                                              Response.status.in_(RESPONDED_STATUSES)).distinct()).scalars()
     return ids + sorted(set(answered) - set(ids))
 
 
@@ -181,14 +178,13 @@ def matrix_table(export: MatrixExport) -> Table:
     keys = list(matrix.column_labels.index)
     first_cell = 2 + len(BENCHMARK_COLUMNS) + len(RESPONSE_COLUMNS)
     integer = columns[first_cell].type == "integer"
-    label = f"label_{'en' if language == 'en' else 'nl'}"
     rows, highlight = [], set()
     for number, key in enumerate(matrix.row_order()):
         figures = matrix.rows.loc[key]
         cells = [plain_int(value) if integer else plain(value) for value in values.loc[key, keys]]
         lagging = [code for code in keys if bool(matrix.cells.at[(key, code), "lagging"])]
         highlight.update((number, first_cell + keys.index(code)) for code in lagging)
-        rows.append((str(matrix.row_labels.at[key, label]), key, *_benchmark_values(figures, language),
+        rows.append((words.row_label(matrix, key, language), key, *_benchmark_values(figures, language),
                      plain_int(figures["targeted"]), plain_int(figures["responded"]),
                      plain_int(figures["declined"]), plain(figures["response_rate"]), *cells,
                      "; ".join(columns[first_cell + keys.index(code)].header for code in lagging) or None))
@@ -242,7 +238,7 @@ def benchmark_table(conn, year: int, language: str) -> Table:
             for code in sectors.index if code in chosen.index]
     if len(chosen):
         totals = pd.Series(benchmarks.totals(chosen))
-        rows.append(("Totaal" if language != "en" else "Total", TOTAL_KEY, *_benchmark_values(totals, language)))
+        rows.append((words.text(words.ROW_MARKERS["total"], language), TOTAL_KEY, *_benchmark_values(totals, language)))
     columns = [Column("sector", words.header("sector", language), "string"),
                Column("sector_code", words.header("sector_code", language), "string")]
     columns += [Column(code, words.header(code, language), kind, words.column_description(code, language))
@@ -305,7 +301,7 @@ def matrix_document(export: MatrixExport) -> dict:
             if change is not None:
                 cells[code]["change"] = plain(change.get((key, code)))
         row = matrix.rows.loc[key]
-        rows.append({"code": key, "label": str(matrix.row_labels.at[key, label]),
+        rows.append({"code": key, "label": words.row_label(matrix, key, language),
                      **{name: plain(row.get(name)) for name, _ in RESPONSE_COLUMNS + BENCHMARK_COLUMNS},
                      "lagging": bool(row.get("lagging", False)), "cells": cells})
     old = export.comparison.old.round if export.comparison is not None else None

@@ -6,15 +6,23 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 
+from ..models.organisation import KINDS
+
 AUDIENCES = ("both", "association", "company")
 ROWS = ("sector", "branch", "sector_kind")
 COLUMNS = ("aspect", "aspect_group")
-MEASURES = ("share", "organisations", "members", "activities", "change")
+#: The measures the matrix shows, each with the column of `Matrix.cells` it reads (the
+#: change is computed beside the cells, under the same name).
+MEASURE_COLUMNS = {"share": "share", "organisations": "organisations", "members": "member_coverage",
+                   "activities": "activities", "change": "change"}
+MEASURES = tuple(MEASURE_COLUMNS)
+#: A cell lags when its share (or member coverage) is below this percentage, by default.
+DEFAULT_THRESHOLD = 25.0
 #: What the change since the comparison round is the change of (percentage points either way).
 CHANGE_OF = ("share", "members")
-KINDS = ("branch_association", "product_board", "industry_board", "company")
+#: What a cell's lagging is measured by: the share of organisations or the member coverage.
+LAGGING_MEASURES = ("share", "members")
 SIZES = ("large", "mkb")
-RESPONDED = ("submitted", "returned", "accepted")
 
 
 class FilterError(ValueError):

@@ -2,11 +2,18 @@
 aspects or aspect groups), per cell the organisations with at least one activity on
 the aspect, their share of the row's responding organisations, the activities, and for
 associations and boards the member coverage; per row the response figures and the
-benchmark; a totals row computed from the organisations themselves; lagging cells."""
+benchmark; a totals row computed from the organisations themselves; lagging cells.
+
+`compute_matrix(frames, options)` is pandas only: it takes the `MatrixFrames` that
+`frames.load_matrix` read and returns a `Matrix` of codes and numbers. Labels are the
+readers' business (the matrix page through the translation catalogue, the exports and
+the API through `export_labels`); here a row is its key: a sector or branch code,
+"sector|kind", `NONE_KEY` for organisations without one, `TOTAL_KEY` for the totals.
+`build_matrix(conn, ...)` loads and computes in one call."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -14,16 +21,41 @@ import pandas as pd
 
 from . import benchmark as benchmarks
 from . import queries
-from .export_labels import code_label
-from .filters import COLUMNS, ROWS, FilterError, Filters
+from .filters import COLUMNS, DEFAULT_THRESHOLD, LAGGING_MEASURES, MEASURE_COLUMNS, ROWS, FilterError, Filters
+from .frames import MatrixFrames, load_matrix
+from .response import response_figures, total_response
 
-NONE_KEY = "_none"  # the row of organisations without a sector (or branch)
+NONE_KEY = "_none"  # the row (or the part of a row key) of organisations without a sector or branch
 TOTAL_KEY = "_total"
-NONE_LABEL = {"nl": "Geen", "en": "None"}
-DEFAULT_THRESHOLD = 25.0
 
 #: relevance(row_key, column_key) -> 0..1; the risk analysis will supply it, until then 1.
 Relevance = Callable[[str, str], float]
+
+__all__ = ["DEFAULT_THRESHOLD", "NONE_KEY", "TOTAL_KEY", "Comparison", "Matrix",
+           "MatrixOptions", "build_matrix", "compare", "compare_matrices", "compute_matrix", "row_parts",
+           "year_over_year"]
+
+
+@dataclass(frozen=True)
+class MatrixOptions:
+    """How to compute a matrix from its frames. `only_organisations` and `row_of` serve
+    the panel view: only organisations that responded in both rounds, each in the row of
+    its newer snapshot."""
+
+    rows: str = "sector"
+    columns: str = "aspect"
+    threshold: float = DEFAULT_THRESHOLD
+    lagging_measure: str = "share"
+    relevance: Relevance | None = None
+    only_organisations: frozenset[int] | set[int] | None = None
+    row_of: Mapping[int, str] | None = None
+
+    def check(self) -> None:
+        """Refuse rows, columns or a lagging measure that do not exist."""
+        if self.rows not in ROWS or self.columns not in COLUMNS:
+            raise FilterError(f"rows must be one of {ROWS} and columns one of {COLUMNS}.")
+        if self.lagging_measure not in LAGGING_MEASURES:
+            raise FilterError("The lagging measure is share or members.")
 
 
 @dataclass
@@ -40,23 +72,33 @@ class Matrix:
     lagging_measure: str
     cells: pd.DataFrame
     rows: pd.DataFrame
-    row_labels: pd.DataFrame
+    #: The rows in display order (the reference list's order, "none" last), without the totals.
+    row_keys: list[str]
+    #: The columns' reference list (code -> label_nl, label_en, position, group), in order.
     column_labels: pd.DataFrame
+    #: The reference list the row keys' codes come from: sectors (also for sector and
+    #: kind) or branches, code -> label_nl, label_en.
+    row_reference: pd.DataFrame
     notes: dict = field(default_factory=dict)
     #: The targeted organisations with their row, response and status.
     organisations: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def wide(self, measure: str) -> pd.DataFrame:
         """One measure as a table: rows by columns (totals row last)."""
-        column = {"share": "share", "organisations": "organisations", "members": "member_coverage",
-                  "activities": "activities", "change": "change"}[measure]
-        table = self.cells[column].unstack("column")
+        table = self.cells[MEASURE_COLUMNS[measure]].unstack("column")
         order = [key for key in self.row_order() if key in table.index]
         return table.reindex(index=order, columns=list(self.column_labels.index))
 
     def row_order(self) -> list[str]:
-        keys = [key for key in self.row_labels.index if key in self.rows.index and key != TOTAL_KEY]
-        return keys + [TOTAL_KEY]
+        """Every row key in display order, the totals row last."""
+        return [key for key in self.row_keys if key in self.rows.index] + [TOTAL_KEY]
+
+
+def row_parts(key: str) -> tuple[str | None, str | None]:
+    """A row key as its (sector or branch code, kind code), None for "none" in either
+    part; the kind is None when the rows are not by sector and kind. Not for TOTAL_KEY."""
+    code, _, kind = key.partition("|")
+    return (None if code == NONE_KEY else code), (None if kind in ("", NONE_KEY) else kind)
 
 
 def _row_key(frame: pd.DataFrame, rows_by: str) -> pd.Series:
@@ -72,62 +114,51 @@ def build_matrix(conn, filters: Filters, rows: str = "sector", columns: str = "a
                  threshold: float = DEFAULT_THRESHOLD, lagging_measure: str = "share",
                  relevance: Relevance | None = None, only_organisations: set[int] | None = None,
                  row_of: dict[int, str] | None = None) -> Matrix:
-    """The matrix of one round. `only_organisations` and `row_of` serve the panel view:
-    only organisations that responded in both rounds, each in the row of its newer snapshot."""
-    if rows not in ROWS or columns not in COLUMNS:
-        raise FilterError(f"rows must be one of {ROWS} and columns one of {COLUMNS}.")
-    if lagging_measure not in ("share", "members"):
-        raise FilterError("The lagging measure is share or members.")
-    round = queries.round_info(conn, filters.round)
-    organisations = queries.organisations(conn, round.id, filters)
-    if only_organisations is not None:
-        organisations = organisations[organisations["organisation_id"].isin(only_organisations)]
-    organisations = organisations.assign(row=_row_key(organisations, rows))
-    if row_of:
-        organisations["row"] = organisations["organisation_id"].map(row_of).fillna(organisations["row"])
+    """The matrix of one round: `load_matrix`, then `compute_matrix`."""
+    options = MatrixOptions(rows, columns, threshold, lagging_measure, relevance, only_organisations, row_of)
+    options.check()
+    return compute_matrix(load_matrix(conn, filters, columns), options)
+
+
+def compute_matrix(frames: MatrixFrames, options: MatrixOptions | None = None) -> Matrix:
+    """The matrix from its frames (pandas only)."""
+    options = options or MatrixOptions(columns=frames.columns_by)
+    options.check()
+    if options.columns != frames.columns_by:
+        raise ValueError(f"The frames were loaded for columns by {frames.columns_by}, not {options.columns}.")
+    organisations = frames.organisations
+    if options.only_organisations is not None:
+        organisations = organisations[organisations["organisation_id"].isin(options.only_organisations)]
+    organisations = organisations.assign(row=_row_key(organisations, options.rows))
+    if options.row_of:
+        organisations["row"] = organisations["organisation_id"].map(options.row_of).fillna(organisations["row"])
     responding = organisations[organisations["responded"]]
-    column_labels = queries.labels(conn, columns)
-    counts = queries.cell_counts(conn, round.id, filters, columns)
-    links = counts.merge(responding[["response_id", "organisation_id", "row", "association", "members"]],
-                         on="response_id", how="inner")
-    row_labels = _row_labels(conn, rows, organisations)
-    cells = _cells(links, responding, list(row_labels.index), list(column_labels.index))
-    row_frame = _rows(conn, organisations, responding, round, rows)
-    notes = _notes(queries.activities_without_share(conn, round.id, filters), responding)
-    matrix = Matrix(round, filters, rows, columns, threshold, lagging_measure, cells, row_frame, row_labels,
-                    column_labels, notes, organisations)
-    _mark_lagging(matrix, relevance)
+    links = frames.counts.merge(responding[["response_id", "organisation_id", "row", "association", "members"]],
+                                on="response_id", how="inner")
+    reference = frames.branches if options.rows == "branch" else frames.sectors
+    row_keys = _row_keys(options.rows, set(organisations["row"]), reference)
+    column_labels = frames.columns
+    cells = _cells(links, responding, row_keys, list(column_labels.index))
+    row_frame = _rows(frames, organisations, options.rows)
+    matrix = Matrix(frames.round, frames.filters, options.rows, options.columns, options.threshold,
+                    options.lagging_measure, cells, row_frame, row_keys, column_labels, reference,
+                    _notes(frames.without_share, responding), organisations)
+    _mark_lagging(matrix, options.relevance)
     return matrix
 
 
-def _row_labels(conn, rows_by: str, organisations: pd.DataFrame) -> pd.DataFrame:
-    """The rows in display order: the reference list's entries that occur, then 'none'."""
-    present = set(organisations["row"])
+def _row_keys(rows_by: str, present: set[str], reference: pd.DataFrame) -> list[str]:
+    """The rows in display order: the reference list's entries that occur, then "none"
+    (by sector and kind: per sector in its order, the kinds by code; no sector last)."""
     if rows_by in ("sector", "branch"):
-        reference = queries.labels(conn, rows_by)
         keys = [code for code in reference.index if code in present]
-        frame = reference.loc[keys, ["label_nl", "label_en"]]
     else:
-        sectors = queries.labels(conn, "sector")
-        order = {code: number for number, code in enumerate(sectors.index)}
+        order = {code: number for number, code in enumerate(reference.index)}
         keys = sorted((key for key in present if key.split("|")[0] in order or key.startswith(NONE_KEY)),
                       key=lambda key: (order.get(key.split("|")[0], 999), key))
-        frame = pd.DataFrame({"label_nl": [_pair_label(k, sectors, "nl") for k in keys],
-                              "label_en": [_pair_label(k, sectors, "en") for k in keys]}, index=keys,
-                             dtype=object)
     if NONE_KEY in present:
-        frame.loc[NONE_KEY] = [NONE_LABEL["nl"], NONE_LABEL["en"]]
-    frame.loc[TOTAL_KEY] = ["Totaal", "Total"]
-    return frame
-
-
-def _pair_label(key: str, sectors: pd.DataFrame, language: str) -> str:
-    """'Voedsel en drank / Brancheorganisatie': the sector's label and the kind's, in `language`."""
-    sector, _, kind = key.partition("|")
-    column = f"label_{language}"
-    name = sectors.at[sector, column] if sector in sectors.index else NONE_LABEL[language]
-    kind_name = NONE_LABEL[language] if kind == NONE_KEY else code_label("kind", kind, language)
-    return f"{name} / {kind_name}"
+        keys.append(NONE_KEY)
+    return keys
 
 
 def _cells(links: pd.DataFrame, responding: pd.DataFrame, row_keys: list[str], column_keys: list[str]):
@@ -167,21 +198,10 @@ def _cell_figures(links, responding, row_keys, column_keys) -> pd.DataFrame:
     return figures
 
 
-def _rows(conn, organisations: pd.DataFrame, responding: pd.DataFrame, round, rows_by: str) -> pd.DataFrame:
-    """Per row: targeted, responded, declined, response rate and the benchmark."""
-    def figures(frame: pd.DataFrame) -> pd.DataFrame:
-        grouped = frame.groupby("row")
-        result = pd.DataFrame({
-            "targeted": grouped["organisation_id"].nunique(),
-            "responded": grouped["responded"].sum(),
-            "declined": grouped["declined"].sum(),
-        })
-        result["response_rate"] = result["responded"] / result["targeted"] * 100
-        return result
-
-    table = figures(organisations)
-    table.loc[TOTAL_KEY] = figures(organisations.assign(row=TOTAL_KEY)).loc[TOTAL_KEY] if len(organisations) else \
-        [0, 0, 0, np.nan]
+def _rows(frames: MatrixFrames, organisations: pd.DataFrame, rows_by: str) -> pd.DataFrame:
+    """Per row: the response figures (`response.py`) and the benchmark."""
+    table = response_figures(organisations, "row")
+    table.loc[TOTAL_KEY] = total_response(organisations)
     if rows_by == "branch":
         # A branch can span several sectors, and the benchmark scores sectors: no one
         # sector's figures belong beside a branch, so the columns stay empty.
@@ -191,7 +211,7 @@ def _rows(conn, organisations: pd.DataFrame, responding: pd.DataFrame, round, ro
     # By sector, or by sector and kind: each row has one sector (the key's first part).
     keys = [key for key in table.index if key != TOTAL_KEY]
     sectors = [key.partition("|")[0] for key in keys]
-    bench = benchmarks.benchmark_by_sector(conn, round.year)
+    bench = frames.benchmark
     beside = bench.reindex(sectors)
     beside.index = pd.Index(keys, dtype=object)
     table = table.join(beside, how="left")
@@ -227,8 +247,7 @@ def _mark_lagging(matrix: Matrix, relevance: Relevance | None) -> None:
 def compare_matrices(new: Matrix, old: Matrix, measure: str = "share") -> pd.Series:
     """The difference per cell in percentage points (or counts), new minus old; empty
     where either is empty."""
-    column = {"share": "share", "members": "member_coverage", "organisations": "organisations",
-              "activities": "activities"}[measure]
+    column = MEASURE_COLUMNS[measure]
     return new.cells[column] - old.cells[column].reindex(new.cells.index)
 
 
@@ -248,24 +267,33 @@ class Comparison:
 
 def year_over_year(conn, filters: Filters, compare_with=None, panel: bool = False, **options) -> Comparison | None:
     """The matrix of the round and of the comparison round (default: the baseline of the
-    same questionnaire). In the panel view only organisations that responded in both
-    rounds count, each in the row of its newer snapshot, so that a change in who
-    responded does not look like progress. None when there is nothing to compare with."""
+    same questionnaire), each round loaded once. None when there is nothing to compare with."""
+    settings = MatrixOptions(**options)
+    settings.check()
     round = queries.round_info(conn, filters.round)
     other = queries.round_info(conn, compare_with) if compare_with is not None else queries.baseline_of(conn, round)
     if other is None or other.id == round.id:
         return None
     old_filters = filters.with_round(other.id)
+    if panel:
+        # Who is in the panel is decided by the newer data: an organisation that moved into
+        # the filtered sector since is in it, in both rounds.
+        old_filters = replace(old_filters, audience="both", kind=None, size=None, sector=None, branch=None)
+    return compare(load_matrix(conn, filters, settings.columns), load_matrix(conn, old_filters, settings.columns),
+                   settings, panel)
+
+
+def compare(new: MatrixFrames, old: MatrixFrames, options: MatrixOptions, panel: bool = False) -> Comparison:
+    """Two rounds' matrices from their frames (pandas only). In the panel view only
+    organisations that responded in both rounds count, each in the row of its newer
+    snapshot, so that a change in who responded does not look like progress; `old`
+    is then loaded without organisation filters (see `year_over_year`)."""
     if not panel:
-        return Comparison(build_matrix(conn, filters, **options), build_matrix(conn, old_filters, **options), False)
-    # Who is in the panel is decided by the newer data: an organisation that moved into
-    # the filtered sector since is in it, in both rounds.
-    old_filters = replace(old_filters, audience="both", kind=None, size=None, sector=None, branch=None)
-    new_all = build_matrix(conn, filters, **options)
-    old_all = build_matrix(conn, old_filters, **options)
+        return Comparison(compute_matrix(new, options), compute_matrix(old, options), False)
+    new_all, old_all = compute_matrix(new, options), compute_matrix(old, options)
     newer = new_all.organisations[new_all.organisations["responded"]]
     older = old_all.organisations[old_all.organisations["responded"]]
     both = set(newer["organisation_id"]) & set(older["organisation_id"])
     row_of = dict(zip(newer["organisation_id"], newer["row"], strict=True))
-    return Comparison(build_matrix(conn, filters, only_organisations=both, **options),
-                      build_matrix(conn, old_filters, only_organisations=both, row_of=row_of, **options), True)
+    return Comparison(compute_matrix(new, replace(options, only_organisations=both)),
+                      compute_matrix(old, replace(options, only_organisations=both, row_of=row_of)), True)

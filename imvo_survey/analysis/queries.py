@@ -14,6 +14,8 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import aliased
 
 from ..models import (
+    ASSOCIATION_KINDS,
+    RESPONDED_STATUSES,
     ActivityCount,
     ActivityType,
     Aspect,
@@ -29,9 +31,7 @@ from ..models import (
     country_region,
 )
 from ..models.response import Activity, activity_aspect, activity_country, activity_product_group
-from .filters import RESPONDED, FilterError, Filters
-
-ASSOCIATION_KINDS = ("branch_association", "product_board", "industry_board")
+from .filters import FilterError, Filters
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ def organisations(conn, round_id: int, filters: Filters) -> pd.DataFrame:
     register. Organisation-level filters (audience, kind, size, sector, branch) applied."""
     snap_sector, reg_sector = aliased(Sector), aliased(Sector)
     snap_branch, reg_branch = aliased(Branch), aliased(Branch)
-    responded = Response.status.in_(RESPONDED)
+    responded = Response.status.in_(RESPONDED_STATUSES)
     query = (
         select(Invitation.organisation_id, Organisation.name, Invitation.audience, Invitation.status,
                Response.id.label("response_id"), responded.label("responded"),
@@ -136,7 +136,7 @@ def _country_ids(conn, code: str) -> list[int]:
 def activity_conditions(conn, round_id: int, filters: Filters) -> list:
     """WHERE clauses on activities: the round's counted responses, not ended carry-overs,
     and the activity-level filters."""
-    conditions = [Response.round_id == round_id, Response.status.in_(RESPONDED),
+    conditions = [Response.round_id == round_id, Response.status.in_(RESPONDED_STATUSES),
                   or_(Activity.carry_status.is_(None), Activity.carry_status != "ended")]
     if filters.activity_type:
         conditions.append(Activity.activity_type_id == select(ActivityType.id)
@@ -189,7 +189,7 @@ def stored_counts(conn, round_id: int, columns: str = "aspect") -> pd.DataFrame:
              .join(Response, Response.id == ActivityCount.response_id)
              .join(target, target.id == ActivityCount.key_id)
              .where(ActivityCount.dimension == columns, Response.round_id == round_id,
-                    Response.status.in_(RESPONDED)))
+                    Response.status.in_(RESPONDED_STATUSES)))
     return _typed(_frame(conn.execute(query), ["response_id", "column", "activities", "max_share", "missing_share"]))
 
 

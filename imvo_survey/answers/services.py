@@ -15,6 +15,7 @@ from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
 from ..models import (
     NOT_YET_ACTED_STATUSES,
+    RESPONDED_STATUSES,
     Contact,
     Invitation,
     QuestionnaireVersion,
@@ -39,7 +40,6 @@ from .document import Document, References
 from .layout import Layout, layout_of
 from .values import fixed_codes, from_json, is_empty, same, to_json
 
-RESPONDED = ("submitted", "returned", "accepted")
 #: The key, in what a page saw of an entry, of the entry's carried-over status.
 CARRY_STATUS = "@carry_status"
 
@@ -119,7 +119,7 @@ def previous_response(invitation: Invitation) -> Response | None:
         .join(QuestionnaireVersion, Response.version_id == QuestionnaireVersion.id)
         .where(Response.organisation_id == invitation.organisation_id,
                QuestionnaireVersion.questionnaire_id == version.questionnaire_id,
-               Response.status.in_(RESPONDED), Round.earlier_than(invitation.round))
+               Response.status.in_(RESPONDED_STATUSES), Round.earlier_than(invitation.round))
         .order_by(*Round.newest_first()).limit(1)).first()
 
 

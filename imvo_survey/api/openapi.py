@@ -6,7 +6,7 @@ the values the API accepts. tests/api/test_openapi.py runs schemathesis against 
 
 from __future__ import annotations
 
-from ..analysis.filters import AUDIENCES, CHANGE_OF, COLUMNS, KINDS, MEASURES, ROWS, SIZES
+from ..analysis.filters import AUDIENCES, CHANGE_OF, COLUMNS, KINDS, LAGGING_MEASURES, MEASURES, ROWS, SIZES
 from ..models import LEVELS, ActivityType, Aspect, Branch, Country, ProductGroup, Sector
 from ..whole_numbers import MAX_INT
 from . import params
@@ -54,7 +54,7 @@ def _parameters() -> dict:
                           "The figure in each cell's `value` (default share; change needs a comparison round)."),
         "threshold": _query("threshold", {"type": "number", "minimum": 0, "maximum": 100},
                             "A cell lags below this percentage (default 25)."),
-        "lagging_measure": _query("lagging_measure", _enum(("share", "members")),
+        "lagging_measure": _query("lagging_measure", _enum(LAGGING_MEASURES),
                                   "The figure that decides lagging (default share)."),
         "compare": _query("compare", {"type": "string"},
                           "Round (id or slug) to compare with; default the baseline."),

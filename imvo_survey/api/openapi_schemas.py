@@ -5,7 +5,7 @@ exactly what the API sends; figures that can be empty are nullable (null, never 
 
 from __future__ import annotations
 
-from ..analysis.filters import CHANGE_OF, COLUMNS, KINDS, MEASURES, ROWS, SIZES
+from ..analysis.filters import CHANGE_OF, COLUMNS, KINDS, LAGGING_MEASURES, MEASURES, ROWS, SIZES
 from ..models import CARRY_STATUSES, LEVELS, ROUND_STATUSES
 
 
@@ -84,7 +84,7 @@ MATRIX = obj({
                 "description": "The filters applied, as strings."},
     "rows_by": string(enum=list(ROWS)), "columns_by": string(enum=list(COLUMNS)),
     "measure": string(enum=list(MEASURES)), "threshold": number(nullable=False),
-    "lagging_measure": string(enum=["share", "members"]),
+    "lagging_measure": string(enum=list(LAGGING_MEASURES)),
     "comparison": obj({"round": ref("RoundReference"), "panel": boolean(),
                        "change_of": string(enum=list(CHANGE_OF))}, nullable=True),
     "columns": {"type": "array", "items": obj({"key": string(), **LABELS, "group": string(nullable=True)})},

@@ -9,7 +9,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from ..access import public
 from ..analysis import build_matrix, year_over_year
-from ..analysis.filters import CHANGE_OF, COLUMNS, MEASURES, ROWS, FilterError
+from ..analysis.filters import CHANGE_OF, COLUMNS, DEFAULT_THRESHOLD, LAGGING_MEASURES, MEASURES, ROWS, FilterError
 from ..extensions import db
 from ..models import LEVELS, BenchmarkScore, Organisation, Round, Sector
 from . import bp, inventory, params, serialise
@@ -63,8 +63,8 @@ def matrix(reference: str):
     filters = params.read_filters(args, round)
     options = {"rows": params.choice(args, "rows", ROWS, "sector"),
                "columns": params.choice(args, "columns", COLUMNS, "aspect"),
-               "threshold": params.number(args, "threshold", 25.0, 0.0, 100.0),
-               "lagging_measure": params.choice(args, "lagging_measure", ("share", "members"), "share")}
+               "threshold": params.number(args, "threshold", DEFAULT_THRESHOLD, 0.0, 100.0),
+               "lagging_measure": params.choice(args, "lagging_measure", LAGGING_MEASURES, "share")}
     measure = params.choice(args, "measure", MEASURES, "share")
     change_of = params.choice(args, "change_of", CHANGE_OF, "share")
     panel = params.boolean(args, "panel")

@@ -9,15 +9,14 @@ import math
 
 import pandas as pd
 
+from ..analysis.export_labels import row_label
+from ..analysis.filters import MEASURE_COLUMNS
 from ..analysis.matrix import TOTAL_KEY, Matrix
 from ..analysis.queries import RoundInfo
 from ..models import Activity, BenchmarkScore, Bottleneck, Dilemma, Response, Round
 
 #: The cell figures, as the analysis names them.
 CELL_FIGURES = ("organisations", "activities", "share", "member_coverage", "gap")
-#: The measure a client can ask for, and the cell figure it shows.
-MEASURE_FIGURES = {"share": "share", "organisations": "organisations", "members": "member_coverage",
-                   "activities": "activities", "change": "change"}
 BENCHMARK_FIGURES = {"total": "benchmark_total", "chain": "benchmark_chain", "companies": "benchmark_companies",
                      "listed": "benchmark_listed"}
 
@@ -54,10 +53,9 @@ def round_reference(info: RoundInfo) -> dict:
 
 
 def _row(matrix: Matrix, key: str) -> dict:
-    labels = matrix.row_labels.loc[key]
     figures = matrix.rows.loc[key]
     return {
-        "key": key, "label_nl": str(labels["label_nl"]), "label_en": str(labels["label_en"]),
+        "key": key, "label_nl": row_label(matrix, key, "nl"), "label_en": row_label(matrix, key, "en"),
         "targeted": whole(figures["targeted"]) or 0, "responded": whole(figures["responded"]) or 0,
         "declined": whole(figures["declined"]) or 0, "response_rate": number(figures["response_rate"]),
         "lagging": bool(figures.get("lagging", False)),
@@ -78,7 +76,7 @@ def _cells(matrix: Matrix, measure: str, change: pd.Series | None) -> list[dict]
                 "lagging": bool(figures["lagging"])}
         if change is not None:
             cell["change"] = number(change.get((row, column)))
-        cell["value"] = cell[MEASURE_FIGURES[measure]]
+        cell["value"] = cell[MEASURE_COLUMNS[measure]]
         cells.append(cell)
     order = {key: number for number, key in enumerate(row_keys)}
     columns = {key: number for number, key in enumerate(matrix.column_labels.index)}

@@ -18,8 +18,16 @@ from flask.cli import with_appcontext
 
 from ..analysis.export_formats import write_export
 from ..analysis.export_tables import ExportOptions
-from ..analysis.filters import CHANGE_OF, COLUMNS, MEASURES, ROWS, FilterError, Filters
-from ..analysis.matrix import DEFAULT_THRESHOLD
+from ..analysis.filters import (
+    CHANGE_OF,
+    COLUMNS,
+    DEFAULT_THRESHOLD,
+    LAGGING_MEASURES,
+    MEASURES,
+    ROWS,
+    FilterError,
+    Filters,
+)
 from ..extensions import db
 
 FORMATS = ("xlsx", "csv", "json", "sav")
@@ -73,7 +81,7 @@ def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging
     columns = columns or layout.get("columns", "aspect")
     lagging_measure = lagging_measure or layout.get("lagging_measure", "share")
     change_of = change_of or layout.get("change_of", "share")
-    if (rows not in ROWS or columns not in COLUMNS or lagging_measure not in ("share", "members")
+    if (rows not in ROWS or columns not in COLUMNS or lagging_measure not in LAGGING_MEASURES
             or change_of not in CHANGE_OF):
         raise click.BadParameter(f"rows is one of {', '.join(ROWS)}, columns one of {', '.join(COLUMNS)}, "
                                  "lagging_measure and change_of share or members.", param_hint="--filter")
@@ -105,7 +113,7 @@ def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging
 @click.option("--rows", type=click.Choice(ROWS), help="Rows of the matrix (default: sector).")
 @click.option("--columns", type=click.Choice(COLUMNS), help="Columns of the matrix (default: aspect).")
 @click.option("--threshold", type=float, help="Lagging below this percentage (default: 25).")
-@click.option("--lagging-measure", type=click.Choice(["share", "members"]), help="Lagging by (default: share).")
+@click.option("--lagging-measure", type=click.Choice(LAGGING_MEASURES), help="Lagging by (default: share).")
 @click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
               help="Language of headers and labels.")
 @click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True,

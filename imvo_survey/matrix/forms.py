@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DecimalField, SelectField
 from wtforms.validators import NumberRange, Optional
 
+from ..analysis.filters import DEFAULT_THRESHOLD
 from ..extensions import db
 from ..forms import code_choices, options
 from ..i18n import current_language
@@ -39,7 +42,7 @@ class MatrixForm(FlaskForm):
     columns = SelectField(_l("Columns"), default="aspect")
     measure = SelectField(_l("Show"), default="share")
     lagging_measure = SelectField(_l("Lagging by"), default="share")
-    threshold = DecimalField(_l("Lagging below (%)"), default=25, places=None,
+    threshold = DecimalField(_l("Lagging below (%)"), default=Decimal(f"{DEFAULT_THRESHOLD:g}"), places=None,
                              validators=[Optional(), NumberRange(min=0, max=100)])
     compare = SelectField(_l("Compare with"), default="")
     change_of = SelectField(_l("Change of"), default="share")

@@ -14,7 +14,7 @@ from ..access import roles
 from ..analysis import Filters, build_matrix, year_over_year
 from ..analysis.export_formats import write_export
 from ..analysis.export_tables import ExportOptions
-from ..analysis.filters import FilterError
+from ..analysis.filters import DEFAULT_THRESHOLD, FilterError
 from ..analysis.matrix import TOTAL_KEY
 from ..analysis.tables import cell_activities
 from ..extensions import db
@@ -23,7 +23,7 @@ from ..models import Aspect, Bottleneck, Dilemma, Response, Round
 from ..models.response import bottleneck_aspect, dilemma_aspect
 from . import bp
 from .forms import MatrixForm
-from .view import cell_views, ordered_rows
+from .view import activity_rows, cell_summary, column_views, row_views
 
 STAFF = ("secretariat", "analyst")
 FILTER_KEYS = ("audience", "kind", "size", "sector", "branch", "activity_type", "country", "product_group",
@@ -64,7 +64,7 @@ def read_options(round: Round):
     params = {key: "1" if form[key].data is True else form[key].data for key in FILTER_KEYS if form[key].data}
     params["round"] = str(round.id)
     filters = Filters.from_params(params)
-    threshold = float(form.threshold.data) if form.threshold.data is not None else 25.0
+    threshold = float(form.threshold.data) if form.threshold.data is not None else DEFAULT_THRESHOLD
     matrix_options = {"rows": form.rows.data or "sector", "columns": form.columns.data or "aspect",
                       "threshold": threshold, "lagging_measure": form.lagging_measure.data or "share"}
     return form, filters, matrix_options
@@ -100,9 +100,8 @@ def page(slug: str):
     change = comparison.change(change_of) if comparison else None
     return render_template(
         "matrix/page.html", round=round, form=form, matrix=matrix, measure=measure, comparison=comparison,
-        change_of=change_of,
-        cells=cell_views(matrix, measure, change), row_keys=ordered_rows(matrix, form.sort.data),
-        language=current_language(), total_key=TOTAL_KEY, query=page_query())
+        change_of=change_of, columns=column_views(matrix), rows=row_views(matrix, measure, change, form.sort.data),
+        query=page_query())
 
 
 EXPORT_TYPES = {"xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -167,10 +166,11 @@ def cell(slug: str):
         db.session.scalars(select(Aspect.code).where(Aspect.group.has(code=column))))
     response_ids = _row_responses(matrix, row)
     return render_template(
-        "matrix/cell.html", round=round, matrix=matrix, row=row, column=column, activities=activities,
+        "matrix/cell.html", round=round, row=row, column=column, summary=cell_summary(matrix, row, column),
+        activities=activity_rows(activities),
         dilemmas=_by_aspect(Dilemma, dilemma_aspect, "dilemma_id", aspect_codes, response_ids),
         bottlenecks=_by_aspect(Bottleneck, bottleneck_aspect, "bottleneck_id", aspect_codes, response_ids),
-        language=language, query=page_query())
+        query=page_query())
 
 
 def _row_responses(matrix, row: str) -> list[int]:

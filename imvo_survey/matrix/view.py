@@ -1,18 +1,23 @@
-"""Turning a Matrix into what the page shows: formatted cells with a colour class (a
-second cue; the number and the lagging symbol are the first), rows in order, and the
-URL parameters of every link."""
+"""Turning a Matrix into what the page shows: rows of plain values with their label
+and their formatted cells (a colour class is a second cue; the number and the lagging
+symbol are the first), in order. The analysis core gives codes and numbers (NaN where
+there is no figure); here they become labels through the translation catalogue and
+None, so the templates never handle pandas."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from flask_babel import format_decimal
+import pandas as pd
+from flask_babel import format_decimal, gettext
 
-from ..analysis.matrix import TOTAL_KEY, Matrix
+from ..analysis.filters import MEASURE_COLUMNS
+from ..analysis.matrix import TOTAL_KEY, Matrix, row_parts
+from ..i18n import code_label, current_language
 
-MEASURE_COLUMNS = {"share": "share", "organisations": "organisations", "members": "member_coverage",
-                   "activities": "activities", "change": "change"}
+#: The benchmark figures beside a row, as `Matrix.rows` names them.
+BENCHMARK_FIGURES = ("benchmark_total", "benchmark_chain", "benchmark_companies", "benchmark_listed")
 
 
 @dataclass
@@ -24,10 +29,71 @@ class CellView:
     css: str
     lagging: bool
     empty: bool
+    #: The column's code (for the link to what is behind the cell).
+    column: str = ""
+
+
+@dataclass
+class ColumnView:
+    """A column head: the aspect's (or group's) code and label."""
+
+    code: str
+    label: str
+
+
+@dataclass
+class RowView:
+    """One row as shown: its label, response figures, benchmark and cells; None where
+    there is no figure."""
+
+    key: str
+    label: str
+    is_total: bool
+    lagging: bool
+    targeted: int
+    responded: int
+    declined: int
+    response_rate: float | None
+    #: benchmark_total, benchmark_chain, benchmark_companies, benchmark_listed.
+    benchmark: dict[str, float | None]
+    benchmark_year: int | None
+    benchmark_level: str | None
+    cells: list[CellView] = field(default_factory=list)
 
 
 def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def plain(value) -> float | None:
+    """A figure as a Python number, or None for no figure (None or NaN)."""
+    return None if _is_empty(value) else float(value)
+
+
+def _whole(value) -> int | None:
+    return None if _is_empty(value) else int(value)
+
+
+def _label_column() -> str:
+    return "label_en" if current_language() == "en" else "label_nl"
+
+
+def row_label(matrix: Matrix, key: str) -> str:
+    """A row's label in the current language: the reference list's label, "sector /
+    kind" for rows by sector and kind, "None" for organisations without one, "Total"."""
+    if key == TOTAL_KEY:
+        return gettext("Total")
+    code, kind = row_parts(key)
+    name = gettext("None") if code is None else str(matrix.row_reference.at[code, _label_column()])
+    if matrix.rows_by != "sector_kind":
+        return name
+    return f"{name} / {gettext('None') if kind is None else code_label(kind, 'kind')}"
+
+
+def column_views(matrix: Matrix) -> list[ColumnView]:
+    """The column heads in order, labelled in the current language."""
+    column = _label_column()
+    return [ColumnView(code, str(labels[column])) for code, labels in matrix.column_labels.iterrows()]
 
 
 def format_value(value, measure: str) -> str:
@@ -60,8 +126,9 @@ def cell_views(matrix: Matrix, measure: str, change=None) -> dict[tuple[str, str
     for key, cell in matrix.cells.iterrows():
         value = change.get(key) if measure == "change" and change is not None else cell.get(column)
         empty = _is_empty(cell["share"])
-        views[key] = CellView(text=format_value(value, measure), value=None if _is_empty(value) else float(value),
-                              css=colour_class(value, measure), lagging=bool(cell["lagging"]), empty=empty)
+        views[key] = CellView(text=format_value(value, measure), value=plain(value),
+                              css=colour_class(value, measure), lagging=bool(cell["lagging"]), empty=empty,
+                              column=key[1])
     return views
 
 
@@ -72,3 +139,46 @@ def ordered_rows(matrix: Matrix, sort: str | None) -> list[str]:
         gaps = matrix.cells["gap"].groupby(level="row").max()
         keys.sort(key=lambda key: -(gaps.get(key) if not _is_empty(gaps.get(key)) else -1))
     return keys + [TOTAL_KEY]
+
+
+def row_views(matrix: Matrix, measure: str, change=None, sort: str | None = None) -> list[RowView]:
+    """The rows as shown, in display order (or by largest gap), the totals row last."""
+    cells = cell_views(matrix, measure, change)
+    codes = list(matrix.column_labels.index)
+    views = []
+    for key in ordered_rows(matrix, sort):
+        figures = matrix.rows.loc[key]
+        views.append(RowView(
+            key=key, label=row_label(matrix, key), is_total=key == TOTAL_KEY,
+            lagging=bool(figures.get("lagging", False)), targeted=_whole(figures["targeted"]) or 0,
+            responded=_whole(figures["responded"]) or 0, declined=_whole(figures["declined"]) or 0,
+            response_rate=plain(figures["response_rate"]),
+            benchmark={name: plain(figures.get(name)) for name in BENCHMARK_FIGURES},
+            benchmark_year=_whole(figures.get("benchmark_year")),
+            benchmark_level=None if _is_empty(figures.get("benchmark_level")) else str(figures["benchmark_level"]),
+            cells=[cells[(key, code)] for code in codes]))
+    return views
+
+
+@dataclass
+class CellSummary:
+    """What the page behind a cell says about its figures; None where there is none."""
+
+    row_label: str
+    column_label: str
+    organisations: int | None
+    responding: int
+    activities: int | None
+
+
+def cell_summary(matrix: Matrix, row: str, column: str) -> CellSummary:
+    figures = matrix.cells.loc[(row, column)]
+    return CellSummary(row_label(matrix, row), str(matrix.column_labels.at[column, _label_column()]),
+                       _whole(figures["organisations"]), _whole(figures["responding"]) or 0,
+                       _whole(figures["activities"]))
+
+
+def activity_rows(activities: pd.DataFrame) -> list[dict]:
+    """The activities behind a cell as plain dicts, None for a missing value."""
+    return [{name: None if _is_empty(value) else value for name, value in record.items()}
+            for record in activities.to_dict("records")]

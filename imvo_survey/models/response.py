@@ -29,7 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import TimestampMixin, UTCDateTime, one_of, utcnow
-from .organisation import Contact, Organisation
+from .organisation import KINDS, Contact, Organisation
 from .questionnaire import Question, QuestionnaireVersion
 from .reference import ActivityType, Aspect, Branch, ChainInitiative, Country, ProductGroup, ReportingChannel, Sector
 from .round import Invitation, Round
@@ -65,7 +65,7 @@ class Response(TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("invitation_id"),
         one_of("status", RESPONSE_STATUSES, "status"),
-        one_of("snapshot_kind", ("branch_association", "product_board", "industry_board", "company"),
+        one_of("snapshot_kind", KINDS,
                "snapshot_kind"),
         CheckConstraint("lock_version >= 1", name="lock_version_positive"),
         CheckConstraint("status NOT IN ('submitted', 'accepted') OR submitted_at IS NOT NULL",

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..console import counted, in_english
 from ..extensions import db
 from ..mail.commands import require_base_url
-from ..models import Branch, Round, Sector
+from ..models import KINDS, Branch, Round, Sector
 from ..organisations.services import OrganisationFilter, resolve_organisation
 from ..questionnaires.services import find_version
 from ..whole_numbers import MAX_INT, fits_an_id, parse_whole_number
@@ -118,7 +118,7 @@ def round_list() -> None:
 
 @round_group.command("target")
 @click.argument("round_id", metavar="ROUND")
-@click.option("--kind", type=click.Choice(["branch_association", "product_board", "industry_board", "company"]))
+@click.option("--kind", type=click.Choice(KINDS))
 @click.option("--sector", metavar="CODE")
 @click.option("--branch", metavar="CODE")
 @click.option("--size", type=click.Choice(["large", "mkb"]))

@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime
 
+import pandas as pd
 from flask import abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,6 +22,9 @@ from sqlalchemy.orm import contains_eager, joinedload
 from wtforms import SearchField, SelectField
 
 from ..access import access
+from ..analysis import Filters, queries
+from ..analysis.matrix import NONE_KEY
+from ..analysis.response import response_figures, response_rate, total_response
 from ..extensions import db
 from ..forms import code_choices, options, strip_filter
 from ..i18n import code_label, current_language
@@ -29,7 +33,6 @@ from ..models import (
     INVITATION_STATUSES,
     KINDS,
     OUTBOX_STATUSES,
-    RESPONDED_STATUSES,
     Branch,
     Invitation,
     Organisation,
@@ -69,63 +72,59 @@ def status_table(round: Round) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class ResponseRate:
-    """Invited, responded and declined organisations of one group (or of the round)."""
+    """Targeted, responded and declined organisations of one group (or of the round),
+    as the analysis defines them (`analysis/response.py`), with the same names as the
+    matrix, the exports and the API."""
 
     #: The group's code (kind or sector/branch code); None for "none" or the whole round.
     key: str | None
     #: The group's name in the current language.
     label: str
-    #: Invitations beyond `targeted`: the organisations that were actually invited.
-    invited: int
-    #: Of those, submitted, returned or accepted.
+    #: The organisations the round is for, invited yet or not.
+    targeted: int
+    #: Of those, the ones whose response is submitted, returned or accepted.
     responded: int
     #: Of those, declined.
     declined: int
 
     @property
-    def rate(self) -> float | None:
-        """Responded as a percentage of invited; None when nobody was invited."""
-        return 100 * self.responded / self.invited if self.invited else None
+    def response_rate(self) -> float | None:
+        """Responded as a percentage of targeted; None when nobody was targeted."""
+        return response_rate(self.responded, self.targeted)
 
 
-def _aggregates():
-    """invited, responded and declined as SQL sums over invitations."""
-    return (func.sum(case((Invitation.status != "targeted", 1), else_=0)),
-            func.sum(case((Invitation.status.in_(RESPONDED_STATUSES), 1), else_=0)),
-            func.sum(case((Invitation.status == "declined", 1), else_=0)))
+def targeted_organisations(round: Round) -> pd.DataFrame:
+    """The round's targeted organisations, one row each, as the matrix reads them."""
+    return queries.organisations(db.session.connection(), round.id, Filters(round=round.id))
 
 
-def overall_rate(counts: dict[str, int]) -> ResponseRate:
-    """The whole round's rate from the status counts."""
-    return ResponseRate(key=None, label=_("All organisations"), invited=sum(counts.values()) - counts["targeted"],
-                        responded=sum(counts[s] for s in RESPONDED_STATUSES), declined=counts["declined"])
+def overall_rate(organisations: pd.DataFrame) -> ResponseRate:
+    """The whole round's rate."""
+    targeted, responded, declined, _rate = total_response(organisations)
+    return ResponseRate(key=None, label=_("All organisations"), targeted=int(targeted), responded=int(responded),
+                        declined=int(declined))
 
 
-def rates_by_kind(round: Round) -> list[ResponseRate]:
+def _rates(organisations: pd.DataFrame, column: str, order: list[str], label) -> list[ResponseRate]:
+    """Response rates per value of `column`, in `order`, then the organisations without one."""
+    table = response_figures(organisations.assign(group=organisations[column].fillna(NONE_KEY)), "group")
+    position = {code: number for number, code in enumerate(order)}
+    keys = sorted(table.index, key=lambda key: (key == NONE_KEY, position.get(key, len(position)), key))
+    return [ResponseRate(None if key == NONE_KEY else key, label(key), int(table.at[key, "targeted"]),
+                         int(table.at[key, "responded"]), int(table.at[key, "declined"])) for key in keys]
+
+
+def rates_by_kind(organisations: pd.DataFrame) -> list[ResponseRate]:
     """Response rates per kind of organisation, in the order of the kinds."""
-    rows = db.session.execute(
-        select(Organisation.kind, *_aggregates()).select_from(Invitation).join(Invitation.organisation)
-        .where(Invitation.round_id == round.id).group_by(Organisation.kind)).all()
-    order = {kind: position for position, kind in enumerate(KINDS)}
-    return [ResponseRate(kind, code_label(kind, "kind"), int(invited), int(responded), int(declined))
-            for kind, invited, responded, declined in sorted(rows, key=lambda row: order.get(row[0], len(order)))]
+    return _rates(organisations, "kind", list(KINDS), lambda kind: code_label(kind, "kind"))
 
 
-def rates_by_taxonomy(round: Round, model: type[Sector] | type[Branch]) -> list[ResponseRate]:
+def rates_by_taxonomy(organisations: pd.DataFrame, model: type[Sector] | type[Branch]) -> list[ResponseRate]:
     """Response rates per sector or branch; organisations without one in a last row "none"."""
-    foreign_key = Organisation.sector_id if model is Sector else Organisation.branch_id
-    rows = db.session.execute(
-        select(model.code, model.label_nl, model.label_en, model.position, *_aggregates())
-        .select_from(Invitation).join(Invitation.organisation).outerjoin(model, foreign_key == model.id)
-        .where(Invitation.round_id == round.id)
-        .group_by(model.id, model.code, model.label_nl, model.label_en, model.position)).all()
-    language = current_language()
-    rates = []
-    for code, label_nl, label_en, _position, invited, responded, declined in sorted(
-            rows, key=lambda row: (row.code is None, row.position or 0, row.code or "")):
-        label = _("none") if code is None else (label_en if language == "en" else label_nl)
-        rates.append(ResponseRate(code, label, int(invited), int(responded), int(declined)))
-    return rates
+    items = {item.code: item.label(current_language())
+             for item in db.session.scalars(select(model).order_by(model.position))}
+    return _rates(organisations, "sector" if model is Sector else "branch", list(items),
+                  lambda code: items.get(code, code) if code != NONE_KEY else _("none"))
 
 
 def outbox_state(round: Round) -> tuple[dict[str, int], list[OutboxMessage]]:
@@ -265,12 +264,13 @@ def dashboard(slug: str):
     form = DashboardFilterForm(request.args)
     filters = InvitationFilter.from_form(form)
     counts = status_table(round)
+    organisations = targeted_organisations(round)
     page = paginate(filters.query(round), PER_PAGE)
     outbox_counts, failed = outbox_state(round)
     return render_template(
         "rounds/dashboard.html", round=round, form=form, filters=filters, page=page, counts=counts,
-        total=sum(counts.values()), overall=overall_rate(counts), by_kind=rates_by_kind(round),
-        by_sector=rates_by_taxonomy(round, Sector), by_branch=rates_by_taxonomy(round, Branch),
+        total=sum(counts.values()), overall=overall_rate(organisations), by_kind=rates_by_kind(organisations),
+        by_sector=rates_by_taxonomy(organisations, Sector), by_branch=rates_by_taxonomy(organisations, Branch),
         outbox_counts=outbox_counts, failed=failed, failed_shown=FAILED_SHOWN,
         show_outbox=current_user.role == "secretariat",
         sort_links={key: sort_link(filters, round.slug, key) for key in SORT_KEYS})

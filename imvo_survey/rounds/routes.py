@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..access import access, roles
 from ..extensions import db
 from ..forms import ActionForm, OnceForm
-from ..models import QuestionnaireVersion, Round
+from ..models import RESPONDED_STATUSES, QuestionnaireVersion, Round
 from ..organisations.forms import OrganisationFilterForm
 from ..organisations.services import OrganisationFilter
 from ..whole_numbers import whole_numbers
@@ -61,7 +61,9 @@ def _user():
 def list_rounds():
     """All rounds, newest first."""
     rounds = db.session.scalars(select(Round).order_by(*Round.newest_first())).all()
-    return render_template("rounds/list.html", rounds=rounds, counts={r.id: status_counts(r) for r in rounds})
+    counts = {r.id: status_counts(r) for r in rounds}
+    responded = {r.id: sum(counts[r.id].get(status, 0) for status in RESPONDED_STATUSES) for r in rounds}
+    return render_template("rounds/list.html", rounds=rounds, counts=counts, responded=responded)
 
 
 def _version(version_id: int | None) -> QuestionnaireVersion | None:

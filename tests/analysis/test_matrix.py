@@ -8,6 +8,7 @@ import math
 import pytest
 
 from imvo_survey.analysis import Filters, build_matrix
+from imvo_survey.analysis.export_labels import row_label
 from imvo_survey.analysis.matrix import NONE_KEY, TOTAL_KEY
 from imvo_survey.extensions import db
 from imvo_survey.models import BenchmarkScore
@@ -160,11 +161,16 @@ def test_benchmark_beside_rows_by_sector_and_kind(food_round):
 
 
 def test_rows_by_sector_and_kind_are_labelled_in_both_languages(food_round):
-    labels = build(food_round, rows="sector_kind").row_labels
-    assert labels.loc["voedsel_drank|branch_association"].tolist() == [
+    """The matrix keeps codes; the exports and the API label its rows in both languages."""
+    matrix = build(food_round, rows="sector_kind")
+
+    def labels(key):
+        return [row_label(matrix, key, language) for language in ("nl", "en")]
+
+    assert labels("voedsel_drank|branch_association") == [
         "Voedsel en drank / Brancheorganisatie", "Food and beverages / Branch association"]
-    assert labels.loc["energie|company"].tolist() == ["Energie / Bedrijf", "Energy / Company"]
-    assert labels.loc[TOTAL_KEY].tolist() == ["Totaal", "Total"]
+    assert labels("energie|company") == ["Energie / Bedrijf", "Energy / Company"]
+    assert labels(TOTAL_KEY) == ["Totaal", "Total"]
 
 
 def pd_isna(value) -> bool:

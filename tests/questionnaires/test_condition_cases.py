@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from imvo_survey.questionnaires.conditions import OPERATORS, evaluate, parse, validate
 from imvo_survey.answers.values import to_json
+from imvo_survey.questionnaires.conditions import OPERATORS, evaluate, parse, validate
 
 HERE = Path(__file__).parent
 CASES = json.loads((HERE / "condition_cases.json").read_text(encoding="utf-8"))["cases"]

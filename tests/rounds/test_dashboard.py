@@ -14,9 +14,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event
 
+from imvo_survey.analysis import Filters, build_matrix
+from imvo_survey.analysis.matrix import TOTAL_KEY
 from imvo_survey.extensions import db
 from imvo_survey.mail.outbox import queue
-from imvo_survey.models import Branch, Sector
+from imvo_survey.models import RESPONDED_STATUSES, Branch, Response, Sector, utcnow
 from imvo_survey.rounds import dashboard
 from imvo_survey.rounds.dashboard import (
     InvitationFilter,
@@ -24,6 +26,7 @@ from imvo_survey.rounds.dashboard import (
     rates_by_kind,
     rates_by_taxonomy,
     status_table,
+    targeted_organisations,
 )
 
 from .. import factories
@@ -56,18 +59,26 @@ def _moment(day: int, hour: int = 8) -> datetime:
 @pytest.fixture
 def round_with_invitations():
     """A round with invitations in every status across kinds, two sectors and two
-    branches (and organisations without), plus another round that must not count."""
+    branches (and organisations without), plus another round that must not count. An
+    organisation that started or gave its response has one, in the same status."""
     round = factories.make_round(slug=SLUG, name="Inventarisatie IMVO 2010")
     for number, (name, kind, sector, branch, status, reminders, day) in enumerate(ORGANISATIONS):
         organisation = factories.make_organisation(
             name=name, kind=kind, sector=factories.sector(sector) if sector else None,
             branch=factories.branch(branch) if branch else None, kvk_number=f"0{number:07d}")
         factories.make_contact(organisation, name=f"Contact {name}", email=f"contact{number}@voorbeeld.nl")
-        factories.make_invitation(
+        invitation = factories.make_invitation(
             round, organisation, status=status, reminder_count=reminders,
             invited_at=None if status == "targeted" else _moment(1),
             opened_at=_moment(day) if day else None, last_activity_at=_moment(day) if day else None,
             decline_reason="Geen capaciteit dit jaar" if status == "declined" else None)
+        if status == "in_progress" or status in RESPONDED_STATUSES:
+            db.session.add(Response(
+                invitation=invitation, organisation_id=organisation.id, round_id=round.id,
+                version=round.version_for(invitation.audience), status=status, lock_version=1, started_at=utcnow(),
+                submitted_at=None if status == "in_progress" else utcnow(), snapshot_kind=kind,
+                snapshot_size=organisation.size, snapshot_sector_id=organisation.sector_id,
+                snapshot_branch_id=organisation.branch_id, snapshot_member_count=organisation.member_count))
     other = factories.make_round(slug="andere-uitvraag")
     factories.make_invitation(other, status="submitted")
     db.session.commit()
@@ -101,34 +112,54 @@ def test_counts_per_status_include_zeros_and_a_total(round_with_invitations, sec
 
 
 def test_response_rates_overall_and_by_group(app, round_with_invitations):
-    """Responded (submitted, returned, accepted) over invited (all but targeted)."""
+    """Responded (response submitted, returned or accepted) over targeted (every
+    organisation of the round, invited yet or not), as in the matrix. The dashboard
+    used to divide by the invited ones only (44.4 % here, where 4 of 11 is 36.4 %)."""
     with app.test_request_context():
-        overall = overall_rate(status_table(round_with_invitations))
-        kinds = rates_by_kind(round_with_invitations)
-        sectors = rates_by_taxonomy(round_with_invitations, Sector)
-        branches = rates_by_taxonomy(round_with_invitations, Branch)
-    by_kind = {r.key: (r.invited, r.responded, r.declined, r.rate) for r in kinds}
-    assert (overall.invited, overall.responded, overall.declined) == (9, 4, 1)
-    assert overall.rate == pytest.approx(44.444, abs=0.001)
-    assert by_kind == {"branch_association": (2, 1, 1, 50.0), "product_board": (2, 1, 0, 50.0),
-                       "industry_board": (0, 0, 0, None), "company": (5, 2, 0, 40.0)}
+        organisations = targeted_organisations(round_with_invitations)
+        overall = overall_rate(organisations)
+        kinds = rates_by_kind(organisations)
+        sectors = rates_by_taxonomy(organisations, Sector)
+        branches = rates_by_taxonomy(organisations, Branch)
+    by_kind = {r.key: (r.targeted, r.responded, r.declined, r.response_rate) for r in kinds}
+    assert (overall.targeted, overall.responded, overall.declined) == (11, 4, 1)
+    assert overall.response_rate == pytest.approx(36.364, abs=0.001)
+    assert by_kind == {"branch_association": (3, 1, 1, pytest.approx(33.333, abs=0.001)),
+                       "product_board": (2, 1, 0, 50.0), "industry_board": (1, 0, 0, 0.0),
+                       "company": (5, 2, 0, 40.0)}
     assert list(by_kind) == ["branch_association", "product_board", "industry_board", "company"]
 
     assert [r.key for r in sectors][-1] is None  # "none" comes last
-    by_sector = {r.key: (r.invited, r.responded, r.declined) for r in sectors}
-    assert by_sector == {FOOD: (4, 2, 0), GOODS: (3, 2, 0), None: (2, 0, 1)}
-    assert {r.key: r.rate for r in sectors}[GOODS] == pytest.approx(66.667, abs=0.001)
+    by_sector = {r.key: (r.targeted, r.responded, r.declined) for r in sectors}
+    assert by_sector == {FOOD: (5, 2, 0), GOODS: (3, 2, 0), None: (3, 0, 1)}
+    assert {r.key: r.response_rate for r in sectors}[GOODS] == pytest.approx(66.667, abs=0.001)
     assert all(r.label for r in sectors)
 
     assert [r.key for r in branches][-1] is None
-    assert {r.key: (r.invited, r.responded, r.declined, r.rate) for r in branches} == {
-        RETAIL: (1, 0, 0, 0.0), METALS: (3, 2, 0, pytest.approx(66.667, abs=0.001)), None: (5, 2, 1, 40.0)}
+    assert {r.key: (r.targeted, r.responded, r.declined, r.response_rate) for r in branches} == {
+        RETAIL: (2, 0, 0, 0.0), METALS: (3, 2, 0, pytest.approx(66.667, abs=0.001)),
+        None: (6, 2, 1, pytest.approx(33.333, abs=0.001))}
+
+
+def test_the_dashboard_and_the_matrix_give_the_same_response_rates(round_with_invitations, secretariat_client):
+    """One definition: the matrix's rows by sector show the dashboard's figures."""
+    with secretariat_client.application.test_request_context():
+        organisations = targeted_organisations(round_with_invitations)
+        sectors = {r.key: r for r in rates_by_taxonomy(organisations, Sector)}
+        overall = overall_rate(organisations)
+    rows = build_matrix(db.session.connection(), Filters(round=round_with_invitations.id)).rows
+    for code in (FOOD, GOODS):
+        assert rows.loc[code, ["targeted", "responded", "declined"]].tolist() == [
+            sectors[code].targeted, sectors[code].responded, sectors[code].declined]
+        assert rows.loc[code, "response_rate"] == pytest.approx(sectors[code].response_rate)
+    assert rows.loc[TOTAL_KEY, "response_rate"] == pytest.approx(overall.response_rate)
 
 
 def test_rates_on_the_page(round_with_invitations, secretariat_client):
     page = _text(secretariat_client.get(URL))
     overall = page.split('data-rate="overall">', 1)[1].split("</strong>", 1)[0]
-    assert "44,4" in overall
+    assert "36,4" in overall
+    assert "4 van 11" in page
     assert "66,7" in page and "40,0" in page and "50,0" in page
 
 

@@ -1,0 +1,53 @@
+"""Loading what the matrix is computed from: every query the matrix needs, run once,
+returned as plain DataFrames in a `MatrixFrames`. `compute_matrix` (matrix.py) then
+works on those frames alone, so the computing can be tested on frames built in a test
+and two matrices of the same round (the panel view) share one load."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import benchmark as benchmarks
+from . import queries
+from .filters import COLUMNS, FilterError, Filters
+
+
+@dataclass(frozen=True)
+class MatrixFrames:
+    """The data of one round's matrix under one set of filters."""
+
+    round: queries.RoundInfo
+    filters: Filters
+    #: What the columns are: "aspect" or "aspect_group" (the counts are per column).
+    columns_by: str
+    #: One row per targeted organisation (see `queries.organisations`).
+    organisations: pd.DataFrame
+    #: Per response and column: activities, max_share, missing_share (`queries.cell_counts`).
+    counts: pd.DataFrame
+    #: Per response id: its counted activities that gave no member share.
+    without_share: pd.Series
+    #: The columns' reference list: code -> label_nl, label_en, position, group.
+    columns: pd.DataFrame
+    #: The sectors' and branches' reference lists, in display order.
+    sectors: pd.DataFrame
+    branches: pd.DataFrame
+    #: The benchmark per sector for the round's year (`benchmark.benchmark_by_sector`).
+    benchmark: pd.DataFrame
+
+
+def load_matrix(conn, filters: Filters, columns: str = "aspect") -> MatrixFrames:
+    """Run the matrix's queries for the round of `filters`."""
+    if columns not in COLUMNS:
+        raise FilterError(f"columns must be one of {COLUMNS}.")
+    round = queries.round_info(conn, filters.round)
+    return MatrixFrames(
+        round=round, filters=filters, columns_by=columns,
+        organisations=queries.organisations(conn, round.id, filters),
+        counts=queries.cell_counts(conn, round.id, filters, columns),
+        without_share=queries.activities_without_share(conn, round.id, filters),
+        columns=queries.labels(conn, columns),
+        sectors=queries.labels(conn, "sector"),
+        branches=queries.labels(conn, "branch"),
+        benchmark=benchmarks.benchmark_by_sector(conn, round.year))
