@@ -21,6 +21,8 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import Aspect, Bottleneck, Dilemma, Response, Round
 from ..models.response import bottleneck_aspect, dilemma_aspect
+from ..rounds.services import get_round
+from ..spreadsheets.writing import XLSX_MIMETYPE
 from . import bp
 from .forms import MatrixForm
 from .view import activity_rows, cell_summary, column_views, row_views
@@ -30,10 +32,6 @@ FILTER_KEYS = ("audience", "kind", "size", "sector", "branch", "activity_type", 
                "consented")
 QUERY_KEYS = (*FILTER_KEYS, "rows", "columns", "measure", "lagging_measure", "threshold", "compare", "panel",
               "change_of", "sort")
-
-
-def _round(slug: str) -> Round:
-    return db.session.scalar(select(Round).where(Round.slug == slug)) or abort(404)
 
 
 @bp.route("/")
@@ -80,7 +78,7 @@ def page_query() -> dict[str, str]:
 @roles(*STAFF)
 def page(slug: str):
     """The matrix of a round, with the benchmark beside it."""
-    round = _round(slug)
+    round = get_round(slug)
     try:
         form, filters, options = read_options(round)
         conn = db.session.connection()
@@ -104,7 +102,7 @@ def page(slug: str):
         query=page_query())
 
 
-EXPORT_TYPES = {"xlsx": ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+EXPORT_TYPES = {"xlsx": ("xlsx", XLSX_MIMETYPE),
                 "csv": ("zip", "application/zip"), "json": ("json", "application/json"),
                 "sav": ("sav", "application/x-spss-sav")}
 
@@ -116,7 +114,7 @@ def export(slug: str, fmt: str):
     XLSX, a ZIP of CSV files, JSON of the matrix, or SPSS of the long activity table."""
     if fmt not in EXPORT_TYPES:
         abort(404)
-    round = _round(slug)
+    round = get_round(slug)
     extension, mimetype = EXPORT_TYPES[fmt]
     back = url_for("matrix.page", slug=slug, **page_query())
     try:
@@ -149,7 +147,7 @@ def export(slug: str, fmt: str):
 @roles(*STAFF)
 def cell(slug: str):
     """The activities behind one cell, and the dilemmas and bottlenecks on that aspect."""
-    round = _round(slug)
+    round = get_round(slug)
     row, column = request.args.get("row", ""), request.args.get("column", "")
     try:
         _form, filters, options = read_options(round)

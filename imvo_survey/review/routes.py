@@ -22,8 +22,7 @@ from ..i18n import current_language
 from ..models import RESPONSE_STATUSES, Response, ResponseEvent
 from ..respondent.pages import labels_for
 from ..respondent.submit import answer_sheet
-from ..rounds.dashboard import get_round
-from ..rounds.services import local_to_utc
+from ..rounds.services import get_round, local_to_utc
 from ..whole_numbers import paginate
 from . import bp
 from .forms import NoteForm, ReturnForm, StatusFilterForm

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
-from flask import abort, render_template, request, send_file, url_for
+from flask import render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -40,10 +40,10 @@ from ..models import (
     Round,
     Sector,
 )
-from ..spreadsheets.writing import csv_bytes, xlsx_bytes
+from ..spreadsheets.writing import XLSX_MIMETYPE, csv_bytes, xlsx_bytes
 from ..whole_numbers import paginate
 from . import bp
-from .services import status_counts, utc_to_local
+from .services import get_round, status_counts, utc_to_local
 
 STAFF = ("secretariat", "analyst")
 PER_PAGE = 50
@@ -51,15 +51,6 @@ PER_PAGE = 50
 FAILED_SHOWN = 20
 NO_GROUP = "none"
 SORT_KEYS = ("name", "status", "activity", "reminders")
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def get_round(slug: str) -> Round:
-    """The round with this slug, or a 404."""
-    round = db.session.scalar(select(Round).where(Round.slug == slug))
-    if round is None:
-        abort(404)
-    return round
 
 
 # --- counts and rates ---------------------------------------------------------------
