@@ -38,10 +38,8 @@ from .checks import (
 )
 from .document import Document, References
 from .layout import Layout, layout_of
-from .values import fixed_codes, from_json, is_empty, same, to_json
-
-#: The key, in what a page saw of an entry, of the entry's carried-over status.
-CARRY_STATUS = "@carry_status"
+from .merging import Conflict, base_values, entry_changes, merge
+from .values import fixed_codes, is_empty, same, to_json
 
 
 class ResponseError(ValueError):
@@ -68,15 +66,6 @@ class Actor:
     def on_behalf(self) -> bool:
         """The secretariat acting for the organisation."""
         return self.user is not None and self.user.role == "secretariat"
-
-
-@dataclass
-class Conflict:
-    """A field changed both by this person and, since they loaded it, by someone else."""
-
-    code: str
-    mine: object
-    theirs: object
 
 
 @dataclass
@@ -196,32 +185,6 @@ def _check_editable(response: Response, actor: Actor) -> None:
 
 # --- saving -------------------------------------------------------------------------
 
-def _base_values(questions: list[dict], base_json: dict | None, current: dict) -> dict:
-    if base_json is None:
-        return dict(current)
-    return {q["code"]: from_json(q, base_json.get(q["code"])) for q in questions}
-
-
-def merge(questions: list[dict], mine: dict, base: dict, current: dict) -> tuple[dict, list[Conflict]]:
-    """Three-way merge per field: my changes, their changes, and conflicts where both
-    changed the same field differently (nothing is overwritten silently)."""
-    merged, conflicts = {}, []
-    for question in questions:
-        code = question["code"]
-        if code not in mine:
-            continue
-        changed_by_me = not same(mine[code], base.get(code))
-        changed_by_them = not same(current.get(code), base.get(code))
-        if changed_by_me and changed_by_them and not same(mine[code], current.get(code)):
-            conflicts.append(Conflict(code, mine[code], current.get(code)))
-            merged[code] = mine[code]
-        elif changed_by_me:
-            merged[code] = mine[code]
-        else:
-            merged[code] = current.get(code)
-    return merged, conflicts
-
-
 def save_section(response: Response, section_code: str, raw: dict, base_json: dict | None, lock_version: int,
                  actor: Actor, language: str = "nl") -> SaveResult:
     """Save the plain questions of one section (a draft: required answers may be missing;
@@ -236,7 +199,7 @@ def save_section(response: Response, section_code: str, raw: dict, base_json: di
     mine, errors = parse_inputs(questions, raw, Allowed(references), language)
     doc = documents.load(response, layout)
     current = {q["code"]: doc.answers.get(q["code"]) for q in questions}
-    base = _base_values(questions, base_json, current)
+    base = base_values(questions, base_json, current)
     if lock_version == response.lock_version:
         merged, conflicts = mine, []
     else:
@@ -279,7 +242,7 @@ def save_entry(response: Response, repeat_code: str, key: str | None, raw: dict,
         raise ResponseError(lazy_ngettext("At most %(num)d entry is possible.", "At most %(num)d entries are possible.",
                                           repeat["max_repeat"]))
     current = dict(entry.values) if entry else {}
-    base = _base_values(questions, base_json, current)
+    base = base_values(questions, base_json, current)
     if key and lock_version != response.lock_version:
         merged, conflicts = merge(questions, mine, base, current)
     else:
@@ -330,33 +293,6 @@ def remove_entry(response: Response, repeat_code: str, key: str, actor: Actor, l
                       for code, value in entry.values.items() if not is_empty(value)]
     record_save(response, actor, result.changes, kind="entry_removed")
     return result
-
-
-def entry_seen(questions: list[dict], entry: documents.Entry) -> dict:
-    """An entry as a page shows it (JSON), to tell later whether it changed since."""
-    seen = {q["code"]: to_json(entry.values.get(q["code"])) for q in questions}
-    seen[CARRY_STATUS] = entry.carry_status
-    return seen
-
-
-def entry_changes(questions: list[dict], seen: dict | None, entry: documents.Entry) -> list[Conflict]:
-    """What differs between an entry as a page showed it (`seen`) and as it is stored:
-    one conflict per field, `mine` being what was seen. Without `seen`, every filled-in
-    field counts as changed (nothing is known about what the person saw)."""
-    conflicts = []
-    for question in questions:
-        code = question["code"]
-        stored = entry.values.get(code)
-        if seen is None:
-            if not is_empty(stored):
-                conflicts.append(Conflict(code, None, stored))
-            continue
-        shown_value = from_json(question, seen.get(code))
-        if not same(shown_value, stored):
-            conflicts.append(Conflict(code, shown_value, stored))
-    if seen is not None and seen.get(CARRY_STATUS) != entry.carry_status:
-        conflicts.append(Conflict(CARRY_STATUS, seen.get(CARRY_STATUS), entry.carry_status))
-    return conflicts
 
 
 def confirm_carried(response: Response, key: str, status: str, actor: Actor) -> None:

@@ -22,6 +22,7 @@ from . import services
 from .checks import required_errors, shown
 from .document import Document, Entry, References
 from .layout import Layout
+from .merging import merge
 from .sections import mark_saved
 from .services import Actor, Allowed, ResponseError
 from .values import AnswerError, from_json, is_empty, parse, same, to_json
@@ -143,7 +144,7 @@ def _plan(layout: Layout, document: Document, upload: WorkbookUpload, answers: d
         current = {q["code"]: document.answers.get(q["code"]) for q in questions}
         base = current if fresh else {q["code"]: from_json(q, upload.base["answers"].get(q["code"]))
                                       for q in questions}
-        merged, conflicts = services.merge(questions, mine, base, current)
+        merged, conflicts = merge(questions, mine, base, current)
         plan.answers.update(merged)
         plan.conflicts.extend(ImportConflict(None, None, c.code, c.mine, c.theirs) for c in conflicts)
     for repeat in layout.repeats():
@@ -170,7 +171,7 @@ def _plan_entries(plan: _Plan, repeat: dict, rows: list, document: Document, upl
             else:
                 plan.deletes.append((repeat, entry))
         else:
-            merged, conflicts = services.merge(children, mine, base, entry.values)
+            merged, conflicts = merge(children, mine, base, entry.values)
             plan.conflicts.extend(ImportConflict(repeat["code"], key, c.code, c.mine, c.theirs) for c in conflicts)
             plan.writes.append((repeat, key, merged, entry))
     plan.writes.extend((repeat, None, values, None) for key, values in rows if key is None)

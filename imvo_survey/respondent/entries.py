@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from ..access import access
 from ..answers import services
 from ..answers.checks import shown
+from ..answers.merging import CARRY_STATUS, entry_seen
 from ..answers.sections import mark_saved
 from ..answers.services import EntryGone, ResponseError
 from ..answers.values import display, to_json
@@ -191,7 +192,7 @@ def remove_entry(invitation_id: int, repeat_code: str, key: str):
             db.session.commit()
             flash(_("The entry has been removed."), "success")
             return _back(invitation, response, repeat_code)
-    seen = services.entry_seen(repeat["questions"], entry)
+    seen = entry_seen(repeat["questions"], entry)
     return render_template("respond/remove_entry.html", invitation=invitation, repeat=repeat, entry=entry, key=key,
                            form=form, language=current_language(), section_code=layout.section_of[repeat_code],
                            lock_version=response.lock_version, seen=json.dumps(seen),
@@ -205,7 +206,7 @@ def _removal_differences(repeat: dict, conflicts) -> list[tuple[str, str, str]]:
     labels = labels_for(language)
     rows = []
     for conflict in conflicts:
-        if conflict.code == services.CARRY_STATUS:
+        if conflict.code == CARRY_STATUS:
             rows.append((_("From last year:"), code_label(conflict.mine, "carry_status"),
                          code_label(conflict.theirs, "carry_status")))
         else:

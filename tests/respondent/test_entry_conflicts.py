@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from imvo_survey.answers import services
+from imvo_survey.answers.merging import entry_seen
 from imvo_survey.answers.services import Actor
 from imvo_survey.extensions import db
 from imvo_survey.models import Activity
@@ -126,7 +127,7 @@ def test_the_service_refuses_a_stale_removal_of_a_changed_entry(two_people):
     response = stored_response(invitation)
     actor = Actor(contact=invitation.organisation.contacts[0])
     layout, doc = services.document_of(response)
-    seen = services.entry_seen(layout.questions["activity"]["questions"], doc.entry("activity", key))
+    seen = entry_seen(layout.questions["activity"]["questions"], doc.entry("activity", key))
     stale = response.lock_version
     services.save_entry(response, "activity", key, {**ACTIVITY, "activity_member_share": "60"}, None,
                         response.lock_version, actor)
