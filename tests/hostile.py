@@ -134,3 +134,16 @@ def deep_json(levels: int = 100_000) -> bytes:
 
 def wide_csv(columns: int = 10_000) -> bytes:
     return ";".join(f"kolom{n}" for n in range(columns)).encode() + b"\r\n"
+
+
+def lines_just_under(length: int = 99_999, count: int = 4, newline: bytes = b"\r\n") -> bytes:
+    """A CSV whose lines are each one character short of the line length limit: the old
+    check (a regular expression) ran to the end of a line again from each of its
+    characters, minutes for this file."""
+    return b"naam;soort" + newline + (b"x" * length + newline) * count
+
+
+def unterminated_json_string(escapes: int = 50_000) -> bytes:
+    """A JSON string of escaped quotes that never ends: the old string pattern started
+    again at every escaped quote and ran to the end each time, about two minutes."""
+    return b'["' + b'\\"' * escapes

@@ -86,7 +86,7 @@ def test_the_largest_id_is_looked_up_without_error(app, world, who, secretariat)
 
 
 PAGED = ["/organisations/", "/registrations/", "/outbox/", "/review/rounds/uitvraag-groot",
-         "/rounds/uitvraag-groot/dashboard"]
+         "/rounds/uitvraag-groot/dashboard", "/privacy/log"]
 
 
 @pytest.mark.parametrize("url", PAGED)
@@ -107,6 +107,8 @@ def test_page_numbers(world, secretariat_client, url, page, status):
     "/questionnaires/imvo-associations/compare?old=" + HUGE,
     "/questionnaires/imvo-associations/compare?new=" + HUGE,
     "/users/new?organisation=" + HUGE,
+    "/privacy/log?organisation=" + HUGE,
+    "/privacy/log?organisation=abc",
 ])
 def test_other_number_parameters_are_a_400(world, secretariat_client, url):
     assert secretariat_client.get(url).status_code == 400
@@ -226,3 +228,10 @@ def test_the_command_line_takes_huge_ids_as_unknown(runner, world):
     result = runner.invoke(args=["round", "create", "--name", "Groot", "--year", "2012", "--opens", "2012-06-01",
                                  "--closes", "2012-09-01", "--association-questionnaire", f"imvo-associations:{HUGE}"])
     assert result.exit_code == 1 and f"No published version of imvo-associations:{HUGE}." in result.output
+    for command in (["privacy", "erase", HUGE, "--yes"], ["privacy", "export", HUGE, "-o", "x.json"]):
+        result = runner.invoke(args=command)
+        assert result.exit_code == 2 and "CONTACT_ID" in result.output and "1<=x<=2147483647" in result.output
+    for command in (["matrix", "export", HUGE], ["matrix", "export", world["slug"], "--compare", HUGE],
+                    ["matrix", "export", "²"]):  # "²" is a digit to str.isdigit, not to int()
+        result = runner.invoke(args=[*command, "-o", "x.xlsx"])
+        assert result.exit_code == 1 and "Error: No round " in result.output, (command, result.exception)

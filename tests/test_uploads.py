@@ -128,6 +128,17 @@ def test_csv_past_the_limits(data, message):
     assert message in refusal(data, "lijst.csv")
 
 
+def test_lines_just_under_the_limit_are_checked_in_one_pass():
+    """A regression test for a check that took quadratic time: with the old one this test
+    ran for minutes (timings belong in the benchmarks; this only must not hang)."""
+    assert check_upload(hostile.lines_just_under(), "lijst.csv", ("csv",)) == "csv"
+    over = hostile.lines_just_under(count=3) + b"y" * 100_001 + b"\r\n" + b"Bedrijf;company\r\n"
+    assert "Line 5 is 100,001 characters long, more than the limit of 100,000." in refusal(over, "lijst.csv")
+    # A line ends at a carriage return alone too (old Mac files), and is counted as one.
+    assert "Line 3 is 100,001 characters long" in refusal(b"a;b\r1;2\r" + b"x" * 100_001, "lijst.csv")
+    assert check_upload(b"a;b\r" + b"x" * 100_000, "lijst.csv", ("csv",)) == "csv"
+
+
 def test_json_nesting_and_size():
     assert "The JSON is nested 100,001 levels deep, more than the limit of 32." in refusal(
         hostile.deep_json(), "diep.json", ("xlsx", "json"))
@@ -135,6 +146,10 @@ def test_json_nesting_and_size():
     assert "The JSON file holds 10,001 objects, more than the limit of 10,000." in refusal(
         many, "veel.json", ("xlsx", "json"))
     assert json_shape(b'{"a": "[[[{{{", "b": [["\\"]]]"]]}') == (3, 1)  # brackets in strings do not count
+    # A string that never ends hides the rest; its escaped quotes are no new starts (that
+    # took quadratic time: minutes for this one).
+    assert json_shape(hostile.unterminated_json_string()) == (1, 0)
+    assert json_shape(b'[{"a": "\\\\"}, "b\\') == (2, 1)
     with pytest.raises(UploadRefused):
         parse_json("[" * 5000 + "]" * 5000)  # json.loads itself would raise RecursionError
     with pytest.raises(ValueError):  # UploadRefused is a ValueError, as json's own errors

@@ -60,7 +60,7 @@ class Filters:
             if key == "consented":
                 values[key] = text.lower() in ("1", "true", "yes", "ja", "on")
             elif key == "round":
-                values[key] = int(text) if text.isdigit() else text
+                values[key] = int(text) if text.isascii() and text.isdigit() else text  # not "²"
             else:
                 values[key] = text
         filters = cls(**values)

@@ -31,6 +31,7 @@ from ..models import (
     country_region,
 )
 from ..models.response import Activity, activity_aspect, activity_country, activity_product_group
+from ..whole_numbers import fits_an_id
 from .filters import FilterError, Filters
 
 
@@ -56,6 +57,8 @@ def round_info(conn, reference) -> RoundInfo:
     query = select(Round.id, Round.slug, Round.name, Round.year, Round.is_baseline,
                    Round.association_questionnaire_id, Round.company_questionnaire_id)
     if isinstance(reference, int) or (isinstance(reference, str) and reference.isdigit()):
+        if not fits_an_id(str(reference)):  # names no round, and would overflow the query
+            raise FilterError(f"No round {reference!r}.")
         query = query.where(Round.id == int(reference))
     else:
         query = query.where(Round.slug == reference)

@@ -13,6 +13,7 @@ from flask_babel import force_locale
 
 from ..extensions import db
 from ..models import Contact
+from ..whole_numbers import MAX_INT
 from . import services
 from .services import PrivacyError, Who
 
@@ -36,7 +37,7 @@ def _contact(contact_id: int) -> Contact:
 
 
 @privacy_group.command("export")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=click.IntRange(1, MAX_INT))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The JSON file to write (readable by its owner only).")
 @with_appcontext
@@ -51,7 +52,7 @@ def privacy_export(contact_id: int, output: Path) -> None:
 
 
 @privacy_group.command("erase")
-@click.argument("contact_id", type=int)
+@click.argument("contact_id", type=click.IntRange(1, MAX_INT))
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 @with_appcontext
 def privacy_erase(contact_id: int, yes: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from ..access import roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Contact, Organisation, PrivacyEvent
+from ..whole_numbers import paginate, query_int
 from . import bp, footprint, services
 
 PER_PAGE = 50
@@ -71,13 +72,13 @@ def privacy_log():
     ?organisation=ID."""
     organisation = None
     query = select(PrivacyEvent).order_by(PrivacyEvent.created_at.desc(), PrivacyEvent.id.desc())
-    organisation_id = request.args.get("organisation", type=int)
+    organisation_id = query_int("organisation")
     if organisation_id is not None:
         organisation = db.session.get(Organisation, organisation_id)
         if organisation is None:
             abort(404)
         query = query.where(PrivacyEvent.organisation_id == organisation_id)
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     ids = {event.organisation_id for event in page.items if event.organisation_id is not None}
     names = dict(db.session.execute(select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))).all())
     return render_template("privacy/log.html", page=page, organisation=organisation, names=names)

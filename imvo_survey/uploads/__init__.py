@@ -47,7 +47,10 @@ UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 #: Control characters that do not occur in text files (tab, line ends and form feed do).
 CONTROL_BYTES = bytes(set(range(32)) - {9, 10, 12, 13})
-JSON_STRINGS = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+#: A JSON string, or an unterminated one up to the end: the quantifiers are possessive and
+#: a string always matches from its opening quote, so each byte is looked at once (a string
+#: that could fail at the end made every escaped quote in it a new start: quadratic time).
+JSON_STRINGS = re.compile(rb'"[^"\\]*+(?:\\.[^"\\]*+)*+(?:"|\\?\Z)', re.S)
 NOT_BRACKETS = bytes(set(range(256)) - set(b"[]{}"))
 OPENING = frozenset(b"[{")
 LINE = re.compile(r"[^\r\n]*")
@@ -169,15 +172,31 @@ def _lines(text: str):
     return (match.group() for match in LINE.finditer(text))
 
 
+def _long_line(text: str, limit: int) -> int | None:
+    """Where the first line longer than `limit` characters starts (None when there is
+    none), in linear time: each step looks for the last line end in the next `limit` + 1
+    characters, so two steps pass at least `limit` characters. (A regular expression
+    `[^\\r\\n]{limit+1}` was quadratic: it ran to the end of every short line again from
+    each of its characters.)"""
+    start = 0
+    while len(text) - start > limit:
+        end = start + limit + 1
+        line_end = max(text.rfind("\n", start, end), text.rfind("\r", start, end))
+        if line_end < 0:
+            return start
+        start = line_end + 1
+    return None
+
+
 def _check_csv(data: bytes, limits: UploadLimits) -> None:
-    """Line length first (a regular expression, no splitting), then rows and columns by
-    streaming the csv reader (nothing is kept), stopping at a line with too many columns."""
+    """Line length first (no splitting), then rows and columns by streaming the csv
+    reader (nothing is kept), stopping at a line with too many columns."""
     text, _encoding = decode_text(data)
-    long_line = re.compile(r"[^\r\n]{" + str(limits.line_length + 1) + "}").search(text)
-    if long_line:
-        start = text.rfind("\n", 0, long_line.start()) + 1
+    start = _long_line(text, limits.line_length)
+    if start is not None:
+        line = text.count("\n", 0, start) + text.count("\r", 0, start) - text.count("\r\n", 0, start) + 1
         raise UploadRefused(_l("Line %(line)s is %(found)s characters long, more than the limit of %(limit)s. Is "
-                               "this a CSV file?", line=number(text.count("\n", 0, start) + 1),
+                               "this a CSV file?", line=number(line),
                                found=number(len(LINE.match(text, start).group())),
                                limit=number(limits.line_length)))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(text))
