@@ -14,6 +14,11 @@ runs again from the start, now seeing what the winner committed. So the loser of
 save race gets the conflict page (the lock version moved), the second of two submits
 finds the response submitted, and the second of two "open round" clicks finds the
 round open. The CLI and the mail worker use `run_with_retries` the same way.
+
+Inside a view, `saving(...)` is the unit of work itself: the services flush, and the
+view commits once at the end, or rolls back when a service refuses (a `RoundError`,
+a `ResponseError`, ...) and shows the refusal. A lost race is not a refusal: it goes
+on to `retry_on_conflict`, which runs the view again.
 """
 
 from __future__ import annotations
@@ -23,10 +28,11 @@ import functools
 import random
 import sqlite3
 import time
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Generic, TypeVar
 
-from flask import current_app, request, session
+from flask import current_app, flash, request, session
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -34,6 +40,7 @@ from werkzeug.exceptions import HTTPException
 from .extensions import db
 
 T = TypeVar("T")
+E = TypeVar("E", bound=Exception)
 
 #: How often a unit of work is tried before the person is asked to try again.
 ATTEMPTS = 4
@@ -43,6 +50,71 @@ POSTGRES_RACES = {"40001", "40P01", "55P03", "23505"}
 #: SQLite's extended result codes of a lost race.
 SQLITE_RACES = {"SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_BUSY_TIMEOUT", "SQLITE_LOCKED",
                 "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"}
+#: What a lost race raises: never taken for a refusal, so that the view runs again.
+RACE_ERRORS = (StaleDataError, IntegrityError, OperationalError)
+
+
+class AlreadyDone(Exception):
+    """A refusal that only says the work had been done already (a second click, a second
+    tab, a colleague at the same moment): shown as information, not as an error. The
+    services' own `AlreadyDone` refusals derive from it."""
+
+
+class Outcome(Generic[E]):
+    """What became of a unit of work (see `saving`): committed, refused with the
+    service's error, or discarded on purpose."""
+
+    def __init__(self) -> None:
+        #: The refusal that rolled the work back; None when it was not refused.
+        self.error: E | None = None
+        #: Whether the work was committed.
+        self.committed = False
+        self._discard = False
+
+    @property
+    def refused(self) -> bool:
+        """Whether a service refused (and nothing was saved)."""
+        return self.error is not None
+
+    def discard(self) -> None:
+        """Roll back at the end instead of committing: the work found something to show
+        first (conflicts, missing answers) and must keep nothing meanwhile."""
+        self._discard = True
+
+
+@contextmanager
+def saving(*refusals: type[E]) -> Iterator[Outcome[E]]:
+    """The unit of work of a view: commit on leaving the block; when one of `refusals` (a
+    service's refusal such as `RoundError`) is raised inside, roll back and keep it on
+    the outcome for the view to show. Anything else, a lost race above all, goes on
+    unchanged and nothing is committed, so that `retry_on_conflict` can run the view
+    again.
+
+        with saving(RoundError) as outcome:
+            open_round(round, user=user)
+        if outcome.refused:
+            flash_refusal(outcome.error)
+    """
+    outcome: Outcome[E] = Outcome()
+    try:
+        yield outcome
+    except refusals as error:
+        if isinstance(error, RACE_ERRORS):
+            raise
+        db.session.rollback()
+        outcome.error = error
+        return
+    if outcome._discard:
+        db.session.rollback()
+    else:
+        db.session.commit()
+        outcome.committed = True
+
+
+def flash_refusal(error: BaseException | None) -> None:
+    """Show a service's refusal: as information when the work had been done already,
+    else as an error."""
+    flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
 
 
 class ConcurrentChange(HTTPException):
@@ -79,7 +151,7 @@ def run_with_retries(work: Callable[[], T], attempts: int = ATTEMPTS) -> T:
     for attempt in range(1, attempts + 1):
         try:
             return work()
-        except (StaleDataError, IntegrityError, OperationalError) as error:
+        except RACE_ERRORS as error:
             db.session.rollback()
             if not is_conflict(error) or attempt == attempts:
                 raise
@@ -101,7 +173,7 @@ def retry_on_conflict(view: Callable) -> Callable:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return view(*args, **kwargs)
-            except (StaleDataError, IntegrityError, OperationalError) as error:
+            except RACE_ERRORS as error:
                 db.session.rollback()
                 if not is_conflict(error):
                     raise

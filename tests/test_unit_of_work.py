@@ -1,18 +1,24 @@
-"""The unit of work that runs a view again when it loses a race (`unit_of_work`): what
-counts as a lost race, what the next attempt starts from, and the page when it keeps
-losing. The races themselves are shown against gunicorn in tests/races/."""
+"""The unit of work (`unit_of_work`): `saving`, which commits a view's work or rolls it
+back on a service's refusal; and the retry that runs a view again when it loses a race:
+what counts as a lost race, what the next attempt starts from, and the page when it
+keeps losing. The races themselves are shown against gunicorn in tests/races/."""
 
 from __future__ import annotations
 
 import pytest
 from flask import flash, get_flashed_messages, session
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from imvo_survey.access import public
+from imvo_survey.answers.services import AlreadyDone as ResponseAlreadyDone
+from imvo_survey.answers.services import ResponseError
 from imvo_survey.extensions import db
-from imvo_survey.unit_of_work import is_conflict, retry_on_conflict
+from imvo_survey.models import Organisation
+from imvo_survey.rounds.services import AlreadyDone, RoundError
+from imvo_survey.unit_of_work import flash_refusal, is_conflict, retry_on_conflict, saving
+from tests.factories import make_organisation
 
 
 def _app_with(make_app, view):
@@ -80,3 +86,78 @@ def test_a_broken_rule_is_not_run_again(make_app):
     application.config["PROPAGATE_EXCEPTIONS"] = False
     assert application.test_client().post("/test-race").status_code == 500
     assert len(attempts) == 1
+
+
+# --- saving: the unit of work inside a view ------------------------------------------
+
+def _kept(name: str) -> bool:
+    """Whether an organisation of this name is in the database (after what was not committed is dropped)."""
+    db.session.rollback()
+    return db.session.scalar(select(Organisation.id).where(Organisation.name == name)) is not None
+
+
+def test_saving_commits_the_work_when_the_block_ends():
+    with saving(RoundError) as outcome:
+        make_organisation(name="Bewaard")
+    assert outcome.committed and not outcome.refused and outcome.error is None
+    assert _kept("Bewaard")
+
+
+def test_a_refusal_rolls_the_work_back_and_is_kept_for_the_view():
+    refusal = RoundError("De ronde is gesloten.")
+    with saving(RoundError, ResponseError) as outcome:
+        make_organisation(name="Geweigerd")
+        raise refusal
+    assert outcome.refused and outcome.error is refusal and not outcome.committed
+    assert not _kept("Geweigerd")
+
+
+def test_any_other_error_goes_on_and_nothing_is_committed():
+    with pytest.raises(KeyError):
+        with saving(RoundError) as outcome:
+            make_organisation(name="Half")
+            raise KeyError("bug")
+    assert not outcome.committed and not outcome.refused
+    assert not _kept("Half")
+
+
+@pytest.mark.parametrize("race", [StaleDataError("0 rows matched"),
+                                  IntegrityError("INSERT", {}, Exception("unique"))])
+def test_a_lost_race_is_never_taken_for_a_refusal(race):
+    with pytest.raises(type(race)):
+        with saving(Exception) as outcome:  # even a refusal as broad as this lets the race through
+            raise race
+    assert not outcome.refused and not outcome.committed
+
+
+def test_discarded_work_is_rolled_back_without_a_refusal():
+    with saving(RoundError) as outcome:
+        make_organisation(name="Verworpen")
+        outcome.discard()
+    assert not outcome.committed and not outcome.refused
+    assert not _kept("Verworpen")
+
+
+def test_a_view_whose_unit_of_work_lost_a_race_runs_again(make_app):
+    attempts = []
+
+    def view():
+        attempts.append(1)
+        with saving(RoundError) as outcome:
+            make_organisation(name=f"Poging {len(attempts)}")
+            if len(attempts) == 1:
+                raise StaleDataError("UPDATE statement on table 'round' expected to update 1 row(s); 0 were matched.")
+        return {"committed": outcome.committed}
+
+    answer = _app_with(make_app, view).test_client().post("/test-race")
+    assert answer.json == {"committed": True} and len(attempts) == 2
+    assert _kept("Poging 2") and not _kept("Poging 1")
+
+
+def test_a_refusal_is_flashed_as_an_error_and_work_done_already_as_information(app):
+    with app.test_request_context("/"):
+        flash_refusal(RoundError("De ronde is gesloten."))
+        flash_refusal(AlreadyDone("De ronde is al open."))
+        flash_refusal(ResponseAlreadyDone("Al geaccepteerd."))
+        assert get_flashed_messages(with_categories=True) == [
+            ("error", "De ronde is gesloten."), ("info", "De ronde is al open."), ("info", "Al geaccepteerd.")]

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from .. import unit_of_work
 from ..deadlines import is_open_for, response_for, returned_is_open
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -46,7 +47,7 @@ class ResponseError(ValueError):
     """The response cannot do what was asked; the message says why (translated)."""
 
 
-class AlreadyDone(ResponseError):
+class AlreadyDone(ResponseError, unit_of_work.AlreadyDone):
     """What was asked had been done already (a second click, a second tab, a colleague at
     the same moment): nothing more happens; the message says so."""
 

@@ -17,6 +17,7 @@ from ..forms import ActionForm
 from ..i18n import current_language
 from ..models import Questionnaire, QuestionnaireVersion
 from ..spreadsheets.writing import XLSX_MIMETYPE
+from ..unit_of_work import saving
 from ..whole_numbers import query_int
 from . import bp
 from .definition import dump_json, questions_by_code, walk
@@ -137,12 +138,10 @@ def publish_version(code: str, number: int):
     version = get_version(code, number)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
+    with saving(DefinitionError) as outcome:
         publish(version, current_user._get_current_object())
-    except DefinitionError as error:
-        db.session.rollback()
-        return _version_page(get_version(code, number), error.problems, 422)
-    db.session.commit()
+    if outcome.error is not None:
+        return _version_page(get_version(code, number), outcome.error.problems, 422)
     flash(_("Version %(number)d is published. It can no longer change; make a new draft to edit.",
             number=number), "success")
     return redirect(url_for("questionnaires.show_version", code=code, number=number))
@@ -231,13 +230,11 @@ def import_questionnaire():
         reading = read_import(data, filename)
         definition, errors = reading.definition, reading.errors
         if definition is not None:
-            try:
+            with saving(DefinitionError) as outcome:
                 version = store_definition(definition)
-            except DefinitionError as error:
-                db.session.rollback()
-                errors = [("", "", problem.code or "", problem.message) for problem in error.problems]
+            if outcome.error is not None:
+                errors = [("", "", problem.code or "", problem.message) for problem in outcome.error.problems]
             else:
-                db.session.commit()
                 flash(_("Imported as draft version %(number)d of %(code)s. Check it, then publish it.",
                         number=version.number, code=version.questionnaire.code), "success")
                 _flash_import_warnings(reading.warnings)

@@ -18,6 +18,7 @@ from ..auth.limits import contact_address, mail_was_sent, note_mail_sent, regist
 from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models import REGISTRATION_STATUSES, Registration
+from ..unit_of_work import flash_refusal, saving
 from ..whole_numbers import paginate
 from . import bp, services
 from .forms import MergeForm, RegistrationForm, RejectForm, status_label
@@ -141,13 +142,11 @@ def merge_registration(registration_id: int):
     form = MergeForm(candidates=matches["kvk"] + matches["name"])
     if not form.validate_on_submit():
         return _detail(registration, merge_form=form)
-    try:
+    with saving(RegistrationError) as outcome:
         invitations = services.merge(registration, form.organisation, current_user._get_current_object())
-    except RegistrationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if outcome.refused:
+        flash_refusal(outcome.error)
         return redirect(url_for("registration.show_registration", registration_id=registration.id))
-    db.session.commit()
     flash(_("The registration has been merged into %(name)s.", name=form.organisation.name), "success")
     if invitations:
         flash(ngettext("%(num)d invitation has been sent.", "%(num)d invitations have been sent.",
@@ -163,12 +162,10 @@ def reject_registration(registration_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return _detail(registration, reject_form=form)
-    try:
+    with saving(RegistrationError) as outcome:
         services.reject(registration, current_user._get_current_object(), form.note.data)
-    except RegistrationError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if outcome.refused:
+        flash_refusal(outcome.error)
         return redirect(url_for("registration.show_registration", registration_id=registration.id))
-    db.session.commit()
     flash(_("The registration has been rejected."), "success")
     return redirect(url_for("registration.list_registrations", status="review"))

@@ -16,10 +16,11 @@ from ..answers.merging import CARRY_STATUS, entry_seen
 from ..answers.sections import mark_saved
 from ..answers.services import EntryGone, ResponseError
 from ..answers.values import display, to_json
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..forms import ActionForm
 from ..i18n import code_label, current_language
 from ..questionnaires.formbuilder import field_kind
+from ..unit_of_work import flash_refusal, saving
 from . import bp
 from .pages import base_json, build_form, labels_for, lock_version_of, page_terms, raw_inputs
 from .pending import keeps_unsaved_input, note_saved, take
@@ -106,30 +107,28 @@ def _save_entry(invitation, response, repeat_code: str, key: str | None):
     else:
         raw, base = raw_inputs(repeat["questions"], request.form), base_json(request.form)
     typed_in = typed(repeat["questions"])  # for a page shown again
-    try:
+    with saving(ResponseError) as outcome:
         result = services.save_entry(response, repeat_code, key, raw, base, lock_version_of(request.form),
                                      actor(), current_language())
-    except EntryGone:
-        db.session.rollback()
+        if result.errors or result.conflicts:
+            outcome.discard()
+        else:
+            _mark_repeat_saved(response, layout, repeat_code)
+    if isinstance(outcome.error, EntryGone):
         return _entry_page(invitation, response, repeat_code, key, formdata=typed_in, status=409, gone=True,
                            notice=_("Someone else removed this entry while you were changing it. What you typed "
                                     "is still here: save it as a new entry, or cancel to leave it out."))
-    except ResponseError as error:
-        db.session.rollback()
+    if outcome.refused:
         # Shown with the form, so that what was typed can still be copied.
         return _entry_page(invitation, response, repeat_code, key, formdata=typed_in, status=403,
-                           notice=str(error))
+                           notice=str(outcome.error))
     if result.errors:
         # Errors first: after a conflict only valid values travel on, so fixing them
         # now keeps what was typed; the conflict (if any) is shown on the next save.
-        db.session.rollback()
         return _entry_page(invitation, response, repeat_code, key, formdata=typed_in, errors=result.errors,
                            status=422, notice=_("The entry has not been saved yet. Correct the marked answers."))
     if result.conflicts:
-        db.session.rollback()
         return _conflict_page(invitation, response, repeat, key, result), 409
-    _mark_repeat_saved(response, layout, repeat_code)
-    db.session.commit()
     note_saved(request.form.get("save_id"))
     flash(_("Saved at %(time)s.", time=format_time(response.last_saved_at, "HH:mm")), "success")
     return _back(invitation, response, repeat_code, result.key)
@@ -177,19 +176,19 @@ def remove_entry(invitation_id: int, repeat_code: str, key: str):
         abort(404)
     conflicts = []
     if form.validate_on_submit():
-        try:
+        with saving(ResponseError) as outcome:
             result = services.remove_entry(response, repeat_code, key, actor(), lock_version_of(request.form),
                                            base_json(request.form))
-        except ResponseError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+            if result is not None and result.conflicts:
+                outcome.discard()
+            else:
+                _mark_repeat_saved(response, layout, repeat_code)
+        if outcome.refused:
+            flash_refusal(outcome.error)
             return _back(invitation, response, repeat_code)
         if result is not None and result.conflicts:
-            db.session.rollback()
             conflicts = _removal_differences(repeat, result.conflicts)
         else:
-            _mark_repeat_saved(response, layout, repeat_code)
-            db.session.commit()
             flash(_("The entry has been removed."), "success")
             return _back(invitation, response, repeat_code)
     seen = entry_seen(repeat["questions"], entry)
@@ -222,14 +221,11 @@ def confirm_carried(invitation_id: int, repeat_code: str, key: str):
     """Confirm an activity from last year: continued, changed or ended."""
     invitation, response = _response(invitation_id)
     if ActionForm().validate_on_submit():
-        try:
+        with saving(ResponseError) as outcome:
             services.confirm_carried(response, key, request.form.get("status", ""), actor())
-        except ResponseError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
             _mark_repeat_saved(response, services.layout_of(response.version), repeat_code)
-            db.session.commit()
+        if outcome.refused:
+            flash_refusal(outcome.error)
     if request.form.get("status") == "changed":
         return redirect(url_for("respond.entry", invitation_id=invitation.id, repeat_code=repeat_code, key=key))
     return _back(invitation, response, repeat_code, key)

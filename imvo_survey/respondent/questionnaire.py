@@ -20,10 +20,11 @@ from ..answers.sections import mark_saved, saved_sections
 from ..answers.services import Actor, ResponseError
 from ..answers.values import display, from_json, to_json
 from ..deadlines import response_for
-from ..extensions import csrf, db
+from ..extensions import csrf
 from ..i18n import current_language
 from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
 from ..questionnaires.formbuilder import field_kind
+from ..unit_of_work import flash_refusal, saving
 from ..uploads import parse_json
 from . import bp
 from .access import invitation_or_404, session_token
@@ -81,12 +82,11 @@ def start(invitation_id: int):
         flash(_("For your security, please press the button again."), "error")
         return redirect(url_for("respond.overview", invitation_id=invitation.id))
     carry = services.previous_response(invitation) if request.form.get("from_previous") == "yes" else None
-    try:
+    with saving(ResponseError) as outcome:
         response = services.start(invitation, actor(), carry_from=carry)
-    except ResponseError as error:
-        flash(str(error), "error")
+    if outcome.refused:
+        flash_refusal(outcome.error)
         return redirect(url_for("respond.overview", invitation_id=invitation.id))
-    db.session.commit()
     first = services.layout_of(response.version).sections[0]["code"]
     return redirect(url_for("respond.section", invitation_id=invitation.id, section_code=first))
 
@@ -154,20 +154,19 @@ def _save_section(invitation, response, section_code):
         raw, base = _resolution(questions)
     else:
         raw, base = raw_inputs(questions, request.form), base_json(request.form)
-    try:
+    with saving(ResponseError) as outcome:
         result = services.save_section(response, section_code, raw, base, lock_version_of(request.form), actor(),
                                        current_language())
-    except ResponseError as error:
-        db.session.rollback()
+        if result.conflicts:
+            outcome.discard()
+        elif not result.errors:
+            mark_saved(response, [section_code])
+    if outcome.refused:
         # Shown with the form, so that what was typed can still be copied.
         return _section_page(invitation, response, section_code, formdata=typed(questions), status=403,
-                             notice=str(error))
+                             notice=str(outcome.error))
     if result.conflicts:
-        db.session.rollback()
         return _conflict_page(invitation, response, section_def, questions, result), 409
-    if not result.errors:
-        mark_saved(response, [section_code])
-    db.session.commit()
     if result.errors:
         # Saved in part: the browser keeps its copy until the rest is saved too.
         return _section_page(invitation, response, section_code, formdata=typed(questions), errors=result.errors,
@@ -186,13 +185,10 @@ def _go_to(invitation, response, layout, section_code: str, target: str):
     if kind == "carry":
         status, _sep, rest = rest.partition(":")
         repeat_code, _sep, key = rest.partition(":")
-        try:
+        with saving(ResponseError) as outcome:
             services.confirm_carried(response, key, status, actor())
-        except ResponseError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            db.session.commit()
+        if outcome.refused:
+            flash_refusal(outcome.error)
         if status == "changed":
             return redirect(url_for("respond.entry", invitation_id=invitation.id, repeat_code=repeat_code, key=key))
     elif kind == "new" and repeat_code in layout.questions:
@@ -276,20 +272,19 @@ def autosave(invitation_id: int, section_code: str):
     layout = services.layout_of(response.version)
     section_def = layout.section(section_code) or abort(404)
     questions = layout.plain_questions(section_def)
-    try:
+    with saving(ResponseError) as outcome:
         result = services.save_section(response, section_code, raw_inputs(questions, request.form),
                                        base_json(request.form), lock_version_of(request.form), actor(),
                                        current_language())
-    except ResponseError as error:
-        db.session.rollback()
-        return jsonify(status="closed", message=str(error)), 403
+        if result.conflicts:
+            outcome.discard()
+        elif result.changes and not result.errors:  # answers stored: the section has been saved
+            mark_saved(response, [section_code])
+    if outcome.refused:
+        return jsonify(status="closed", message=str(outcome.error)), 403
     if result.conflicts:
-        db.session.rollback()
         return jsonify(status="conflict", message=_("Someone else changed this page. Press Save to see the "
                                                     "differences.")), 409
-    if result.changes and not result.errors:  # answers stored: the section has been saved
-        mark_saved(response, [section_code])
-    db.session.commit()
     _layout, document = services.document_of(response)
     return jsonify(status="saved", lock_version=response.lock_version,
                    saved_at=format_time(response.last_saved_at, "HH:mm"),

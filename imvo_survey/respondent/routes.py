@@ -17,6 +17,7 @@ from ..extensions import db, limiter
 from ..i18n import current_language
 from ..models import Invitation, Round, User
 from ..rounds.services import RoundError, decline, mark_opened, token_from_link, undo_decline
+from ..unit_of_work import flash_refusal, saving
 from . import bp
 from .access import invitation_or_404, remember_token, session_token
 from .forms import DeclineForm, SetPasswordForm
@@ -87,12 +88,11 @@ def decline_invitation(invitation_id: int):
     invitation = invitation_or_404(invitation_id)
     form = DeclineForm()
     if form.validate_on_submit() and is_open_for(invitation.round, invitation.organisation_id):
-        try:
+        with saving(RoundError) as outcome:
             decline(invitation, form.reason.data)
-        except RoundError as error:
-            flash(str(error), "error")
+        if outcome.refused:
+            flash_refusal(outcome.error)
         else:
-            db.session.commit()
             flash(_("We have noted that your organisation does not take part. You can undo this until the "
                     "deadline."), "info")
     return redirect(url_for("respond.overview", invitation_id=invitation.id))

@@ -15,12 +15,12 @@ from ..answers.sections import saved_sections
 from ..answers.services import ResponseError
 from ..answers.values import display
 from ..deadlines import deadline_for
-from ..extensions import db
 from ..forms import ActionForm
 from ..i18n import current_language
 from ..mail.messages import build_message, external_url
 from ..mail.outbox import queue
 from ..rounds.services import usable_contacts
+from ..unit_of_work import flash_refusal, saving
 from . import bp
 from .access import invitation_or_404
 from .glossary import TERMS
@@ -84,18 +84,18 @@ def submit(invitation_id: int):
         flash(_("For your security, please press the button again."), "error")
         return redirect(url_for("respond.summary", invitation_id=invitation.id))
     who = actor()
-    try:
+    with saving(ResponseError) as outcome:
         problems = services.submit(response, who)
-    except ResponseError as error:
-        db.session.rollback()
-        flash(str(error), "error")
+        if problems:
+            outcome.discard()
+        else:
+            _queue_confirmation(response, who)
+    if outcome.refused:
+        flash_refusal(outcome.error)
         return redirect(url_for("respond.summary", invitation_id=invitation.id))
     if problems:
-        db.session.rollback()
         flash(_("Some answers are still missing; they are listed below."), "error")
         return redirect(url_for("respond.summary", invitation_id=invitation.id))
-    _queue_confirmation(response, who)
-    db.session.commit()
     return redirect(url_for("respond.submitted", invitation_id=invitation.id))
 
 

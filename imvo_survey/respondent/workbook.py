@@ -22,10 +22,10 @@ from ..answers.values import display
 from ..answers.workbook import WorkbookUpload, read_workbook, write_workbook
 from ..answers.workbook_apply import ImportConflict, apply_upload, with_choices
 from ..answers.workbook_format import check_base, snapshot
-from ..extensions import db
 from ..i18n import current_language
 from ..i18n import lazy_gettext as _l
 from ..spreadsheets.writing import XLSX_MIMETYPE
+from ..unit_of_work import saving
 from ..uploads import parse_json
 from . import bp
 from .pages import labels_for
@@ -91,18 +91,16 @@ def _upload_page(invitation, response, form, errors=None, message=None, status=2
 def _apply(invitation, response, form, upload: WorkbookUpload, references: References):
     """Save the upload and commit, or show the conflicts or errors (and save nothing)."""
     language = current_language()
-    try:
+    with saving(ResponseError) as outcome:
         result = apply_upload(response, upload, actor(), language, references)
-    except ResponseError as error:
-        db.session.rollback()
-        return _upload_page(invitation, response, form, message=str(error), status=403)
+        if result.conflicts or result.errors:
+            outcome.discard()
+    if outcome.refused:
+        return _upload_page(invitation, response, form, message=str(outcome.error), status=403)
     if result.conflicts:
-        db.session.rollback()
         return _conflict_page(invitation, response, upload, result.conflicts, language), 409
     if result.errors:
-        db.session.rollback()
         return _upload_page(invitation, response, form, errors=result.errors, status=422)
-    db.session.commit()
     if result.changes:
         flash(ngettext("The workbook has been saved: %(num)d answer changed.",
                        "The workbook has been saved: %(num)d answers changed.", len(result.changes)), "success")

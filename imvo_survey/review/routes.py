@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from ..access import access, roles
 from ..answers import services
-from ..answers.services import AlreadyDone, ResponseError
+from ..answers.services import ResponseError
 from ..deadlines import deadline_for
 from ..extensions import db
 from ..forms import ActionForm
@@ -23,6 +23,7 @@ from ..models import RESPONSE_STATUSES, Response, ResponseEvent
 from ..respondent.pages import labels_for
 from ..respondent.submit import answer_sheet
 from ..rounds.services import get_round, local_to_utc
+from ..unit_of_work import flash_refusal, saving
 from ..whole_numbers import paginate
 from . import bp
 from .forms import NoteForm, ReturnForm, StatusFilterForm
@@ -123,14 +124,12 @@ def return_response(response_id: int):
     form = ReturnForm()
     if not form.validate_on_submit():
         return _show_page(response, return_form=form, status=400)
-    try:
+    with saving(ResponseError) as outcome:
         services.return_for_clarification(response, form.message.data, local_to_utc(form.until.data), _user())
-    except ResponseError as error:
-        db.session.rollback()
-        flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
+        told = notify_returned(response)
+    if outcome.refused:
+        flash_refusal(outcome.error)
         return redirect(_show_url(response))
-    told = notify_returned(response)
-    db.session.commit()
     if told:
         flash(ngettext("The response has been returned; %(num)d contact was told by e-mail.",
                        "The response has been returned; %(num)d contacts were told by e-mail.", told), "success")
@@ -148,13 +147,11 @@ def accept_response(response_id: int):
     if not ActionForm().validate_on_submit():
         flash(_("For your security, please press the button again."), "error")
         return redirect(_show_url(response))
-    try:
+    with saving(ResponseError) as outcome:
         services.accept(response, _user())
-    except ResponseError as error:
-        db.session.rollback()
-        flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
+    if outcome.refused:
+        flash_refusal(outcome.error)
     else:
-        db.session.commit()
         flash(_("The response has been accepted."), "success")
     return redirect(_show_url(response))
 
@@ -167,12 +164,10 @@ def add_note(response_id: int):
     form = NoteForm()
     if not form.validate_on_submit():
         return _show_page(response, note_form=form, status=400)
-    try:
+    with saving(ResponseError) as outcome:
         services.add_note(response, _user(), form.text.data)
-    except ResponseError as error:
-        db.session.rollback()
-        form.text.errors.append(str(error))
+    if outcome.refused:
+        form.text.errors.append(str(outcome.error))
         return _show_page(response, note_form=form, status=400)
-    db.session.commit()
     flash(_("The note has been added."), "success")
     return redirect(_show_url(response, "notes"))

@@ -13,6 +13,7 @@ from ..deadlines import deadline_for
 from ..extensions import db
 from ..forms import ActionForm, OnceForm
 from ..models import Invitation, OutboxMessage, Round
+from ..unit_of_work import flash_refusal, saving
 from . import bp
 from .forms import BounceForm, ExtensionForm
 from .mailings import latest_reminder, send_invitation, send_reminder
@@ -54,13 +55,11 @@ def _invitation_action(slug: str, invitation_id: int, action, message: str):
     round = get_round(slug)
     invitation = get_invitation(round, invitation_id)
     if ActionForm().validate_on_submit():
-        try:
+        with saving(RoundError) as outcome:
             action(invitation)
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        if outcome.refused:
+            flash_refusal(outcome.error)
         else:
-            db.session.commit()
             flash(message, "success")
     return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation.id))
 
@@ -105,13 +104,11 @@ def untarget(slug: str, invitation_id: int):
     round = get_round(slug)
     invitation = get_invitation(round, invitation_id)
     if ActionForm().validate_on_submit():
-        try:
+        with saving(RoundError) as outcome:
             remove_target(invitation)
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        if outcome.refused:
+            flash_refusal(outcome.error)
             return redirect(url_for("rounds.show_invitation", slug=slug, invitation_id=invitation_id))
-        db.session.commit()
         flash(_("The organisation has been taken off the list."), "success")
     return redirect(url_for("rounds.show", slug=slug))
 
@@ -144,13 +141,11 @@ def extend(slug: str, invitation_id: int):
     invitation = get_invitation(round, invitation_id)
     form = ExtensionForm()
     if form.validate_on_submit():
-        try:
+        with saving(RoundError) as outcome:
             extend_deadline(round, invitation.organisation, local_to_utc(form.until.data), form.reason.data, _user())
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        if outcome.refused:
+            flash_refusal(outcome.error)
         else:
-            db.session.commit()
             flash(_("The deadline of %(name)s has been extended.", name=invitation.organisation.name), "success")
     else:
         flash(_("Enter the new deadline and a reason."), "error")

@@ -15,6 +15,7 @@ from ..forms import ActionForm, OnceForm
 from ..models import RESPONDED_STATUSES, QuestionnaireVersion, Round
 from ..organisations.forms import OrganisationFilterForm
 from ..organisations.services import OrganisationFilter
+from ..unit_of_work import flash_refusal, saving
 from ..whole_numbers import whole_numbers
 from . import bp
 from .feedback import feedback_last_sent, last_feedback_event, responded_invitations, send_feedback
@@ -31,7 +32,6 @@ from .mailings import (
     remindable,
 )
 from .services import (
-    AlreadyDone,
     RoundError,
     add_targets,
     check_baseline,
@@ -86,7 +86,7 @@ def create():
     if form.validate_on_submit():
         slug = form.slug.data or slugify(form.name.data)
         opens_at, closes_at = local_to_utc(form.opens_at.data), local_to_utc(form.closes_at.data)
-        try:
+        with saving(RoundError) as outcome:
             if form.copy_of.data:
                 source = db.session.get(Round, form.copy_of.data) or abort(400)
                 round = copy_round(source, form.name.data, slug, form.year.data, opens_at, closes_at,
@@ -96,11 +96,9 @@ def create():
                                      association=_version(form.association_version_id.data),
                                      company=_version(form.company_version_id.data),
                                      is_baseline=form.is_baseline.data, user=_user(), **_settings(form))
-        except RoundError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
+        if outcome.refused:
+            form.name.errors.append(str(outcome.error))
         else:
-            db.session.commit()
             flash(_("The round %(name)s has been created as a draft.", name=round.name), "success")
             return redirect(url_for("rounds.show", slug=round.slug))
     return render_template("rounds/form.html", form=form, round=None)
@@ -131,13 +129,11 @@ def edit(slug: str):
         form.closes_at.data = utc_to_local(round.closes_at).replace(tzinfo=None)
         form.reminder_days.data = ", ".join(str(days) for days in round.reminder_days)
     if form.validate_on_submit():
-        try:
+        with saving(RoundError) as outcome:
             _apply_edit(round, form)
-        except RoundError as error:
-            db.session.rollback()
-            form.name.errors.append(str(error))
+        if outcome.refused:
+            form.name.errors.append(str(outcome.error))
         else:
-            db.session.commit()
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("rounds.show", slug=round.slug))
     return render_template("rounds/form.html", form=form, round=round)
@@ -166,13 +162,11 @@ def _apply_edit(round: Round, form: RoundForm) -> None:
 def _status_action(slug: str, action, message: str):
     round = get_round(slug)
     if ActionForm().validate_on_submit():
-        try:
+        with saving(RoundError) as outcome:
             action(round, user=_user())
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
+        if outcome.refused:
+            flash_refusal(outcome.error)
         else:
-            db.session.commit()
             flash(message, "success")
     return redirect(url_for("rounds.show", slug=slug))
 
@@ -198,13 +192,11 @@ def reopen(slug: str):
     round = get_round(slug)
     form = ReasonForm()
     if form.validate_on_submit():
-        try:
+        with saving(RoundError) as outcome:
             reopen_round(round, form.reason.data, _user())
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
+        if outcome.refused:
+            flash_refusal(outcome.error)
         else:
-            db.session.commit()
             flash(_("The round is open again."), "success")
     else:
         flash(_("Give a reason for reopening the round."), "error")
@@ -219,13 +211,11 @@ def send_feedback_mails(slug: str):
     round = get_round(slug)
     form = OnceForm()
     if form.validate_on_submit():
-        try:
+        with saving(RoundError) as outcome:
             count = send_feedback(round, _user(), seen=form.seen_id)
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "info" if isinstance(error, AlreadyDone) else "error")
+        if outcome.refused:
+            flash_refusal(outcome.error)
         else:
-            db.session.commit()
             flash(ngettext("%(num)d feedback message is queued in the outbox.",
                            "%(num)d feedback messages are queued in the outbox.", count), "success")
     return redirect(url_for("rounds.show", slug=slug))
@@ -262,18 +252,15 @@ def invite_all(slug: str):
     round = get_round(slug)
     pending = invite(round, dry_run=True)
     if request.method == "POST" and ActionForm().validate_on_submit():
-        try:
+        with saving(RoundError) as outcome:
             sent = invite(round, user=_user())
-        except RoundError as error:
-            db.session.rollback()
-            flash(str(error), "error")
+        if outcome.refused:
+            flash_refusal(outcome.error)
+        elif sent:
+            flash(ngettext("%(num)d invitation is queued in the outbox.",
+                           "%(num)d invitations are queued in the outbox.", len(sent)), "success")
         else:
-            db.session.commit()
-            if sent:
-                flash(ngettext("%(num)d invitation is queued in the outbox.",
-                               "%(num)d invitations are queued in the outbox.", len(sent)), "success")
-            else:
-                flash(_("No invitations were sent: every organisation had been invited already."), "info")
+            flash(_("No invitations were sent: every organisation had been invited already."), "info")
         return redirect(url_for("rounds.show", slug=slug))
     return render_template("rounds/confirm_send.html", round=round, invitations=pending, kind="invite",
                            action_form=ActionForm(),

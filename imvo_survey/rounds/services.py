@@ -14,6 +14,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from .. import unit_of_work
 from ..deadlines import link_usable, response_for
 from ..extensions import db
 from ..models import (
@@ -41,7 +42,7 @@ class RoundError(ValueError):
     """A round cannot do what was asked; the message says why (translated)."""
 
 
-class AlreadyDone(RoundError):
+class AlreadyDone(RoundError, unit_of_work.AlreadyDone):
     """What was asked had been done already: by a second click, a second tab or a
     colleague at the same moment. Nothing more happens; the message says so."""
 
