@@ -27,10 +27,27 @@ def live_app(database_url, instance_dir, app):
         db.engine.dispose()
 
 
+def _whole_bodies(app):
+    """The app, answering each request with its body read in full (and the response
+    closed) before a byte goes out. Werkzeug's server leaves a static file open when the
+    browser drops the connection halfway (it does when a page moves on while a script
+    still loads), and the unclosed file then fails whatever test runs next."""
+
+    def application(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return application
+
+
 @pytest.fixture(scope="session")
 def live_server(live_app):
     """The app served by werkzeug in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _whole_bodies(live_app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
