@@ -1,0 +1,150 @@
+"""The question types whose answer is one or more codes: yes/no, choices, a scale and
+the pickers of a reference list."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from wtforms import Field, RadioField, SelectField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ...forms import options as select_options
+from ...i18n import lazy_gettext as _l
+from ...models.questionnaire_vocabulary import SCALE_POINTS, YES_NO_CHOICES
+from .base import AllowedCodes, Labels, OptionsProvider, QuestionType, check_codes, text_in
+
+#: Lists longer than this are a (multi-)select instead of radio buttons or checkboxes.
+CHECKBOX_LIMIT = 20
+
+
+class CheckboxListField(SelectMultipleField):
+    """A multiple choice shown as checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SingleCode(QuestionType):
+    """The base of the types whose answer is one code of a list of options."""
+
+    single_code = True
+    #: Always radio buttons, however long the list (yes/no and a scale are short).
+    always_radios = False
+
+    def parse_value(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
+        return check_codes(question, [self.code(str(raw).strip())], allowed)[0]
+
+    def code(self, text: str) -> str:
+        """The code a respondent meant by `text` (spaces stripped)."""
+        return text
+
+    def display(self, question: Mapping, value, language: str, labels: Labels) -> str:
+        return labels(question).get(str(value), str(value))
+
+    def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
+        return [(choice["code"], text_in(choice["label"], language)) for choice in question.get("choices", [])]
+
+    def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
+        option_list = self.choices(question, language, options)
+        if len(option_list) <= CHECKBOX_LIMIT or self.always_radios:
+            return RadioField(choices=select_options(option_list), **common)
+        return SelectField(choices=select_options([("", _l("Choose..."))] + option_list), **common)
+
+
+class MultipleCodes(QuestionType):
+    """The base of the types whose answer is a list of codes."""
+
+    multiple = True
+
+    def parse(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
+        """Codes from a list, or from one text separated by ; , or new lines; None when none."""
+        items = raw if isinstance(raw, (list, tuple)) else [part for part in re.split(r"[;,\n]", str(raw or ""))]
+        codes = [str(item).strip() for item in items if str(item).strip()]
+        return check_codes(question, codes, allowed) or None
+
+    def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
+        return [(choice["code"], text_in(choice["label"], language)) for choice in question.get("choices", [])]
+
+    def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
+        option_list = self.choices(question, language, options)
+        field_class = CheckboxListField if len(option_list) <= CHECKBOX_LIMIT else SelectMultipleField
+        return field_class(choices=select_options(option_list), **common)
+
+
+class YesNo(SingleCode):
+    """Yes or no, stored as "yes" / "no"; also reads Ja/Nee/true/false."""
+
+    name = "yes_no"
+    always_radios = True
+
+    def code(self, text: str) -> str:
+        lowered = text.casefold()
+        if lowered in ("ja", "j", "true", "waar", "1", "y"):
+            return "yes"
+        if lowered in ("nee", "n", "false", "onwaar", "0"):
+            return "no"
+        return text
+
+    def fixed_codes(self, question: Mapping) -> list[str] | None:
+        return ["yes", "no"]
+
+    def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
+        return [(code, nl if language == "nl" else en) for code, nl, en in YES_NO_CHOICES]
+
+
+class SingleChoice(SingleCode):
+    """One of the question's own choices."""
+
+    name = "single_choice"
+
+    def fixed_codes(self, question: Mapping) -> list[str] | None:
+        return [choice["code"] for choice in question.get("choices", [])]
+
+
+class MultipleChoice(MultipleCodes):
+    """Any of the question's own choices."""
+
+    name = "multiple_choice"
+
+    def fixed_codes(self, question: Mapping) -> list[str] | None:
+        return [choice["code"] for choice in question.get("choices", [])]
+
+
+class Scale(SingleCode):
+    """A point 1-5 with labelled ends; also reads 1.0 (from a spreadsheet)."""
+
+    name = "scale"
+    always_radios = True
+
+    def code(self, text: str) -> str:
+        if re.fullmatch(r"\d+(\.0+)?", text):
+            return str(int(float(text)))
+        return text
+
+    def fixed_codes(self, question: Mapping) -> list[str] | None:
+        return [str(point) for point in SCALE_POINTS]
+
+    def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
+        scale = question.get("scale") or {}
+        low, high = text_in(scale.get("min_label"), language), text_in(scale.get("max_label"), language)
+        return [(str(point), f"{point} - {low}" if point == SCALE_POINTS[0] else
+                 f"{point} - {high}" if point == SCALE_POINTS[-1] else str(point)) for point in SCALE_POINTS]
+
+
+class ReferenceOne(SingleCode):
+    """One entry of a reference list (aspect, country, ...)."""
+
+    name = "reference_one"
+
+    def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
+        return options(question["reference"], language)
+
+
+class ReferenceMany(MultipleCodes):
+    """Several entries of a reference list."""
+
+    name = "reference_many"
+
+    def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
+        return options(question["reference"], language)
