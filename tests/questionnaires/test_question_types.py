@@ -6,8 +6,8 @@ import inspect
 
 import pytest
 
-from imvo_survey.models.questionnaire_vocabulary import MULTIPLE_TYPES, QUESTION_TYPES
-from imvo_survey.questionnaires.question_types import TYPES, QuestionType, question_type
+from imvo_survey.models.questionnaire_vocabulary import MULTIPLE_TYPES, NUMBER_TYPES, QUESTION_TYPES, TEXT_TYPES
+from imvo_survey.questionnaires.question_types import TYPES, QuestionType, question_type, xlsform_refinements
 from imvo_survey.questionnaires.question_types.base import AnswerError
 
 #: What every type must decide for itself rather than inherit from QuestionType.
@@ -41,6 +41,16 @@ def test_every_class_is_complete(name):
         assert getattr(type(kind), method) is not getattr(QuestionType, method), f"{name} lacks {method}"
     assert kind.multiple == (name in MULTIPLE_TYPES)
     assert not (kind.multiple and kind.single_code)
+    assert kind.is_number == (name in NUMBER_TYPES)
+    assert kind.is_text == (name in TEXT_TYPES)
+    assert isinstance(kind.xlsform_name, str) and kind.xlsform_name
+    assert kind.xlsform_uses_list == (kind.multiple or kind.single_code)
+
+
+def test_the_xlsform_types_and_their_refinements():
+    """imvo::type names exactly the types an XLSForm type alone does not tell apart."""
+    assert xlsform_refinements() == {"text": (), "integer": ("year",), "decimal": ("percentage",), "date": (),
+                                     "select_one": ("yes_no", "scale"), "select_multiple": ()}
 
 
 def test_a_question_or_its_name():

@@ -47,7 +47,19 @@ def question_type(name_or_question: str | Mapping) -> QuestionType:
     return TYPES[name]
 
 
+def xlsform_refinements() -> dict[str, tuple[str, ...]]:
+    """XLSForm question type -> the names imvo::type may give it (the types the
+    XLSForm type alone does not tell), e.g. "integer" -> ("year",)."""
+    refinements: dict[str, tuple[str, ...]] = {}
+    for kind in TYPES.values():
+        if kind.xlsform_name != Repeat.xlsform_name:
+            refinements.setdefault(kind.xlsform_name, ())
+            if kind.xlsform_imvo_type:
+                refinements[kind.xlsform_name] += (kind.name,)
+    return refinements
+
+
 __all__ = [
     "CHECKBOX_LIMIT", "TYPES", "YEAR_RANGE", "AllowedCodes", "AnswerError", "CheckboxListField", "OptionsProvider",
-    "QuestionType", "is_empty", "question_type", "text_in",
+    "QuestionType", "is_empty", "question_type", "text_in", "xlsform_refinements",
 ]

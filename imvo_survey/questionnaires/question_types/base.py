@@ -8,7 +8,7 @@ codes (multiple choice, several from a reference list). No Flask app needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import date
 from typing import ClassVar
 
@@ -92,6 +92,21 @@ class QuestionType:
     multiple: ClassVar[bool] = False
     #: The answer is one code of a list of options (yes/no, a choice, a scale point, a reference).
     single_code: ClassVar[bool] = False
+    #: The answer is a number: the question may set a lowest and highest value.
+    is_number: ClassVar[bool] = False
+    #: The answer is a text: the question may set a maximum length and a pattern.
+    is_text: ClassVar[bool] = False
+
+    #: XLSForm: the type in the survey sheet (a select is followed by its list's name).
+    xlsform_name: ClassVar[str]
+    #: XLSForm: the appearance that marks this type among those of its XLSForm type.
+    xlsform_appearance: ClassVar[str | None] = None
+    #: XLSForm: the XLSForm type alone does not tell this type, so imvo::type names it.
+    xlsform_imvo_type: ClassVar[bool] = False
+    #: XLSForm: the answer is chosen from a list of the choices sheet.
+    xlsform_uses_list: ClassVar[bool] = False
+    #: XLSForm: the list every question of this type uses, whatever its code.
+    xlsform_list: ClassVar[str | None] = None
 
     def parse(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         """The typed value of `raw` (a string, a list of strings, or a spreadsheet cell),
@@ -123,6 +138,12 @@ class QuestionType:
 
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         """The (code, label) options of a question, in `language` (none by default)."""
+        return []
+
+    def list_entries(self, question: Mapping, reference_lists: Mapping[str, Sequence[tuple[str, str, str]]]
+                     ) -> list[tuple[str, str, str]]:
+        """(code, Dutch, English) of each option, for the choices sheet of an XLSForm
+        workbook; `reference_lists` holds the entries of the reference lists."""
         return []
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:

@@ -4,7 +4,7 @@ the pickers of a reference list."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from wtforms import Field, RadioField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -18,6 +18,17 @@ from .base import AllowedCodes, Labels, OptionsProvider, QuestionType, check_cod
 CHECKBOX_LIMIT = 20
 
 
+#: The entries (code, Dutch, English) of each reference list, by its name.
+ReferenceLists = Mapping[str, Sequence[tuple[str, str, str]]]
+
+
+def reference_entries(question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
+    """The entries of the reference list a picker uses; ValueError when it is not given."""
+    if question["reference"] not in reference_lists:
+        raise ValueError(f"no entries given for the reference list {question['reference']!r}")
+    return list(reference_lists[question["reference"]])
+
+
 class CheckboxListField(SelectMultipleField):
     """A multiple choice shown as checkboxes."""
 
@@ -29,6 +40,8 @@ class SingleCode(QuestionType):
     """The base of the types whose answer is one code of a list of options."""
 
     single_code = True
+    xlsform_name = "select_one"
+    xlsform_uses_list = True
     #: Always radio buttons, however long the list (yes/no and a scale are short).
     always_radios = False
 
@@ -45,6 +58,9 @@ class SingleCode(QuestionType):
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         return [(choice["code"], text_in(choice["label"], language)) for choice in question.get("choices", [])]
 
+    def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
+        return [(choice["code"], choice["label"]["nl"], choice["label"]["en"]) for choice in question.get("choices", [])]
+
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         option_list = self.choices(question, language, options)
         if len(option_list) <= CHECKBOX_LIMIT or self.always_radios:
@@ -56,6 +72,8 @@ class MultipleCodes(QuestionType):
     """The base of the types whose answer is a list of codes."""
 
     multiple = True
+    xlsform_name = "select_multiple"
+    xlsform_uses_list = True
 
     def parse(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         """Codes from a list, or from one text separated by ; , or new lines; None when none."""
@@ -65,6 +83,9 @@ class MultipleCodes(QuestionType):
 
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         return [(choice["code"], text_in(choice["label"], language)) for choice in question.get("choices", [])]
+
+    def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
+        return [(choice["code"], choice["label"]["nl"], choice["label"]["en"]) for choice in question.get("choices", [])]
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         option_list = self.choices(question, language, options)
@@ -77,6 +98,8 @@ class YesNo(SingleCode):
 
     name = "yes_no"
     always_radios = True
+    xlsform_imvo_type = True
+    xlsform_list = "yes_no"
 
     def code(self, text: str) -> str:
         lowered = text.casefold()
@@ -91,6 +114,9 @@ class YesNo(SingleCode):
 
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         return [(code, nl if language == "nl" else en) for code, nl, en in YES_NO_CHOICES]
+
+    def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
+        return list(YES_NO_CHOICES)
 
 
 class SingleChoice(SingleCode):
@@ -116,6 +142,7 @@ class Scale(SingleCode):
 
     name = "scale"
     always_radios = True
+    xlsform_imvo_type = True
 
     def code(self, text: str) -> str:
         if re.fullmatch(r"\d+(\.0+)?", text):
@@ -131,6 +158,12 @@ class Scale(SingleCode):
         return [(str(point), f"{point} - {low}" if point == SCALE_POINTS[0] else
                  f"{point} - {high}" if point == SCALE_POINTS[-1] else str(point)) for point in SCALE_POINTS]
 
+    def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
+        ends = question["scale"]
+        middle = [(str(point), str(point), str(point)) for point in SCALE_POINTS[1:-1]]
+        return [(str(SCALE_POINTS[0]), ends["min_label"]["nl"], ends["min_label"]["en"]), *middle,
+                (str(SCALE_POINTS[-1]), ends["max_label"]["nl"], ends["max_label"]["en"])]
+
 
 class ReferenceOne(SingleCode):
     """One entry of a reference list (aspect, country, ...)."""
@@ -140,6 +173,9 @@ class ReferenceOne(SingleCode):
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         return options(question["reference"], language)
 
+    def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
+        return reference_entries(question, reference_lists)
+
 
 class ReferenceMany(MultipleCodes):
     """Several entries of a reference list."""
@@ -148,3 +184,6 @@ class ReferenceMany(MultipleCodes):
 
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         return options(question["reference"], language)
+
+    def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
+        return reference_entries(question, reference_lists)

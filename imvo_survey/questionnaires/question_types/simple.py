@@ -31,6 +31,8 @@ class Text(QuestionType):
     """Short text on one line."""
 
     name = "text"
+    is_text = True
+    xlsform_name = "text"
 
     def parse_value(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         return check_text(question, self.trim(normalise_newlines(str(raw))), language)
@@ -47,6 +49,7 @@ class LongText(Text):
     """Long text, with an optional maximum length; keeps its own spaces and indents."""
 
     name = "long_text"
+    xlsform_appearance = "multiline"
 
     def trim(self, text: str) -> str:
         return text.strip("\n")
@@ -69,6 +72,7 @@ def _storable(number):
 class Number(QuestionType):
     """The base of the number types: a value within the question's min and max."""
 
+    is_number = True
     #: The range that applies when the question sets none, or None.
     default_range: ClassVar[tuple[float, float] | None] = None
 
@@ -99,6 +103,7 @@ class Integer(Number):
     """A whole number."""
 
     name = "integer"
+    xlsform_name = "integer"
 
     def number(self, raw) -> int:
         try:
@@ -122,6 +127,7 @@ class Year(Integer):
     """A year, 1900-2100 unless the question says otherwise."""
 
     name = "year"
+    xlsform_imvo_type = True
     default_range = YEAR_RANGE
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
@@ -132,6 +138,7 @@ class DecimalNumber(Number):
     """A number with decimals (a comma or a point)."""
 
     name = "decimal"
+    xlsform_name = "decimal"
 
     def number(self, raw) -> float:
         try:
@@ -148,6 +155,7 @@ class Percentage(DecimalNumber):
     """A number 0-100, shown with a percent sign."""
 
     name = "percentage"
+    xlsform_imvo_type = True
     default_range = (0, 100)
 
     def display(self, question: Mapping, value, language: str, labels: Labels) -> str:
@@ -162,6 +170,7 @@ class Date(QuestionType):
     """A date; read as 2010-12-31, 31-12-2010 or 31/12/2010, or from a spreadsheet date."""
 
     name = "date"
+    xlsform_name = "date"
 
     def parse_value(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         if isinstance(raw, datetime):
