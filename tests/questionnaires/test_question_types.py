@@ -45,6 +45,10 @@ def test_every_class_is_complete(name):
     assert kind.is_text == (name in TEXT_TYPES)
     assert isinstance(kind.xlsform_name, str) and kind.xlsform_name
     assert kind.xlsform_uses_list == (kind.multiple or kind.single_code)
+    # The offline workbook says what to type for every answer cell that is not a text
+    # (whose note is its maximum length) or a list of codes (whose note lists them).
+    if not (kind.is_text or kind.multiple or name == "repeat"):
+        assert kind.workbook_note, f"{name} has no workbook note"
 
 
 def test_the_xlsform_types_and_their_refinements():

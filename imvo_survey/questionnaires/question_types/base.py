@@ -16,6 +16,7 @@ from wtforms import Field
 
 from ...i18n import lazy_gettext as _l
 from ...i18n import lazy_ngettext
+from .cells import CodeFor
 
 #: Every code a question may take, by question code: choices, yes/no, scale or a
 #: reference list (given by the caller, which knows the database).
@@ -105,8 +106,14 @@ class QuestionType:
     xlsform_imvo_type: ClassVar[bool] = False
     #: XLSForm: the answer is chosen from a list of the choices sheet.
     xlsform_uses_list: ClassVar[bool] = False
-    #: XLSForm: the list every question of this type uses, whatever its code.
-    xlsform_list: ClassVar[str | None] = None
+    #: The one option list every question of this type uses, whatever its code (in an
+    #: XLSForm workbook and on the list sheet of the offline workbook).
+    shared_list: ClassVar[str | None] = None
+
+    #: Workbook: what to type in an answer cell (None: nothing to say).
+    workbook_note: ClassVar[str | None] = None
+    #: Workbook: the number format of an answer cell ("@" keeps what is typed as text).
+    cell_format: ClassVar[str | None] = None
 
     def parse(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         """The typed value of `raw` (a string, a list of strings, or a spreadsheet cell),
@@ -145,6 +152,14 @@ class QuestionType:
         """(code, Dutch, English) of each option, for the choices sheet of an XLSForm
         workbook; `reference_lists` holds the entries of the reference lists."""
         return []
+
+    def note(self, question: Mapping) -> str:
+        """What to type in the question's answer cell of the offline workbook."""
+        return str(self.workbook_note or "")
+
+    def from_cell(self, question: Mapping, value, number_format: str, code_for: CodeFor):
+        """What a workbook cell (not blank) says, as input for `parse`."""
+        return value
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         """The unbound WTForms field; `common` holds its label, description and validators."""

@@ -13,6 +13,7 @@ from ...forms import options as select_options
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import SCALE_POINTS, YES_NO_CHOICES
 from .base import AllowedCodes, Labels, OptionsProvider, QuestionType, check_codes, text_in
+from .cells import CodeFor, as_text, codes_in
 
 #: Lists longer than this are a (multi-)select instead of radio buttons or checkboxes.
 CHECKBOX_LIMIT = 20
@@ -45,8 +46,17 @@ class SingleCode(QuestionType):
     #: Always radio buttons, however long the list (yes/no and a scale are short).
     always_radios = False
 
+    workbook_note = _l("Choose from the list.")
+
     def parse_value(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         return check_codes(question, [self.code(str(raw).strip())], allowed)[0]
+
+    def from_cell(self, question: Mapping, value, number_format: str, code_for: CodeFor):
+        """A ticked box is yes or no; an option may be named by its code or label."""
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        text = as_text(value)
+        return code_for(question, text) or text
 
     def code(self, text: str) -> str:
         """The code a respondent meant by `text` (spaces stripped)."""
@@ -74,12 +84,16 @@ class MultipleCodes(QuestionType):
     multiple = True
     xlsform_name = "select_multiple"
     xlsform_uses_list = True
+    cell_format = "@"
 
     def parse(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         """Codes from a list, or from one text separated by ; , or new lines; None when none."""
         items = raw if isinstance(raw, (list, tuple)) else [part for part in re.split(r"[;,\n]", str(raw or ""))]
         codes = [str(item).strip() for item in items if str(item).strip()]
         return check_codes(question, codes, allowed) or None
+
+    def from_cell(self, question: Mapping, value, number_format: str, code_for: CodeFor):
+        return codes_in(question, as_text(value), code_for)
 
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         return [(choice["code"], text_in(choice["label"], language)) for choice in question.get("choices", [])]
@@ -99,7 +113,7 @@ class YesNo(SingleCode):
     name = "yes_no"
     always_radios = True
     xlsform_imvo_type = True
-    xlsform_list = "yes_no"
+    shared_list = "yes_no"
 
     def code(self, text: str) -> str:
         lowered = text.casefold()

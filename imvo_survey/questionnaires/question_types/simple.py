@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import ClassVar
 
+from flask_babel import ngettext
 from wtforms import DateField, Field, IntegerField, StringField
 
 from ...forms import DecimalCommaField, MultilineField
@@ -23,6 +24,7 @@ from .base import (
     number_text,
     rule_message,
 )
+from .cells import CodeFor, as_text
 
 YEAR_RANGE = (1900, 2100)
 
@@ -33,12 +35,22 @@ class Text(QuestionType):
     name = "text"
     is_text = True
     xlsform_name = "text"
+    cell_format = "@"
 
     def parse_value(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         return check_text(question, self.trim(normalise_newlines(str(raw))), language)
 
     def trim(self, text: str) -> str:
         return text.strip()
+
+    def note(self, question: Mapping) -> str:
+        rules = question.get("validation") or {}
+        if "max_length" in rules:
+            return ngettext("At most %(num)d character.", "At most %(num)d characters.", rules["max_length"])
+        return ""
+
+    def from_cell(self, question: Mapping, value, number_format: str, code_for: CodeFor):
+        return as_text(value)
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         rules = question.get("validation") or {}
@@ -104,6 +116,7 @@ class Integer(Number):
 
     name = "integer"
     xlsform_name = "integer"
+    workbook_note = _l("A whole number.")
 
     def number(self, raw) -> int:
         try:
@@ -128,6 +141,7 @@ class Year(Integer):
 
     name = "year"
     xlsform_imvo_type = True
+    workbook_note = _l("A year, such as 2010.")
     default_range = YEAR_RANGE
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
@@ -139,6 +153,7 @@ class DecimalNumber(Number):
 
     name = "decimal"
     xlsform_name = "decimal"
+    workbook_note = _l("A number; use a comma for decimals.")
 
     def number(self, raw) -> float:
         try:
@@ -146,6 +161,12 @@ class DecimalNumber(Number):
         except ValueError:
             raise AnswerError(_l("Enter a number, such as 12,5.")) from None
         return float(_storable(number))
+
+    def from_cell(self, question: Mapping, value, number_format: str, code_for: CodeFor):
+        """A number Excel shows with % (0.5 as 50 %) is meant as 0-100."""
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in (number_format or ""):
+            return round(value * 100, 9)
+        return value
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         return DecimalCommaField(render_kw={}, **common)
@@ -156,6 +177,7 @@ class Percentage(DecimalNumber):
 
     name = "percentage"
     xlsform_imvo_type = True
+    workbook_note = _l("A number from 0 to 100, without %.")
     default_range = (0, 100)
 
     def display(self, question: Mapping, value, language: str, labels: Labels) -> str:
@@ -171,6 +193,8 @@ class Date(QuestionType):
 
     name = "date"
     xlsform_name = "date"
+    workbook_note = _l("A date: dd-mm-yyyy.")
+    cell_format = "dd-mm-yyyy"
 
     def parse_value(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         if isinstance(raw, datetime):

@@ -97,8 +97,8 @@ def _written_type(question: dict) -> tuple[str, str | None, str | None]:
 
 def _list_name(question: dict) -> str:
     """The choice list a select question uses in the workbook."""
-    if question_type(question).xlsform_list:
-        return question_type(question).xlsform_list
+    if question_type(question).shared_list:
+        return question_type(question).shared_list
     if question.get("reference"):
         return question["reference"]
     return question.get("list_name") or question["code"]
