@@ -49,6 +49,7 @@ def test_every_class_is_complete(name):
     # (whose note is its maximum length) or a list of codes (whose note lists them).
     if not (kind.is_text or kind.multiple or name == "repeat"):
         assert kind.workbook_note, f"{name} has no workbook note"
+    assert kind.export_column in ("string", "integer", "number", "date")
 
 
 def test_the_xlsform_types_and_their_refinements():

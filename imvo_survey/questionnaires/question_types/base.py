@@ -110,6 +110,9 @@ class QuestionType:
     #: XLSForm workbook and on the list sheet of the offline workbook).
     shared_list: ClassVar[str | None] = None
 
+    #: Exports: the column type of its answers ("string", "integer", "number" or "date").
+    export_column: ClassVar[str] = "string"
+
     #: Workbook: what to type in an answer cell (None: nothing to say).
     workbook_note: ClassVar[str | None] = None
     #: Workbook: the number format of an answer cell ("@" keeps what is typed as text).
@@ -160,6 +163,10 @@ class QuestionType:
     def from_cell(self, question: Mapping, value, number_format: str, code_for: CodeFor):
         """What a workbook cell (not blank) says, as input for `parse`."""
         return value
+
+    def export_text(self, text):
+        """A stored text answer as an export cell."""
+        return text
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         """The unbound WTForms field; `common` holds its label, description and validators."""

@@ -157,6 +157,8 @@ class Scale(SingleCode):
     name = "scale"
     always_radios = True
     xlsform_imvo_type = True
+    #: Exported as whole numbers (the points), so that they can be averaged.
+    export_column = "integer"
 
     def code(self, text: str) -> str:
         if re.fullmatch(r"\d+(\.0+)?", text):
@@ -165,6 +167,9 @@ class Scale(SingleCode):
 
     def fixed_codes(self, question: Mapping) -> list[str] | None:
         return [str(point) for point in SCALE_POINTS]
+
+    def export_text(self, text):
+        return int(text) if isinstance(text, str) and text.isdigit() else text
 
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         scale = question.get("scale") or {}

@@ -116,6 +116,7 @@ class Integer(Number):
 
     name = "integer"
     xlsform_name = "integer"
+    export_column = "integer"
     workbook_note = _l("A whole number.")
 
     def number(self, raw) -> int:
@@ -153,6 +154,7 @@ class DecimalNumber(Number):
 
     name = "decimal"
     xlsform_name = "decimal"
+    export_column = "number"
     workbook_note = _l("A number; use a comma for decimals.")
 
     def number(self, raw) -> float:
@@ -193,6 +195,7 @@ class Date(QuestionType):
 
     name = "date"
     xlsform_name = "date"
+    export_column = "date"
     workbook_note = _l("A date: dd-mm-yyyy.")
     cell_format = "dd-mm-yyyy"
 
