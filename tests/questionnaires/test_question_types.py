@@ -7,6 +7,7 @@ import inspect
 import pytest
 
 from imvo_survey.models.questionnaire_vocabulary import MULTIPLE_TYPES, NUMBER_TYPES, QUESTION_TYPES, TEXT_TYPES
+from imvo_survey.models.response import Answer
 from imvo_survey.questionnaires.question_types import TYPES, QuestionType, question_type, xlsform_refinements
 from imvo_survey.questionnaires.question_types.base import AnswerError
 
@@ -50,6 +51,8 @@ def test_every_class_is_complete(name):
     if not (kind.is_text or kind.multiple or name == "repeat"):
         assert kind.workbook_note, f"{name} has no workbook note"
     assert kind.export_column in ("string", "integer", "number", "date")
+    assert kind.answer_column in ("text_value", "number_value", "date_value", "json_value")
+    assert hasattr(Answer, kind.answer_column)
 
 
 def test_the_xlsform_types_and_their_refinements():

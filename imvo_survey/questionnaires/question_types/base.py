@@ -110,6 +110,9 @@ class QuestionType:
     #: XLSForm workbook and on the list sheet of the offline workbook).
     shared_list: ClassVar[str | None] = None
 
+    #: Storage: the column of the answer table that holds its value.
+    answer_column: ClassVar[str] = "text_value"
+
     #: Exports: the column type of its answers ("string", "integer", "number" or "date").
     export_column: ClassVar[str] = "string"
 
@@ -163,6 +166,14 @@ class QuestionType:
     def from_cell(self, question: Mapping, value, number_format: str, code_for: CodeFor):
         """What a workbook cell (not blank) says, as input for `parse`."""
         return value
+
+    def to_column(self, value):
+        """A value (not empty) as stored in `answer_column`."""
+        return str(value)
+
+    def from_column(self, stored):
+        """The value of what `answer_column` holds (None when nothing)."""
+        return stored
 
     def export_text(self, text):
         """A stored text answer as an export cell."""

@@ -85,6 +85,7 @@ class MultipleCodes(QuestionType):
     xlsform_name = "select_multiple"
     xlsform_uses_list = True
     cell_format = "@"
+    answer_column = "json_value"
 
     def parse(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         """Codes from a list, or from one text separated by ; , or new lines; None when none."""
@@ -94,6 +95,12 @@ class MultipleCodes(QuestionType):
 
     def from_cell(self, question: Mapping, value, number_format: str, code_for: CodeFor):
         return codes_in(question, as_text(value), code_for)
+
+    def to_column(self, value):
+        return list(value)
+
+    def from_column(self, stored):
+        return list(stored or [])
 
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         return [(choice["code"], text_in(choice["label"], language)) for choice in question.get("choices", [])]

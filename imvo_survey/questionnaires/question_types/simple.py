@@ -85,6 +85,7 @@ class Number(QuestionType):
     """The base of the number types: a value within the question's min and max."""
 
     is_number = True
+    answer_column = "number_value"
     #: The range that applies when the question sets none, or None.
     default_range: ClassVar[tuple[float, float] | None] = None
 
@@ -93,6 +94,9 @@ class Number(QuestionType):
 
     def number(self, raw):
         raise NotImplementedError
+
+    def to_column(self, value):
+        return float(value)
 
     def check_range(self, question: Mapping, number, language: str):
         rules = dict(question.get("validation") or {})
@@ -132,6 +136,9 @@ class Integer(Number):
         if isinstance(value, float) and value.is_integer():
             return int(value)
         return value
+
+    def from_column(self, stored):
+        return int(stored) if stored is not None else None
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         return IntegerField(render_kw={"inputmode": "numeric"}, **common)
@@ -198,6 +205,7 @@ class Date(QuestionType):
     export_column = "date"
     workbook_note = _l("A date: dd-mm-yyyy.")
     cell_format = "dd-mm-yyyy"
+    answer_column = "date_value"
 
     def parse_value(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         if isinstance(raw, datetime):
@@ -215,6 +223,9 @@ class Date(QuestionType):
     def from_json(self, question: Mapping, value):
         if isinstance(value, str):
             return date.fromisoformat(value)
+        return value
+
+    def to_column(self, value):
         return value
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
