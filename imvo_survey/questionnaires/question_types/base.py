@@ -8,7 +8,7 @@ codes (multiple choice, several from a reference list). No Flask app needed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from datetime import date
 from typing import ClassVar
 
@@ -120,6 +120,30 @@ class QuestionType:
     workbook_note: ClassVar[str | None] = None
     #: Workbook: the number format of an answer cell ("@" keeps what is typed as text).
     cell_format: ClassVar[str | None] = None
+
+    # --- the definition ---------------------------------------------------------
+
+    def definition_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
+        """(part, message) for the keys of a question that its type needs or does not
+        allow: choices, a reference list, the labels of a scale."""
+        yield from self.choice_problems(question)
+        yield from self.reference_problems(question)
+
+    def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
+        if question.get("choices"):
+            yield "choices", _l("Only single- and multiple-choice questions have choices.")
+
+    def reference_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
+        if question.get("reference"):
+            yield "reference", _l("Only reference pickers have a reference list.")
+
+    def condition_domain(self, question: Mapping) -> set | None:
+        """The values a condition can meet for this question, as conditions compare
+        them; None when they are not a fixed list."""
+        codes = self.fixed_codes(question)
+        return None if codes is None else set(codes)
+
+    # --- answers ----------------------------------------------------------------
 
     def parse(self, question: Mapping, raw, allowed: AllowedCodes, language: str):
         """The typed value of `raw` (a string, a list of strings, or a spreadsheet cell),

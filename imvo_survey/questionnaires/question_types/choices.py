@@ -4,7 +4,7 @@ the pickers of a reference list."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from wtforms import Field, RadioField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -12,6 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ...forms import options as select_options
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import SCALE_POINTS, YES_NO_CHOICES
+from .. import conditions
 from .base import AllowedCodes, Labels, OptionsProvider, QuestionType, check_codes, text_in
 from .cells import CodeFor, as_text, codes_in
 
@@ -28,6 +29,20 @@ def reference_entries(question: Mapping, reference_lists: ReferenceLists) -> lis
     if question["reference"] not in reference_lists:
         raise ValueError(f"no entries given for the reference list {question['reference']!r}")
     return list(reference_lists[question["reference"]])
+
+
+def own_choice_problems(question: Mapping) -> Iterator[tuple[str, str]]:
+    """A choice question has choices, each with its own code."""
+    codes = [c["code"] for c in question.get("choices", [])]
+    if not codes:
+        yield "choices", _l("A choice question needs choices.")
+    if len(codes) != len(set(codes)):
+        yield "choices", _l("Two choices have the same code.")
+
+
+def reference_needed(question: Mapping) -> Iterator[tuple[str, str]]:
+    if not question.get("reference"):
+        yield "reference", _l("A reference picker needs a reference list.")
 
 
 class CheckboxListField(SelectMultipleField):
@@ -145,6 +160,9 @@ class SingleChoice(SingleCode):
 
     name = "single_choice"
 
+    def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
+        return own_choice_problems(question)
+
     def fixed_codes(self, question: Mapping) -> list[str] | None:
         return [choice["code"] for choice in question.get("choices", [])]
 
@@ -153,6 +171,9 @@ class MultipleChoice(MultipleCodes):
     """Any of the question's own choices."""
 
     name = "multiple_choice"
+
+    def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
+        return own_choice_problems(question)
 
     def fixed_codes(self, question: Mapping) -> list[str] | None:
         return [choice["code"] for choice in question.get("choices", [])]
@@ -178,6 +199,14 @@ class Scale(SingleCode):
     def export_text(self, text):
         return int(text) if isinstance(text, str) and text.isdigit() else text
 
+    def definition_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
+        yield from super().definition_problems(question)
+        if not question.get("scale"):
+            yield "scale", _l("A scale needs the labels of its ends.")
+
+    def condition_domain(self, question: Mapping) -> set | None:
+        return {conditions._key(point) for point in SCALE_POINTS}
+
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         scale = question.get("scale") or {}
         low, high = text_in(scale.get("min_label"), language), text_in(scale.get("max_label"), language)
@@ -196,6 +225,9 @@ class ReferenceOne(SingleCode):
 
     name = "reference_one"
 
+    def reference_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
+        return reference_needed(question)
+
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         return options(question["reference"], language)
 
@@ -207,6 +239,9 @@ class ReferenceMany(MultipleCodes):
     """Several entries of a reference list."""
 
     name = "reference_many"
+
+    def reference_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
+        return reference_needed(question)
 
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         return options(question["reference"], language)
