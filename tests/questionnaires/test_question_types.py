@@ -74,3 +74,13 @@ def test_a_repeating_group_has_no_answer_of_its_own():
     with pytest.raises(AnswerError):
         repeat.parse(question, "x", lambda q: (), "nl")
     assert repeat.form_field(question, "nl", lambda ref, lang: [], {"label": "R"}) is None
+
+
+def test_families_of_types_whose_values_carry_over():
+    """A value moves unchanged between types of one family when a new version changes the type."""
+    families = {}
+    for name, kind in TYPES.items():
+        families.setdefault(kind.family, set()).add(name)
+    assert sorted(map(sorted, families.values())) == sorted(map(sorted, [
+        {"text", "long_text"}, {"integer", "year"}, {"decimal", "percentage"}, {"date"}, {"yes_no"},
+        {"single_choice"}, {"multiple_choice"}, {"scale"}, {"reference_one"}, {"reference_many"}, {"repeat"}]))

@@ -93,6 +93,9 @@ class QuestionType:
     multiple: ClassVar[bool] = False
     #: The answer is one code of a list of options (yes/no, a choice, a scale point, a reference).
     single_code: ClassVar[bool] = False
+    #: Types of one family hold values that can move between them unchanged (a text
+    #: and a long text, say), when a later version of a questionnaire changes the type.
+    family: ClassVar[str]
     #: The answer is a number: the question may set a lowest and highest value.
     is_number: ClassVar[bool] = False
     #: The answer is a text: the question may set a maximum length and a pattern.

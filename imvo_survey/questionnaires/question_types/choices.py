@@ -133,6 +133,7 @@ class YesNo(SingleCode):
     """Yes or no, stored as "yes" / "no"; also reads Ja/Nee/true/false."""
 
     name = "yes_no"
+    family = "yes_no"
     always_radios = True
     xlsform_imvo_type = True
     shared_list = "yes_no"
@@ -159,6 +160,7 @@ class SingleChoice(SingleCode):
     """One of the question's own choices."""
 
     name = "single_choice"
+    family = "single_choice"
 
     def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
         return own_choice_problems(question)
@@ -171,6 +173,7 @@ class MultipleChoice(MultipleCodes):
     """Any of the question's own choices."""
 
     name = "multiple_choice"
+    family = "multiple_choice"
 
     def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
         return own_choice_problems(question)
@@ -183,6 +186,7 @@ class Scale(SingleCode):
     """A point 1-5 with labelled ends; also reads 1.0 (from a spreadsheet)."""
 
     name = "scale"
+    family = "scale"
     always_radios = True
     xlsform_imvo_type = True
     #: Exported as whole numbers (the points), so that they can be averaged.
@@ -224,6 +228,7 @@ class ReferenceOne(SingleCode):
     """One entry of a reference list (aspect, country, ...)."""
 
     name = "reference_one"
+    family = "reference_one"
 
     def reference_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
         return reference_needed(question)
@@ -239,6 +244,7 @@ class ReferenceMany(MultipleCodes):
     """Several entries of a reference list."""
 
     name = "reference_many"
+    family = "reference_many"
 
     def reference_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
         return reference_needed(question)

@@ -14,6 +14,7 @@ class Repeat(QuestionType):
     """A block of sub-questions answered 0..n times."""
 
     name = "repeat"
+    family = "repeat"
     xlsform_name = "begin_repeat"
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:

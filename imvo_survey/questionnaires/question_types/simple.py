@@ -33,6 +33,7 @@ class Text(QuestionType):
     """Short text on one line."""
 
     name = "text"
+    family = "text"
     is_text = True
     xlsform_name = "text"
     cell_format = "@"
@@ -119,6 +120,7 @@ class Integer(Number):
     """A whole number."""
 
     name = "integer"
+    family = "integer"
     xlsform_name = "integer"
     export_column = "integer"
     workbook_note = _l("A whole number.")
@@ -160,6 +162,7 @@ class DecimalNumber(Number):
     """A number with decimals (a comma or a point)."""
 
     name = "decimal"
+    family = "decimal"
     xlsform_name = "decimal"
     export_column = "number"
     workbook_note = _l("A number; use a comma for decimals.")
@@ -201,6 +204,7 @@ class Date(QuestionType):
     """A date; read as 2010-12-31, 31-12-2010 or 31/12/2010, or from a spreadsheet date."""
 
     name = "date"
+    family = "date"
     xlsform_name = "date"
     export_column = "date"
     workbook_note = _l("A date: dd-mm-yyyy.")
