@@ -21,7 +21,6 @@ from sqlalchemy.orm import aliased
 
 from ..models import Invitation, Organisation, Questionnaire, QuestionnaireVersion, Response
 from ..models.questionnaire import Choice, Question, Section
-from ..models.questionnaire_vocabulary import YES_NO_CHOICES
 from ..models.response import Answer
 from ..questionnaires.question_types import question_type
 from . import export_labels as words
@@ -111,13 +110,7 @@ def _choices(conn, question_ids: list[int], language: str) -> dict[int, list[tup
 
 def _choice_text(row, choices: list[tuple[str, str]], language: str) -> str | None:
     """'code=label; ...' for choices, yes/no and the ends of a scale."""
-    en = language == "en"
-    if row.type == "yes_no":
-        choices = [(code, en_label if en else nl_label) for code, nl_label, en_label in YES_NO_CHOICES]
-    elif row.type == "scale":
-        low = row.scale_min_label_en if en else row.scale_min_label_nl
-        high = row.scale_max_label_en if en else row.scale_max_label_nl
-        choices = [("1", low or "1"), ("5", high or "5")]
+    choices = question_type(row.type).codebook_choices(row, choices, language)
     return "; ".join(f"{code}={text}" for code, text in choices) or None
 
 

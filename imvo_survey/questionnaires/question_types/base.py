@@ -206,6 +206,11 @@ class QuestionType:
         """A stored text answer as an export cell."""
         return text
 
+    def codebook_choices(self, row, choices: list[tuple[str, str]], language: str) -> list[tuple[str, str]]:
+        """The (code, label) pairs the codebook of an export lists for a question; `row`
+        is its database row, `choices` its own choices in `language`."""
+        return choices
+
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         """The unbound WTForms field; `common` holds its label, description and validators."""
         raise NotImplementedError

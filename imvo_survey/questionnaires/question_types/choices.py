@@ -155,6 +155,9 @@ class YesNo(SingleCode):
     def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
         return list(YES_NO_CHOICES)
 
+    def codebook_choices(self, row, choices: list[tuple[str, str]], language: str) -> list[tuple[str, str]]:
+        return [(code, en if language == "en" else nl) for code, nl, en in YES_NO_CHOICES]
+
 
 class SingleChoice(SingleCode):
     """One of the question's own choices."""
@@ -210,6 +213,13 @@ class Scale(SingleCode):
 
     def condition_domain(self, question: Mapping) -> set | None:
         return {conditions._key(point) for point in SCALE_POINTS}
+
+    def codebook_choices(self, row, choices: list[tuple[str, str]], language: str) -> list[tuple[str, str]]:
+        """The ends of the scale, with their labels."""
+        en = language == "en"
+        low = row.scale_min_label_en if en else row.scale_min_label_nl
+        high = row.scale_max_label_en if en else row.scale_max_label_nl
+        return [("1", low or "1"), ("5", high or "5")]
 
     def choices(self, question: Mapping, language: str, options: OptionsProvider) -> list[tuple[str, str]]:
         scale = question.get("scale") or {}
