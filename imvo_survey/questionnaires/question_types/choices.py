@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
+from typing import Protocol
 
 from wtforms import Field, RadioField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -43,6 +44,25 @@ def own_choice_problems(question: Mapping) -> Iterator[tuple[str, str]]:
 def reference_needed(question: Mapping) -> Iterator[tuple[str, str]]:
     if not question.get("reference"):
         yield "reference", _l("A reference picker needs a reference list.")
+
+
+class ListReader(Protocol):
+    """What reading a select question's list needs of the XLSForm reader
+    (xlsform.reader_choices.ChoicesReader)."""
+
+    def list_rows(self, row, list_name: str) -> list | None: ...
+    def choices(self, list_name: str, rows: list) -> list[dict]: ...
+    def scale(self, list_name: str, rows: list) -> dict | None: ...
+    def check_yes_no(self, list_name: str, rows: list) -> None: ...
+
+
+def read_own_choices(reader: ListReader, row, list_name: str, code: str) -> dict:
+    """The choices of a question's own list; its list name when it differs from its code."""
+    rows = reader.list_rows(row, list_name)
+    if rows is None:
+        return {}
+    own = {} if list_name == code else {"list_name": list_name}
+    return {**own, "choices": reader.choices(list_name, rows)}
 
 
 class CheckboxListField(SelectMultipleField):
@@ -86,6 +106,11 @@ class SingleCode(QuestionType):
     def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
         return [(choice["code"], choice["label"]["nl"], choice["label"]["en"]) for choice in question.get("choices", [])]
 
+    def read_list(self, reader: ListReader, row, list_name: str, code: str) -> dict:
+        """The keys a question of an XLSForm workbook takes from the list its select
+        row names (errors go to the reader)."""
+        return read_own_choices(reader, row, list_name, code)
+
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         option_list = self.choices(question, language, options)
         if len(option_list) <= CHECKBOX_LIMIT or self.always_radios:
@@ -123,6 +148,11 @@ class MultipleCodes(QuestionType):
     def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
         return [(choice["code"], choice["label"]["nl"], choice["label"]["en"]) for choice in question.get("choices", [])]
 
+    def read_list(self, reader: ListReader, row, list_name: str, code: str) -> dict:
+        """The keys a question of an XLSForm workbook takes from the list its select
+        row names (errors go to the reader)."""
+        return read_own_choices(reader, row, list_name, code)
+
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         option_list = self.choices(question, language, options)
         field_class = CheckboxListField if len(option_list) <= CHECKBOX_LIMIT else SelectMultipleField
@@ -154,6 +184,13 @@ class YesNo(SingleCode):
 
     def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
         return list(YES_NO_CHOICES)
+
+    def read_list(self, reader: ListReader, row, list_name: str, code: str) -> dict:
+        """Nothing to keep: the list must be the yes/no list every yes/no question uses."""
+        rows = reader.list_rows(row, list_name)
+        if rows is not None:
+            reader.check_yes_no(list_name, rows)
+        return {}
 
     def codebook_choices(self, row, choices: list[tuple[str, str]], language: str) -> list[tuple[str, str]]:
         return [(code, en if language == "en" else nl) for code, nl, en in YES_NO_CHOICES]
@@ -227,6 +264,15 @@ class Scale(SingleCode):
         return [(str(point), f"{point} - {low}" if point == SCALE_POINTS[0] else
                  f"{point} - {high}" if point == SCALE_POINTS[-1] else str(point)) for point in SCALE_POINTS]
 
+    def read_list(self, reader: ListReader, row, list_name: str, code: str) -> dict:
+        """The labels of the ends, from a list of the points 1-5."""
+        rows = reader.list_rows(row, list_name)
+        if rows is None:
+            return {}
+        own = {} if list_name == code else {"list_name": list_name}
+        scale = reader.scale(list_name, rows)
+        return {**own, "scale": scale} if scale else own
+
     def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
         ends = question["scale"]
         middle = [(str(point), str(point), str(point)) for point in SCALE_POINTS[1:-1]]
@@ -249,6 +295,9 @@ class ReferenceOne(SingleCode):
     def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
         return reference_entries(question, reference_lists)
 
+    def read_list(self, reader: ListReader, row, list_name: str, code: str) -> dict:
+        return {"reference": list_name}  # bound to the reference list, not copied
+
 
 class ReferenceMany(MultipleCodes):
     """Several entries of a reference list."""
@@ -264,3 +313,6 @@ class ReferenceMany(MultipleCodes):
 
     def list_entries(self, question: Mapping, reference_lists: ReferenceLists) -> list[tuple[str, str, str]]:
         return reference_entries(question, reference_lists)
+
+    def read_list(self, reader: ListReader, row, list_name: str, code: str) -> dict:
+        return {"reference": list_name}  # bound to the reference list, not copied

@@ -81,19 +81,7 @@ class QuestionReader(ChoicesReader):
 
     def list_part(self, row: Row, kind: str, list_name: str, code: str) -> dict:
         """The keys a select question takes from its list: reference, choices or scale."""
-        if kind in ("reference_one", "reference_many"):
-            return {"reference": list_name}  # bound to the reference list, not copied
-        rows = self.list_rows(row, list_name)
-        if rows is None:
-            return {}
-        if kind == "yes_no":
-            self.check_yes_no(list_name, rows)
-            return {}
-        own = {} if list_name == code else {"list_name": list_name}
-        if kind == "scale":
-            scale = self.scale(list_name, rows)
-            return {**own, "scale": scale} if scale else own
-        return {**own, "choices": self.choices(list_name, rows)}
+        return question_type(kind).read_list(self, row, list_name, code)
 
     def required(self, row: Row) -> bool:
         value = row.value("required").lower()
