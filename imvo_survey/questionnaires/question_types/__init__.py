@@ -1,5 +1,7 @@
 """The question types as classes: each type owns how its answer is parsed, checked,
-stored as JSON, shown in words and asked in a form.
+stored (JSON and the answer table), shown in words and asked in a form; the keys its
+definition needs; its XLSForm names and list; its offline-workbook cell; its export
+column. (Indico's survey `fields/` is the model.)
 
 The names in `models.questionnaire_vocabulary.QUESTION_TYPES` stay the source of the
 names the database accepts; this registry holds exactly one class per name (a test
@@ -7,9 +9,11 @@ checks it). Code that used to ask `question["type"] in (...)` asks the type inst
 `question_type(question).parse(...)`.
 
 Adding a type:
-1. add its name to QUESTION_TYPES (and a migration for the database constraint);
+1. add its name to QUESTION_TYPES (and a migration for the database constraint) and
+   to the type enum of schema/questionnaire.schema.json;
 2. write one subclass of `QuestionType` (in `simple.py`, `choices.py` or a module of
-   its own) that sets `name` and overrides what differs from the defaults;
+   its own) that sets `name` and `family` and overrides what differs from the defaults
+   (at least `form_field`);
 3. list the class in `TYPES` below;
 4. test it in tests/questionnaires/test_question_types.py and where its answers are used.
 """
