@@ -21,16 +21,13 @@ from sqlalchemy.orm import aliased
 
 from ..models import Invitation, Organisation, Questionnaire, QuestionnaireVersion, Response
 from ..models.questionnaire import Choice, Question, Section
-from ..models.questionnaire_vocabulary import YES_NO_CHOICES
 from ..models.response import Answer
+from ..questionnaires.question_types import question_type
 from . import export_labels as words
 from .export_reading import CHUNK, Responder
 from .export_schema import Column, Table, static_table
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-#: Question types whose answers are whole numbers, decimals or dates.
-COLUMN_TYPES = {"integer": "integer", "year": "integer", "scale": "integer", "decimal": "number",
-                "percentage": "number", "date": "date"}
 #: Several answers of a repeating group in one cell.
 ENTRY_SEPARATOR = " | "
 
@@ -57,7 +54,7 @@ class QuestionInfo:
 
     @property
     def column_type(self) -> str:
-        return "string" if self.parent else COLUMN_TYPES.get(self.type, "string")
+        return "string" if self.parent else question_type(self.type).export_column
 
 
 def local_time(moment: datetime | None) -> datetime | None:
@@ -113,13 +110,7 @@ def _choices(conn, question_ids: list[int], language: str) -> dict[int, list[tup
 
 def _choice_text(row, choices: list[tuple[str, str]], language: str) -> str | None:
     """'code=label; ...' for choices, yes/no and the ends of a scale."""
-    en = language == "en"
-    if row.type == "yes_no":
-        choices = [(code, en_label if en else nl_label) for code, nl_label, en_label in YES_NO_CHOICES]
-    elif row.type == "scale":
-        low = row.scale_min_label_en if en else row.scale_min_label_nl
-        high = row.scale_max_label_en if en else row.scale_max_label_nl
-        choices = [("1", low or "1"), ("5", high or "5")]
+    choices = question_type(row.type).codebook_choices(row, choices, language)
     return "; ".join(f"{code}={text}" for code, text in choices) or None
 
 
@@ -139,12 +130,11 @@ def _answer_value(kind: str, text, number, day, many):
     if many is not None:
         return ";".join(str(code) for code in many) or None
     if number is not None:
-        return int(number) if COLUMN_TYPES.get(kind) == "integer" and float(number).is_integer() else number
+        whole = question_type(kind).export_column == "integer"
+        return int(number) if whole and float(number).is_integer() else number
     if day is not None:
         return day
-    if kind == "scale" and isinstance(text, str) and text.isdigit():
-        return int(text)
-    return text
+    return question_type(kind).export_text(text)
 
 
 def _cell(values: list) -> object:

@@ -5,20 +5,17 @@ ended; dilemmas and bottlenecks are copied as they were."""
 from __future__ import annotations
 
 from ..models import Response
+from ..questionnaires.question_types import question_type
 from . import document as documents
 from .document import References
 from .layout import layout_of
 from .values import fixed_codes, is_empty
 
-#: Types whose values can move between each other unchanged.
-FAMILIES = [{"text", "long_text"}, {"integer", "year"}, {"decimal", "percentage"}, {"date"}, {"yes_no"},
-            {"single_choice"}, {"multiple_choice"}, {"scale"}, {"reference_one"}, {"reference_many"}]
-
 
 def _compatible(old: dict, new: dict) -> bool:
     if old["type"] == new["type"]:
         return old.get("reference") == new.get("reference")
-    return any(old["type"] in family and new["type"] in family for family in FAMILIES)
+    return question_type(old).family == question_type(new).family
 
 
 def _fitting(new: dict, value):

@@ -17,7 +17,7 @@ from ..models import (
     Dilemma,
     Response,
 )
-from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
+from ..questionnaires.question_types import question_type
 from .layout import Layout
 from .values import is_empty
 
@@ -70,16 +70,8 @@ class References:
 
 def answer_value(row: Answer, question: dict):
     """The typed value of an answer row."""
-    kind = question["type"]
-    if kind in MULTIPLE_TYPES:
-        return list(row.json_value or [])
-    if kind in ("integer", "year"):
-        return int(row.number_value) if row.number_value is not None else None
-    if kind in ("decimal", "percentage"):
-        return row.number_value
-    if kind == "date":
-        return row.date_value
-    return row.text_value
+    kind = question_type(question)
+    return kind.from_column(getattr(row, kind.answer_column))
 
 
 def load(response: Response, layout: Layout) -> Document:
@@ -142,15 +134,8 @@ def set_answer(response: Response, layout: Layout, code: str, value, entry: int 
         row = Answer(question_id=layout.question_ids[code], code=code, entry=entry)
         response.answers.append(row)
     row.text_value = row.number_value = row.date_value = row.json_value = None
-    kind = question["type"]
-    if kind in MULTIPLE_TYPES:
-        row.json_value = list(value)
-    elif kind in ("integer", "year", "decimal", "percentage"):
-        row.number_value = float(value)
-    elif kind == "date":
-        row.date_value = value
-    else:
-        row.text_value = str(value)
+    kind = question_type(question)
+    setattr(row, kind.answer_column, kind.to_column(value))
 
 
 def write_entry(response: Response, layout: Layout, repeat: dict, key: str | None, values: dict,

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from io import BytesIO
 
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -26,10 +26,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..i18n import lazy_gettext as _l
 from ..models import Response
-from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
 from ..questionnaires.describe import describe_condition
+from ..questionnaires.question_types import QuestionType, question_type
 from ..spreadsheets.writing import sheet_title
 from . import document as documents
 from .document import References
@@ -60,15 +59,8 @@ __all__ = ["WorkbookUpload", "read_workbook", "write_workbook"]
 
 #: Empty rows offered below the entries of a table without a maximum.
 BLANK_ROWS = 20
-CHOICE_TYPES = ("yes_no", "single_choice", "scale", "reference_one")
 #: The list of a yes/no column (one option of a multiple choice).
 YES_NO = {"type": "yes_no", "code": "yes_no"}
-#: What to type, by question type (choices and texts are handled apart).
-FORMAT_NOTES = {"yes_no": _l("Choose from the list."), "single_choice": _l("Choose from the list."),
-                "scale": _l("Choose from the list."), "reference_one": _l("Choose from the list."),
-                "date": _l("A date: dd-mm-yyyy."), "percentage": _l("A number from 0 to 100, without %."),
-                "integer": _l("A whole number."), "year": _l("A year, such as 2010."),
-                "decimal": _l("A number; use a comma for decimals.")}
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
@@ -185,8 +177,8 @@ class _Writer:
         return "\n".join(part for part in parts if part)
 
     def _format_note(self, question: dict) -> str:
-        kind = question["type"]
-        if kind in MULTIPLE_TYPES:
+        kind = question_type(question)
+        if kind.multiple:
             choices = self.options.choices(question)
             if len(choices) <= SMALL_LIST:
                 return _("Several answers: type the codes separated by ;") + "\n" + \
@@ -194,27 +186,25 @@ class _Writer:
             self.lists.range_for(question)  # so that the list is there to look codes up
             return _("Several answers: type the codes or names separated by ; (the list is on the hidden sheet "
                      "%(sheet)s).", sheet=LIST_SHEET)
-        rules = question.get("validation") or {}
-        if kind in ("text", "long_text") and "max_length" in rules:
-            return ngettext("At most %(num)d character.", "At most %(num)d characters.", rules["max_length"])
-        return str(FORMAT_NOTES.get(kind, ""))
+        return kind.note(question)
 
     def _value(self, question: dict, value):
         """A saved value as the workbook shows it: choices by label, several codes
         separated by ';', texts neutralised; numbers and dates as themselves."""
         if is_empty(value):
             return None
-        if question["type"] in MULTIPLE_TYPES:
+        kind = question_type(question)
+        if kind.multiple:
             return text_cell("; ".join(value))
-        if question["type"] in CHOICE_TYPES:
+        if kind.single_code:
             return text_cell(str(self.options.label(question, str(value))))
         if isinstance(value, str):
             return text_cell(value)
         return value
 
     def _answer_cell(self, sheet, cell, question: dict) -> None:
-        _style_answer(cell, question["type"])
-        if question["type"] in CHOICE_TYPES:
+        _style_answer(cell, question_type(question))
+        if question_type(question).single_code:
             self._drop_down(sheet, question, cell.coordinate)
 
     def _drop_down(self, sheet, question: dict, cells: str) -> None:
@@ -262,11 +252,11 @@ class _Writer:
             cell.comment = Comment(note, "IMVO", width=300, height=160)
         sheet.cell(CODE_ROW, index, column.code)
         letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = 40 if question["type"] in ("text", "long_text") else 18
-        kind = "yes_no" if column.option is not None else question["type"]
+        sheet.column_dimensions[letter].width = 40 if question_type(question).is_text else 18
+        kind = question_type(YES_NO if column.option is not None else question)
         for row in range(FIRST_ENTRY_ROW, last + 1):
             _style_answer(sheet.cell(row, index), kind)
-        if kind in CHOICE_TYPES:
+        if kind.single_code:
             self._drop_down(sheet, YES_NO if column.option is not None else question,
                             f"{letter}{FIRST_ENTRY_ROW}:{letter}{last}")
 
@@ -296,15 +286,13 @@ class _Writer:
         sheet.sheet_state = "hidden"
 
 
-def _style_answer(cell, kind: str) -> None:
+def _style_answer(cell, kind: QuestionType) -> None:
     """A cell to fill in: coloured; dates shown as dd-mm-yyyy; texts and lists of codes
     kept as text (so that Excel does not turn "1-2" into a date)."""
     cell.fill = ANSWER_FILL
     cell.alignment = WRAP
-    if kind == "date":
-        cell.number_format = "dd-mm-yyyy"
-    elif kind in ("text", "long_text") or kind in MULTIPLE_TYPES:
-        cell.number_format = "@"
+    if kind.cell_format:
+        cell.number_format = kind.cell_format
 
 
 def _header_cell(cell):

@@ -10,8 +10,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ..models.questionnaire_vocabulary import MULTIPLE_TYPES, YES_NO_CHOICES
+from ..models.questionnaire_vocabulary import YES_NO_CHOICES
 from ..questionnaires.formbuilder import choices_of
+from ..questionnaires.question_types import question_type
 from ..spreadsheets.writing import FORMULA_PREFIXES, cell_text
 from ..text import from_spreadsheet, to_spreadsheet
 from ..uploads import parse_json
@@ -186,7 +187,7 @@ def table_columns(repeat: dict, options: Options) -> list[Column]:
     for a multiple choice with few options."""
     columns = []
     for child in repeat["questions"]:
-        if child["type"] in MULTIPLE_TYPES:
+        if question_type(child).multiple:
             codes = [code for code, _label in options.choices(child)]
             if len(codes) <= OPTION_COLUMNS_LIMIT:
                 columns.extend(Column(child, code) for code in codes)
@@ -197,8 +198,8 @@ def table_columns(repeat: dict, options: Options) -> list[Column]:
 
 def list_key(question: dict) -> str:
     """The name of a question's option list on the list sheet."""
-    if question["type"] == "yes_no":
-        return "yes_no"
+    if question_type(question).shared_list:
+        return question_type(question).shared_list
     if question.get("reference"):
         return "ref:" + question["reference"]
     return "q:" + question["code"]

@@ -8,9 +8,7 @@ numbers as text with decimal commas, and dates as spreadsheet dates or text."""
 
 from __future__ import annotations
 
-import re
 import warnings
-from datetime import date, datetime
 from io import BytesIO
 
 from flask_babel import force_locale, ngettext
@@ -18,7 +16,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 from ..models import Response
-from ..models.questionnaire_vocabulary import MULTIPLE_TYPES, TEXT_TYPES
+from ..questionnaires.question_types import question_type
 from ..spreadsheets.reading import FALSE_WORDS, parse_bool
 from ..uploads import UploadRefused, check_upload, parse_json
 from . import document as documents
@@ -41,7 +39,6 @@ from .workbook_format import (
     text_from_cell,
 )
 
-SINGLE_TYPES = ("yes_no", "single_choice", "scale", "reference_one")
 #: A value that did not pass its checks (None is a valid, empty answer).
 INVALID = object()
 
@@ -124,43 +121,7 @@ def cell_raw(question: dict, cell, options: Options):
             return None
     if value is None:
         return None
-    kind = question["type"]
-    if kind in MULTIPLE_TYPES:
-        return _codes(question, _as_text(value), options)
-    if kind in SINGLE_TYPES:
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        text = _as_text(value)
-        return options.code_for(question, text) or text
-    if kind in ("decimal", "percentage") and isinstance(value, (int, float)) and not isinstance(value, bool) \
-            and "%" in (cell.number_format or ""):
-        return round(value * 100, 9)
-    if kind in TEXT_TYPES:
-        return _as_text(value)
-    return value
-
-
-def _as_text(value) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, (datetime, date)):
-        return value.strftime("%d-%m-%Y")
-    return str(value)
-
-
-def _codes(question: dict, text: str, options: Options) -> list[str]:
-    """Codes separated by ; (or new lines); a part that is no option is tried as a
-    list separated by commas (names may hold commas, so those come second)."""
-    codes = []
-    for part in (part.strip() for part in re.split(r"[;\n]", text)):
-        if not part:
-            continue
-        code = options.code_for(question, part)
-        if code is None and "," in part:
-            codes.extend(options.code_for(question, sub) or sub.strip() for sub in part.split(",") if sub.strip())
-        else:
-            codes.append(code or part)
-    return codes
+    return question_type(question).from_cell(question, value, cell.number_format, options.code_for)
 
 
 def _lines(text: str) -> str:
@@ -170,7 +131,7 @@ def _lines(text: str) -> str:
 def keep_base_text(question: dict, value, base):
     """A text that differs from the downloaded one only in its line ends is unchanged
     (a workbook stores line ends as \\n, a web form as \\r\\n)."""
-    if question["type"] in TEXT_TYPES and isinstance(value, str) and isinstance(base, str) and \
+    if question_type(question).is_text and isinstance(value, str) and isinstance(base, str) and \
             _lines(value) == _lines(base):
         return base
     return value

@@ -18,18 +18,14 @@ from jsonschema import Draft202012Validator
 
 from ..i18n import lazy_gettext as _l
 from ..models.questionnaire_vocabulary import (
-    CHOICE_TYPES,
     INVENTORY_FIELDS,
     MULTIPLE_TYPES,
-    NUMBER_TYPES,
     QUESTION_TYPES,
-    REFERENCE_TYPES,
-    SCALE_POINTS,
-    TEXT_TYPES,
 )
 from ..uploads import UploadRefused, parse_json
 from ..whole_numbers import MAX_INT, NUMBER_LIMIT
 from . import conditions
+from .question_types import question_type
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "questionnaire.schema.json"
 FORMAT = "imvo-questionnaire"
@@ -140,20 +136,7 @@ def question_problems(question: dict, parent: dict | None) -> Iterator[tuple[str
     if kind not in QUESTION_TYPES:
         yield "type", _l("Unknown question type %(type)s.", type=kind)
         return
-    if kind in CHOICE_TYPES:
-        codes = [c["code"] for c in question.get("choices", [])]
-        if not codes:
-            yield "choices", _l("A choice question needs choices.")
-        if len(codes) != len(set(codes)):
-            yield "choices", _l("Two choices have the same code.")
-    elif question.get("choices"):
-        yield "choices", _l("Only single- and multiple-choice questions have choices.")
-    if kind in REFERENCE_TYPES and not question.get("reference"):
-        yield "reference", _l("A reference picker needs a reference list.")
-    if kind not in REFERENCE_TYPES and question.get("reference"):
-        yield "reference", _l("Only reference pickers have a reference list.")
-    if kind == "scale" and not question.get("scale"):
-        yield "scale", _l("A scale needs the labels of its ends.")
+    yield from question_type(kind).definition_problems(question)
     if kind == "repeat":
         yield from _repeat_problems(question, parent)
     elif any(key in question for key in ("questions", "inventory", "min_repeat", "max_repeat")):
@@ -197,10 +180,10 @@ def _repeat_problems(question: dict, parent: dict | None) -> Iterator[tuple[str,
 
 def _validation_problems(question: dict) -> Iterator[tuple[str, str]]:
     rules = question.get("validation") or {}
-    kind = question["type"]
-    if ("min" in rules or "max" in rules) and kind not in NUMBER_TYPES:
+    kind = question_type(question)
+    if ("min" in rules or "max" in rules) and not kind.is_number:
         yield "validation", _l("Only numbers have a lowest and highest value.")
-    if ("max_length" in rules or "pattern" in rules) and kind not in TEXT_TYPES:
+    if ("max_length" in rules or "pattern" in rules) and not kind.is_text:
         yield "validation", _l("Only texts have a maximum length or a pattern.")
     if "min" in rules and "max" in rules and rules["min"] > rules["max"]:
         yield "validation", _l("The lowest value is above the highest value.")
@@ -260,14 +243,11 @@ def _condition_order_problems(definition: dict) -> Iterator[Problem]:
 
 
 def _possible_value(question: dict, value) -> bool:
-    kind = question["type"]
-    if kind in CHOICE_TYPES:
-        return str(value) in {c["code"] for c in question.get("choices", [])}
-    if kind == "yes_no":
-        return str(value) in ("yes", "no")
-    if kind == "scale":
-        return str(value) in {str(point) for point in SCALE_POINTS}
-    if kind in NUMBER_TYPES:
+    kind = question_type(question)
+    codes = kind.fixed_codes(question)
+    if codes is not None:
+        return str(value) in codes
+    if kind.is_number:
         return not isinstance(value, str)
     return True
 
@@ -355,18 +335,12 @@ def _mentioned(code: str, by_code: dict, parents: dict) -> set:
 
 def _domain(question: dict, mentioned: set) -> list:
     """The answers worth trying: unanswered, each value conditions mention, and one other."""
-    kind = question["type"]
-    possible = None
-    if kind in CHOICE_TYPES:
-        possible = {c["code"] for c in question.get("choices", [])}
-    elif kind == "yes_no":
-        possible = {"yes", "no"}
-    elif kind == "scale":
-        possible = {conditions._key(p) for p in SCALE_POINTS}
+    kind = question_type(question)
+    possible = kind.condition_domain(question)
     mentioned = {m for m in mentioned if possible is None or m in possible or str(m) in possible}
     others = possible is None or bool(possible - {str(m) for m in mentioned} - mentioned)
     values = sorted(mentioned, key=str) + ([_OTHER] if others else [])
-    if kind in MULTIPLE_TYPES:
+    if kind.multiple:
         subsets = [list(s) for r in range(1, len(values) + 1) for s in itertools.combinations(values, r)]
         return [None, *subsets]
     return [None, *values]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from .formbuilder import choices_of
+from .question_types import question_type
 
 
 def describe_condition(condition: dict | None, questions: dict[str, dict], language: str, options) -> str:
@@ -22,8 +23,8 @@ def describe_condition(condition: dict | None, questions: dict[str, dict], langu
     def value_label(value) -> str:
         if question is None:
             return _quote(str(value))
-        labels = dict(choices_of(question, language, options)) if question["type"] in (
-            "yes_no", "single_choice", "multiple_choice", "scale", "reference_one", "reference_many") else {}
+        kind = question_type(question)
+        labels = dict(choices_of(question, language, options)) if kind.multiple or kind.single_code else {}
         return _quote(labels.get(str(value), str(value)))
 
     operator = condition["op"]

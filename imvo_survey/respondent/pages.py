@@ -14,8 +14,8 @@ from ..answers.checks import Missing, shown
 from ..answers.document import Document
 from ..answers.layout import Layout
 from ..answers.values import is_empty, to_json
-from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
 from ..questionnaires.formbuilder import choices_of, form_class
+from ..questionnaires.question_types import question_type
 from ..questionnaires.services import reference_options
 from ..uploads import parse_json
 from .glossary import terms_in
@@ -37,7 +37,7 @@ def raw_inputs(questions: list[dict], formdata) -> dict:
     raw = {}
     for question in questions:
         code = question["code"]
-        if question["type"] in MULTIPLE_TYPES:
+        if question_type(question).multiple:
             if code in formdata or f"{code}__present" in formdata:
                 raw[code] = [value for value in formdata.getlist(code) if value]
         elif code in formdata:

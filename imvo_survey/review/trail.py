@@ -20,6 +20,7 @@ from ..answers.values import display, from_json
 from ..i18n import code_label
 from ..i18n import lazy_gettext as _l
 from ..models import Contact, Response, ResponseEvent, User
+from ..questionnaires.question_types import question_type
 
 #: The kinds of events, in words.
 EVENT_LABELS = {
@@ -97,7 +98,7 @@ def person(user: User | None, contact: Contact | None, personal: bool,
 
 def _title_code(repeat: dict) -> str | None:
     """The sub-question that names an entry: the first text of its repeating group."""
-    return next((q["code"] for q in repeat["questions"] if q["type"] in ("text", "long_text")), None)
+    return next((q["code"] for q in repeat["questions"] if question_type(q).is_text), None)
 
 
 def _shorten(text) -> str:

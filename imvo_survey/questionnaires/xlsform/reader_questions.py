@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 
 from ...i18n import lazy_gettext as _l
-from ...models.questionnaire_vocabulary import INVENTORY_FIELDS, NUMBER_TYPES, TEXT_TYPES
+from ...models.questionnaire_vocabulary import INVENTORY_FIELDS
 from .. import conditions
+from ..question_types import question_type, xlsform_refinements
 from .common import all_questions
 from .reader_choices import ChoicesReader
 from .reader_sheets import Row
@@ -16,8 +17,7 @@ from .reader_sheets import Row
 TRUE_WORDS = frozenset({"yes", "true", "true()", "1"})
 FALSE_WORDS = frozenset({"", "no", "false", "false()", "0"})
 #: imvo::type values allowed per XLSForm type (the finer type of our vocabulary).
-IMVO_TYPES = {"text": (), "integer": ("year",), "decimal": ("percentage",), "date": (),
-              "select_one": ("yes_no", "scale"), "select_multiple": ()}
+IMVO_TYPES = xlsform_refinements()
 #: Which columns a question row may fill (language columns by their base name).
 QUESTION_COLUMNS = frozenset({"type", "name", "label", "hint", "required", "relevant", "constraint",
                               "constraint_message", "appearance", "imvo::type", "imvo::field"})
@@ -43,7 +43,7 @@ class QuestionReader(ChoicesReader):
         name = self.name(row)
         self.check_columns(row, QUESTION_COLUMNS)
         kind = self.question_type(row, xlsform_type, list_name)
-        self.appearance(row, TEXT_APPEARANCES if kind in ("text", "long_text") else frozenset())
+        self.appearance(row, TEXT_APPEARANCES if kind and question_type(kind).is_text else frozenset())
         question: dict = {"code": name, "type": kind or "text", "label": self.label(row)}
         hint = self.optional_text(row, "hint")
         if hint:
@@ -81,19 +81,7 @@ class QuestionReader(ChoicesReader):
 
     def list_part(self, row: Row, kind: str, list_name: str, code: str) -> dict:
         """The keys a select question takes from its list: reference, choices or scale."""
-        if kind in ("reference_one", "reference_many"):
-            return {"reference": list_name}  # bound to the reference list, not copied
-        rows = self.list_rows(row, list_name)
-        if rows is None:
-            return {}
-        if kind == "yes_no":
-            self.check_yes_no(list_name, rows)
-            return {}
-        own = {} if list_name == code else {"list_name": list_name}
-        if kind == "scale":
-            scale = self.scale(list_name, rows)
-            return {**own, "scale": scale} if scale else own
-        return {**own, "choices": self.choices(list_name, rows)}
+        return question_type(kind).read_list(self, row, list_name, code)
 
     def required(self, row: Row) -> bool:
         value = row.value("required").lower()
@@ -147,9 +135,9 @@ class QuestionReader(ChoicesReader):
     def check_rules(self, row: Row, rules: dict, kind: str | None) -> None:
         if kind is None:
             return
-        if ("min" in rules or "max" in rules) and kind not in NUMBER_TYPES:
+        if ("min" in rules or "max" in rules) and not question_type(kind).is_number:
             self.row_error(row, "constraint", _l("A minimum or maximum only applies to number questions."))
-        if ("max_length" in rules or "pattern" in rules) and kind not in TEXT_TYPES:
+        if ("max_length" in rules or "pattern" in rules) and not question_type(kind).is_text:
             self.row_error(row, "constraint", _l("A length or pattern only applies to text questions."))
 
     def inventory_field(self, row: Row, question: dict, kind: str | None) -> None:

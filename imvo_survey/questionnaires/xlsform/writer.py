@@ -13,16 +13,10 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 from openpyxl import Workbook
 from openpyxl.xml.functions import tostring
 
-from ...models.questionnaire_vocabulary import MULTIPLE_TYPES, SCALE_POINTS, YES_NO_CHOICES
 from .. import conditions
+from ..question_types import question_type
 from .common import CHOICES_COLUMNS, LANGUAGE_HEADERS, LANGUAGES, SETTINGS_COLUMNS, SURVEY_COLUMNS, all_questions
 
-SIMPLE_WRITTEN = {  # our type -> (XLSForm type, appearance, imvo::type)
-    "text": ("text", None, None), "long_text": ("text", "multiline", None),
-    "integer": ("integer", None, None), "decimal": ("decimal", None, None),
-    "percentage": ("decimal", None, "percentage"), "year": ("integer", None, "year"),
-    "date": ("date", None, None),
-}
 #: Zip entries get this time, so that the same definition gives the same bytes.
 FIXED_TIME = datetime(2000, 1, 1)
 
@@ -37,7 +31,7 @@ def write_workbook(definition: dict, reference_lists: Mapping[str, Sequence[tupl
     workbook = Workbook()
     survey = workbook.active
     survey.title = "survey"
-    multiple = {q["code"] for q in all_questions(definition) if q["type"] in MULTIPLE_TYPES}
+    multiple = {q["code"] for q in all_questions(definition) if question_type(q).multiple}
     _fill(survey, SURVEY_COLUMNS, _survey_rows(definition, multiple))
     _fill(workbook.create_sheet("choices"), CHOICES_COLUMNS, _choice_rows(definition, reference_lists))
     _fill(workbook.create_sheet("settings"), SETTINGS_COLUMNS, [_settings_row(definition)])
@@ -96,17 +90,15 @@ def _question_row(question: dict, multiple: set[str]) -> dict:
 
 def _written_type(question: dict) -> tuple[str, str | None, str | None]:
     """(XLSForm type, appearance, imvo::type) of a question."""
-    kind = question["type"]
-    if kind in SIMPLE_WRITTEN:
-        return SIMPLE_WRITTEN[kind]
-    select = "select_multiple" if kind in MULTIPLE_TYPES else "select_one"
-    return f"{select} {_list_name(question)}", None, kind if kind in ("yes_no", "scale") else None
+    kind = question_type(question)
+    written = f"{kind.xlsform_name} {_list_name(question)}" if kind.xlsform_uses_list else kind.xlsform_name
+    return written, kind.xlsform_appearance, kind.name if kind.xlsform_imvo_type else None
 
 
 def _list_name(question: dict) -> str:
     """The choice list a select question uses in the workbook."""
-    if question["type"] == "yes_no":
-        return "yes_no"
+    if question_type(question).shared_list:
+        return question_type(question).shared_list
     if question.get("reference"):
         return question["reference"]
     return question.get("list_name") or question["code"]
@@ -139,7 +131,7 @@ def _choice_rows(definition: dict, reference_lists: Mapping[str, Sequence[tuple[
     """Each list once, in the order of first use."""
     written: set[str] = set()
     for question in all_questions(definition):
-        if question["type"] in SIMPLE_WRITTEN or question["type"] == "repeat":
+        if not question_type(question).xlsform_uses_list:
             continue
         name = _list_name(question)
         if name in written:
@@ -152,19 +144,7 @@ def _choice_rows(definition: dict, reference_lists: Mapping[str, Sequence[tuple[
 
 def _list_entries(question: dict, reference_lists: Mapping[str, Sequence[tuple[str, str, str]]]) -> list:
     """(code, Dutch, English) of each choice of a select question."""
-    kind = question["type"]
-    if kind == "yes_no":
-        return list(YES_NO_CHOICES)
-    if kind == "scale":
-        ends = question["scale"]
-        middle = [(str(point), str(point), str(point)) for point in SCALE_POINTS[1:-1]]
-        return [(str(SCALE_POINTS[0]), ends["min_label"]["nl"], ends["min_label"]["en"]), *middle,
-                (str(SCALE_POINTS[-1]), ends["max_label"]["nl"], ends["max_label"]["en"])]
-    if question.get("reference"):
-        if question["reference"] not in reference_lists:
-            raise ValueError(f"no entries given for the reference list {question['reference']!r}")
-        return list(reference_lists[question["reference"]])
-    return [(choice["code"], choice["label"]["nl"], choice["label"]["en"]) for choice in question.get("choices", [])]
+    return question_type(question).list_entries(question, reference_lists)
 
 
 def _settings_row(definition: dict) -> dict:

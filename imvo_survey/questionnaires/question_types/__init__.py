@@ -1,0 +1,69 @@
+"""The question types as classes: each type owns how its answer is parsed, checked,
+stored (JSON and the answer table), shown in words and asked in a form; the keys its
+definition needs; its XLSForm names and list; its offline-workbook cell; its export
+column. (Indico's survey `fields/` is the model.)
+
+The names in `models.questionnaire_vocabulary.QUESTION_TYPES` stay the source of the
+names the database accepts; this registry holds exactly one class per name (a test
+checks it). Code that used to ask `question["type"] in (...)` asks the type instead:
+`question_type(question).parse(...)`.
+
+Adding a type:
+1. add its name to QUESTION_TYPES (and a migration for the database constraint) and
+   to the type enum of schema/questionnaire.schema.json;
+2. write one subclass of `QuestionType` (in `simple.py`, `choices.py` or a module of
+   its own) that sets `name` and `family` and overrides what differs from the defaults
+   (at least `form_field`);
+3. list the class in `TYPES` below;
+4. test it in tests/questionnaires/test_question_types.py and where its answers are used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .base import AllowedCodes, AnswerError, OptionsProvider, QuestionType, is_empty, text_in
+from .choices import (
+    CHECKBOX_LIMIT,
+    CheckboxListField,
+    MultipleChoice,
+    ReferenceMany,
+    ReferenceOne,
+    Scale,
+    SingleChoice,
+    YesNo,
+)
+from .repeat import Repeat
+from .simple import YEAR_RANGE, Date, DecimalNumber, Integer, LongText, Percentage, Text, Year
+
+#: One instance of every type, by its name.
+TYPES: dict[str, QuestionType] = {kind.name: kind() for kind in (
+    Text, LongText, Integer, DecimalNumber, Percentage, Year, Date,
+    YesNo, SingleChoice, MultipleChoice, Scale, ReferenceOne, ReferenceMany,
+    Repeat,
+)}
+
+
+def question_type(name_or_question: str | Mapping) -> QuestionType:
+    """The type of a question (a definition dict) or of a type name; KeyError for an
+    unknown name (the definition checks reject those before anything asks)."""
+    name = name_or_question if isinstance(name_or_question, str) else name_or_question["type"]
+    return TYPES[name]
+
+
+def xlsform_refinements() -> dict[str, tuple[str, ...]]:
+    """XLSForm question type -> the names imvo::type may give it (the types the
+    XLSForm type alone does not tell), e.g. "integer" -> ("year",)."""
+    refinements: dict[str, tuple[str, ...]] = {}
+    for kind in TYPES.values():
+        if kind.xlsform_name != Repeat.xlsform_name:
+            refinements.setdefault(kind.xlsform_name, ())
+            if kind.xlsform_imvo_type:
+                refinements[kind.xlsform_name] += (kind.name,)
+    return refinements
+
+
+__all__ = [
+    "CHECKBOX_LIMIT", "TYPES", "YEAR_RANGE", "AllowedCodes", "AnswerError", "CheckboxListField", "OptionsProvider",
+    "QuestionType", "is_empty", "question_type", "text_in", "xlsform_refinements",
+]
