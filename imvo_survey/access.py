@@ -116,3 +116,9 @@ def ensure_own_organisation(organisation_id: int) -> None:
     so that ids of other organisations are not even confirmed to exist."""
     if current_user.role == "respondent" and current_user.organisation_id != organisation_id:
         abort(404)
+
+
+def signed_in_user():
+    """The logged-in account itself (not Flask-Login's proxy), for the services that
+    record who did what."""
+    return current_user._get_current_object()

@@ -11,11 +11,9 @@ from ..access import roles
 from ..api.tokens import create_token, revoke_token, tokens_of
 from ..extensions import db
 from ..forms import ActionForm
-from ..models import ApiToken
+from ..models import STAFF_ROLES, ApiToken
 from . import bp
 from .forms import TokenForm
-
-STAFF = ("secretariat", "analyst")
 
 
 def _page(form: TokenForm, new_token: str | None = None, status: int = 200):
@@ -29,7 +27,7 @@ def _page(form: TokenForm, new_token: str | None = None, status: int = 200):
 
 
 @bp.route("/tokens", methods=["GET", "POST"])
-@roles(*STAFF)
+@roles(*STAFF_ROLES)
 def tokens():
     """The user's tokens, and the form to make one. A new token is shown once, in the
     answer to the POST itself (not flashed: the session cookie is signed, not secret)."""
@@ -43,7 +41,7 @@ def tokens():
 
 
 @bp.route("/tokens/<int:token_id>/revoke", methods=["POST"])
-@roles(*STAFF)
+@roles(*STAFF_ROLES)
 def revoke(token_id: int):
     """Revoke one of the user's own tokens: it stops working at once."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == current_user.id))

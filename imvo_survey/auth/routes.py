@@ -6,22 +6,19 @@ Messages never tell whether an e-mail address has an account.
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import logged_in, public
+from ..access import logged_in, public, signed_in_user
 from ..extensions import db, limiter
 from ..forms import safe_next_url
-from ..mail.messages import build_message, external_url
-from ..mail.outbox import queue
 from . import bp
 from .forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
 from .limits import ACCOUNT_SCOPE, account_tried, login_account_limit, own_account, reset_account_limit
 from .services import (
     authenticate,
     find_user_by_email,
-    make_reset_token,
+    send_reset_mail,
     set_password,
     user_for_reset_token,
     verify_password,
@@ -93,22 +90,6 @@ def request_reset():
     return render_template("auth/request_reset.html", form=form)
 
 
-def send_reset_mail(user) -> None:
-    """Queue a reset link for the user, built from the configured base URL (flushes)."""
-    token = make_reset_token(user)
-    link = external_url("auth.reset_password", token=token)
-    with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        message = build_message(
-            user.email,
-            _("Choose a new password for the IMVO inventory"),
-            "password_reset",
-            user=user,
-            link=link,
-            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
-        )
-    queue(message, "password_reset")
-
-
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
 @limiter.limit(_login_limit, methods=["POST"])
@@ -135,7 +116,7 @@ def change_password():
     """Change one's own password; other sessions of the user end."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = signed_in_user()
         if not verify_password(user, form.current.data):
             form.current.errors.append(_("This is not your current password."))
         else:

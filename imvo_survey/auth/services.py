@@ -9,10 +9,14 @@ import string
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ..extensions import db
+from ..mail.messages import build_message, external_url
+from ..mail.outbox import queue
 from ..models import User, utcnow
 from .limits import email_key
 from .sessions import load_user  # noqa: F401  (Flask-Login's loader; create_app registers it)
@@ -109,3 +113,19 @@ def user_for_reset_token(token: str) -> User | None:
     if user is None or not user.is_active or data.get("f") != _password_fingerprint(user):
         return None
     return user
+
+
+def send_reset_mail(user) -> None:
+    """Queue a reset link for the user, built from the configured base URL (flushes)."""
+    token = make_reset_token(user)
+    link = external_url("auth.reset_password", token=token)
+    with force_locale(user.language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        message = build_message(
+            user.email,
+            _("Choose a new password for the IMVO inventory"),
+            "password_reset",
+            user=user,
+            link=link,
+            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        )
+    queue(message, "password_reset")

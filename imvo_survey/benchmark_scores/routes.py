@@ -9,7 +9,7 @@ from sqlalchemy import select
 from ..access import roles
 from ..extensions import db
 from ..forms import ActionForm
-from ..models import BenchmarkScore, Sector
+from ..models import STAFF_ROLES, BenchmarkScore, Sector
 from ..whole_numbers import query_int
 from . import bp
 from .forms import BenchmarkScoreForm
@@ -34,7 +34,7 @@ def sector_totals(rows: list[BenchmarkScore]) -> dict:
 
 
 @bp.route("/")
-@roles("secretariat", "analyst")
+@roles(*STAFF_ROLES)
 def list_scores():
     """The scores of one year (the newest by default)."""
     years = db.session.scalars(select(BenchmarkScore.year).distinct().order_by(BenchmarkScore.year.desc())).all()

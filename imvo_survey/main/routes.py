@@ -10,7 +10,7 @@ from ..access import public
 from ..extensions import db
 from ..forms import safe_next_url
 from ..models import BenchmarkScore, Contact, Organisation, User
-from ..respondent.routes import invitations_for_organisation
+from ..rounds.services import invitations_for_organisation
 from . import bp
 
 

@@ -19,7 +19,7 @@ from ..analysis.matrix import TOTAL_KEY
 from ..analysis.tables import cell_activities
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Aspect, Bottleneck, Dilemma, Response, Round
+from ..models import STAFF_ROLES, Aspect, Bottleneck, Dilemma, Response, Round
 from ..models.response import bottleneck_aspect, dilemma_aspect
 from ..rounds.services import get_round
 from ..spreadsheets.writing import XLSX_MIMETYPE
@@ -27,7 +27,6 @@ from . import bp
 from .forms import MatrixForm
 from .view import activity_rows, cell_summary, column_views, row_views
 
-STAFF = ("secretariat", "analyst")
 FILTER_KEYS = ("audience", "kind", "size", "sector", "branch", "activity_type", "country", "product_group",
                "consented")
 QUERY_KEYS = (*FILTER_KEYS, "rows", "columns", "measure", "lagging_measure", "threshold", "compare", "panel",
@@ -35,7 +34,7 @@ QUERY_KEYS = (*FILTER_KEYS, "rows", "columns", "measure", "lagging_measure", "th
 
 
 @bp.route("/")
-@roles(*STAFF)
+@roles(*STAFF_ROLES)
 def index():
     """The newest round that has responses (or the newest round)."""
     rounds = db.session.scalars(select(Round).where(Round.status != "draft").order_by(*Round.newest_first())).all()
@@ -75,7 +74,7 @@ def page_query() -> dict[str, str]:
 
 
 @bp.route("/<slug>")
-@roles(*STAFF)
+@roles(*STAFF_ROLES)
 def page(slug: str):
     """The matrix of a round, with the benchmark beside it."""
     round = get_round(slug)
@@ -108,7 +107,7 @@ EXPORT_TYPES = {"xlsx": ("xlsx", XLSX_MIMETYPE),
 
 
 @bp.route("/<slug>/export.<fmt>")
-@roles(*STAFF)
+@roles(*STAFF_ROLES)
 def export(slug: str, fmt: str):
     """The matrix with its filters and measure, and the tables behind it, as a download:
     XLSX, a ZIP of CSV files, JSON of the matrix, or SPSS of the long activity table."""
@@ -144,7 +143,7 @@ def export(slug: str, fmt: str):
 
 
 @bp.route("/<slug>/cell")
-@roles(*STAFF)
+@roles(*STAFF_ROLES)
 def cell(slug: str):
     """The activities behind one cell, and the dilemmas and bottlenecks on that aspect."""
     round = get_round(slug)

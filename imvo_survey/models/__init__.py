@@ -67,7 +67,7 @@ from .round import (
     Round,
     RoundEvent,
 )
-from .user import ROLES, User
+from .user import ROLES, STAFF_ROLES, User
 
 __all__ = [
     "ActivityCount", "ApiToken", "refresh_counts",
@@ -77,7 +77,7 @@ __all__ = [
     "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
     "LoginSession", "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "Registration", "Reminder", "Round",
     "RoundEvent",
-    "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "SIZES",
+    "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "STAFF_ROLES", "SIZES",
     "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkScore", "Branch",
     "ChainInitiative", "Choice", "Contact", "PublishedVersionError", "Question", "Questionnaire",
     "QuestionnaireVersion", "Section", "Country", "Organisation", "ProductGroup",

@@ -13,6 +13,8 @@ from .base import TimestampMixin, UTCDateTime, one_of
 from .organisation import LANGUAGES, Organisation, name_key
 
 ROLES = ("secretariat", "analyst", "respondent")
+#: The roles of the secretariat's side, who read the register, rounds and matrix.
+STAFF_ROLES = ("secretariat", "analyst")
 
 
 class User(UserMixin, TimestampMixin, db.Model):

@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..access import access, ensure_own_organisation, roles
 from ..extensions import db
 from ..forms import ActionForm
-from ..models import Contact, Organisation
+from ..models import STAFF_ROLES, Contact, Organisation
 from ..whole_numbers import paginate
 from . import bp
 from .forms import ContactForm, OrganisationFilterForm, OrganisationForm
@@ -24,11 +24,9 @@ from .services import (
     set_primary_contact,
 )
 
-STAFF = ("secretariat", "analyst")
-
 
 @bp.route("/")
-@roles(*STAFF)
+@roles(*STAFF_ROLES)
 def list_organisations():
     """The register with search, filters and pages."""
     form = OrganisationFilterForm(request.args)

@@ -8,14 +8,13 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import access, roles
+from ..access import access, roles, signed_in_user
 from ..extensions import db
 from ..forms import ActionForm
 from ..i18n import current_language
-from ..models import Questionnaire, QuestionnaireVersion
+from ..models import STAFF_ROLES, Questionnaire, QuestionnaireVersion
 from ..spreadsheets.writing import XLSX_MIMETYPE
 from ..unit_of_work import saving
 from ..whole_numbers import query_int
@@ -39,7 +38,6 @@ from .services import (
 )
 from .xlsform import write_workbook
 
-STAFF = ("secretariat", "analyst")
 #: At most this many import warnings are flashed: they travel in the session cookie.
 FLASHED_WARNINGS = 15
 FLASHED_ROWS = 10
@@ -53,7 +51,7 @@ def labels():
 
 
 @bp.route("/")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def list_questionnaires():
     """Every questionnaire with its versions."""
     questionnaires = db.session.scalars(select(Questionnaire).order_by(Questionnaire.code)).all()
@@ -102,7 +100,7 @@ def edit_questionnaire(code: str):
 
 
 @bp.route("/<code>/v<int:number>")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def show_version(code: str, number: int):
     """A version's outline; for a draft, with the editing controls."""
     return _version_page(get_version(code, number))
@@ -139,7 +137,7 @@ def publish_version(code: str, number: int):
     if not ActionForm().validate_on_submit():
         abort(400)
     with saving(DefinitionError) as outcome:
-        publish(version, current_user._get_current_object())
+        publish(version, signed_in_user())
     if outcome.error is not None:
         return _version_page(get_version(code, number), outcome.error.problems, 422)
     flash(_("Version %(number)d is published. It can no longer change; make a new draft to edit.",
@@ -164,7 +162,7 @@ def delete_version(code: str, number: int):
 
 
 @bp.route("/<code>/compare")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def compare_versions(code: str):
     """What was added, removed and changed between two versions."""
     questionnaire = db.session.scalar(select(Questionnaire).where(Questionnaire.code == code)) or abort(404)
@@ -180,7 +178,7 @@ def compare_versions(code: str):
 
 @bp.route("/<code>/v<int:number>/preview", defaults={"section_code": None})
 @bp.route("/<code>/v<int:number>/preview/<section_code>")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def preview(code: str, number: int, section_code: str | None):
     """The version exactly as a respondent sees it, section by section, in either language."""
     version = get_version(code, number)
@@ -202,7 +200,7 @@ def preview(code: str, number: int, section_code: str | None):
 
 
 @bp.route("/<code>/v<int:number>/export.<fmt>")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def export_version(code: str, number: int, fmt: str):
     """Download the version as an XLSForm workbook or as JSON."""
     version = get_version(code, number)

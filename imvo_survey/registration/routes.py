@@ -10,10 +10,9 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..access import public, roles
+from ..access import public, roles, signed_in_user
 from ..auth.limits import contact_address, mail_was_sent, note_mail_sent, registration_address_limit
 from ..extensions import db, limiter
 from ..i18n import current_language
@@ -143,7 +142,7 @@ def merge_registration(registration_id: int):
     if not form.validate_on_submit():
         return _detail(registration, merge_form=form)
     with saving(RegistrationError) as outcome:
-        invitations = services.merge(registration, form.organisation, current_user._get_current_object())
+        invitations = services.merge(registration, form.organisation, signed_in_user())
     if outcome.refused:
         flash_refusal(outcome.error)
         return redirect(url_for("registration.show_registration", registration_id=registration.id))
@@ -163,7 +162,7 @@ def reject_registration(registration_id: int):
     if not form.validate_on_submit():
         return _detail(registration, reject_form=form)
     with saving(RegistrationError) as outcome:
-        services.reject(registration, current_user._get_current_object(), form.note.data)
+        services.reject(registration, signed_in_user(), form.note.data)
     if outcome.refused:
         flash_refusal(outcome.error)
         return redirect(url_for("registration.show_registration", registration_id=registration.id))

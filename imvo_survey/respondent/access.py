@@ -83,3 +83,8 @@ def invitation_or_404(invitation_id: int) -> Invitation:
     if invitation is None or not can_act_for(invitation):
         abort(404)
     return invitation
+
+
+def link_limit() -> str:
+    """How often one client may open invitation and feedback links (a setting)."""
+    return current_app.config.get("INVITATION_RATE_LIMIT", "30 per minute")

@@ -23,8 +23,7 @@ from ..i18n import current_language
 from ..models import RESPONDED_STATUSES, Invitation, utcnow
 from ..rounds.feedback import invitation_for_feedback_token
 from . import bp
-from .access import SEEN_KEY, can_act_for, link_session_alive
-from .routes import _link_limit
+from .access import SEEN_KEY, can_act_for, link_limit, link_session_alive
 from .submit import pdf_response
 
 SESSION_KEY = "feedback_token"
@@ -32,7 +31,7 @@ SESSION_KEY = "feedback_token"
 
 @bp.route("/feedback/<token>")
 @public
-@limiter.limit(_link_limit)
+@limiter.limit(link_limit)
 def feedback_link(token: str):
     """A feedback link: remember its invitation in the session and show the feedback
     (without the token in the address bar). A link that does not work gets one plain page."""

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 
-from ..access import INVITEE, access
+from ..access import INVITEE, access, signed_in_user
 from ..answers import services
 from ..answers.checks import missing
 from ..answers.sections import mark_saved, saved_sections
@@ -46,7 +46,7 @@ RESPONDENTS = ("respondent", "secretariat", INVITEE)
 
 def actor() -> Actor:
     if current_user.is_authenticated:
-        return Actor(user=current_user._get_current_object())
+        return Actor(user=signed_in_user())
     token = session_token()
     return Actor(contact=token.contact if token else None)
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..access import INVITEE, access, public
 from ..answers import services
@@ -15,11 +14,11 @@ from ..auth.services import find_user_by_email, set_password
 from ..deadlines import deadline_for, is_open_for, response_for
 from ..extensions import db, limiter
 from ..i18n import current_language
-from ..models import Invitation, Round, User
+from ..models import User
 from ..rounds.services import RoundError, decline, mark_opened, token_from_link, undo_decline
 from ..unit_of_work import flash_refusal, saving
 from . import bp
-from .access import invitation_or_404, remember_token, session_token
+from .access import invitation_or_404, link_limit, remember_token, session_token
 from .forms import DeclineForm, SetPasswordForm
 from .pages import progress
 from .pending import saved_ids
@@ -29,13 +28,9 @@ RESPONDENTS = ("respondent", "secretariat", INVITEE)
 bp.add_app_template_global(saved_ids)
 
 
-def _link_limit() -> str:
-    return current_app.config.get("INVITATION_RATE_LIMIT", "30 per minute")
-
-
 @bp.route("/i/<token>")
 @public
-@limiter.limit(_link_limit)
+@limiter.limit(link_limit)
 def landing(token: str):
     """An invitation link: remember it in the session and go to the organisation's page.
     A link that does not work gets one plain page, whatever the reason."""
@@ -133,12 +128,3 @@ def create_account(invitation_id: int):
                 email=user.email), "success")
         return redirect(url_for("respond.overview", invitation_id=invitation.id))
     return render_template("respond/account.html", form=form, invitation=invitation, email=token.email)
-
-
-def invitations_for_organisation(organisation_id: int) -> list[Invitation]:
-    """A respondent's invitations, newest round first (for the start page)."""
-
-    return list(db.session.scalars(
-        select(Invitation).join(Round).where(Invitation.organisation_id == organisation_id,
-                                             Invitation.status != "targeted", Round.status != "draft")
-        .order_by(*Round.newest_first())))

@@ -12,14 +12,14 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from ..access import access, roles
+from ..access import access, roles, signed_in_user
 from ..answers import services
 from ..answers.services import ResponseError
 from ..deadlines import deadline_for
 from ..extensions import db
 from ..forms import ActionForm
 from ..i18n import current_language
-from ..models import RESPONSE_STATUSES, Response, ResponseEvent
+from ..models import RESPONSE_STATUSES, STAFF_ROLES, Response, ResponseEvent
 from ..respondent.pages import labels_for
 from ..respondent.submit import answer_sheet
 from ..rounds.services import get_round, local_to_utc
@@ -30,7 +30,6 @@ from .forms import NoteForm, ReturnForm, StatusFilterForm
 from .services import notify_returned, responses_query
 from .trail import audit_trail, person
 
-STAFF = ("secretariat", "analyst")
 PER_PAGE = 50
 #: A response can be returned for clarification once it was submitted.
 RETURNABLE = ("submitted", "accepted")
@@ -44,10 +43,6 @@ def get_response(response_id: int) -> Response:
     return response
 
 
-def _user():
-    return current_user._get_current_object()
-
-
 def _is_secretariat() -> bool:
     return current_user.role == "secretariat"
 
@@ -57,7 +52,7 @@ def _show_url(response: Response, anchor: str | None = None) -> str:
 
 
 @bp.route("/rounds/<slug>")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def list_responses(slug: str):
     """A round's responses: organisation, status, submitted and last saved; by status."""
     round = get_round(slug)
@@ -73,7 +68,7 @@ def list_responses(slug: str):
 
 
 @bp.route("/invitations/<int:invitation_id>")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def invitation_response(invitation_id: int):
     """The response to an invitation (for links from the dashboard's organisations list);
     a 404 while the organisation has not started."""
@@ -84,7 +79,7 @@ def invitation_response(invitation_id: int):
 
 
 @bp.route("/responses/<int:response_id>")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def show_response(response_id: int):
     """One response in full, with what the secretariat can do with it."""
     return _show_page(get_response(response_id))
@@ -125,7 +120,7 @@ def return_response(response_id: int):
     if not form.validate_on_submit():
         return _show_page(response, return_form=form, status=400)
     with saving(ResponseError) as outcome:
-        services.return_for_clarification(response, form.message.data, local_to_utc(form.until.data), _user())
+        services.return_for_clarification(response, form.message.data, local_to_utc(form.until.data), signed_in_user())
         told = notify_returned(response)
     if outcome.refused:
         flash_refusal(outcome.error)
@@ -148,7 +143,7 @@ def accept_response(response_id: int):
         flash(_("For your security, please press the button again."), "error")
         return redirect(_show_url(response))
     with saving(ResponseError) as outcome:
-        services.accept(response, _user())
+        services.accept(response, signed_in_user())
     if outcome.refused:
         flash_refusal(outcome.error)
     else:
@@ -165,7 +160,7 @@ def add_note(response_id: int):
     if not form.validate_on_submit():
         return _show_page(response, note_form=form, status=400)
     with saving(ResponseError) as outcome:
-        services.add_note(response, _user(), form.text.data)
+        services.add_note(response, signed_in_user(), form.text.data)
     if outcome.refused:
         form.text.errors.append(str(outcome.error))
         return _show_page(response, note_form=form, status=400)

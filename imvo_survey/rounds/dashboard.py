@@ -33,6 +33,7 @@ from ..models import (
     INVITATION_STATUSES,
     KINDS,
     OUTBOX_STATUSES,
+    STAFF_ROLES,
     Branch,
     Invitation,
     Organisation,
@@ -45,7 +46,6 @@ from ..whole_numbers import paginate
 from . import bp
 from .services import get_round, status_counts, utc_to_local
 
-STAFF = ("secretariat", "analyst")
 PER_PAGE = 50
 #: How many failed messages the dashboard lists; the outbox page has them all.
 FAILED_SHOWN = 20
@@ -248,7 +248,7 @@ def sort_link(filters: InvitationFilter, slug: str, key: str) -> tuple[str, str 
 # --- pages ------------------------------------------------------------------------
 
 @bp.route("/<slug>/dashboard")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def dashboard(slug: str):
     """How a round is going: statuses, response rates, organisations and the outbox."""
     round = get_round(slug)
@@ -295,7 +295,7 @@ def export_rows(invitations) -> list[list[object]]:
 
 
 @bp.route("/<slug>/dashboard/organisations.<any(csv, xlsx):format>")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def export_organisations(slug: str, format: str):
     """The filtered organisations list, all rows, as CSV (Dutch Excel) or XLSX."""
     round = get_round(slug)

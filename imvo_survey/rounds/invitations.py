@@ -8,16 +8,15 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..access import access, roles
+from ..access import access, roles, signed_in_user
 from ..deadlines import deadline_for
 from ..extensions import db
 from ..forms import ActionForm, OnceForm
-from ..models import Invitation, OutboxMessage, Round
+from ..models import STAFF_ROLES, Invitation, OutboxMessage, Round
 from ..unit_of_work import flash_refusal, saving
 from . import bp
 from .forms import BounceForm, ExtensionForm
 from .mailings import latest_reminder, send_invitation, send_reminder
-from .routes import STAFF, _user
 from .services import (
     RoundError,
     extend_deadline,
@@ -37,7 +36,7 @@ def get_invitation(round: Round, invitation_id: int) -> Invitation:
 
 
 @bp.route("/<slug>/invitations/<int:invitation_id>")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def show_invitation(slug: str, invitation_id: int):
     """One organisation in the round: status, links sent, reminders, messages, extension."""
     round = get_round(slug)
@@ -68,7 +67,7 @@ def _invitation_action(slug: str, invitation_id: int, action, message: str):
 @roles("secretariat")
 def resend(slug: str, invitation_id: int):
     """Send the invitation again with new links (the old links stop working)."""
-    return _invitation_action(slug, invitation_id, lambda inv: send_invitation(inv, _user()),
+    return _invitation_action(slug, invitation_id, lambda inv: send_invitation(inv, signed_in_user()),
                               _("The invitation is queued again, with new links; the old links no longer work."))
 
 
@@ -80,7 +79,7 @@ def remind_one(slug: str, invitation_id: int):
     invitation = get_invitation(round, invitation_id)
     form = OnceForm()
     if form.validate_on_submit():
-        if send_reminder(invitation, "manual", user=_user(), seen=form.seen_id):
+        if send_reminder(invitation, "manual", user=signed_in_user(), seen=form.seen_id):
             db.session.commit()
             flash(_("A reminder is queued."), "success")
         else:
@@ -142,7 +141,7 @@ def extend(slug: str, invitation_id: int):
     form = ExtensionForm()
     if form.validate_on_submit():
         with saving(RoundError) as outcome:
-            extend_deadline(round, invitation.organisation, local_to_utc(form.until.data), form.reason.data, _user())
+            extend_deadline(round, invitation.organisation, local_to_utc(form.until.data), form.reason.data, signed_in_user())
         if outcome.refused:
             flash_refusal(outcome.error)
         else:

@@ -6,13 +6,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import access, roles
+from ..access import access, roles, signed_in_user
 from ..extensions import db
 from ..forms import ActionForm, OnceForm
-from ..models import RESPONDED_STATUSES, QuestionnaireVersion, Round
+from ..models import RESPONDED_STATUSES, STAFF_ROLES, QuestionnaireVersion, Round
 from ..organisations.forms import OrganisationFilterForm
 from ..organisations.services import OrganisationFilter
 from ..unit_of_work import flash_refusal, saving
@@ -49,15 +48,9 @@ from .services import (
     utc_to_local,
 )
 
-STAFF = ("secretariat", "analyst")
-
-
-def _user():
-    return current_user._get_current_object()
-
 
 @bp.route("/")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def list_rounds():
     """All rounds, newest first."""
     rounds = db.session.scalars(select(Round).order_by(*Round.newest_first())).all()
@@ -90,12 +83,12 @@ def create():
             if form.copy_of.data:
                 source = db.session.get(Round, form.copy_of.data) or abort(400)
                 round = copy_round(source, form.name.data, slug, form.year.data, opens_at, closes_at,
-                                   is_baseline=form.is_baseline.data, user=_user())
+                                   is_baseline=form.is_baseline.data, user=signed_in_user())
             else:
                 round = create_round(form.name.data, slug, form.year.data, opens_at, closes_at,
                                      association=_version(form.association_version_id.data),
                                      company=_version(form.company_version_id.data),
-                                     is_baseline=form.is_baseline.data, user=_user(), **_settings(form))
+                                     is_baseline=form.is_baseline.data, user=signed_in_user(), **_settings(form))
         if outcome.refused:
             form.name.errors.append(str(outcome.error))
         else:
@@ -105,7 +98,7 @@ def create():
 
 
 @bp.route("/<slug>")
-@access(read=STAFF)
+@access(read=STAFF_ROLES)
 def show(slug: str):
     """A round's settings, status, actions and log."""
     round = get_round(slug)
@@ -163,7 +156,7 @@ def _status_action(slug: str, action, message: str):
     round = get_round(slug)
     if ActionForm().validate_on_submit():
         with saving(RoundError) as outcome:
-            action(round, user=_user())
+            action(round, user=signed_in_user())
         if outcome.refused:
             flash_refusal(outcome.error)
         else:
@@ -193,7 +186,7 @@ def reopen(slug: str):
     form = ReasonForm()
     if form.validate_on_submit():
         with saving(RoundError) as outcome:
-            reopen_round(round, form.reason.data, _user())
+            reopen_round(round, form.reason.data, signed_in_user())
         if outcome.refused:
             flash_refusal(outcome.error)
         else:
@@ -212,7 +205,7 @@ def send_feedback_mails(slug: str):
     form = OnceForm()
     if form.validate_on_submit():
         with saving(RoundError) as outcome:
-            count = send_feedback(round, _user(), seen=form.seen_id)
+            count = send_feedback(round, signed_in_user(), seen=form.seen_id)
         if outcome.refused:
             flash_refusal(outcome.error)
         else:
@@ -253,7 +246,7 @@ def invite_all(slug: str):
     pending = invite(round, dry_run=True)
     if request.method == "POST" and ActionForm().validate_on_submit():
         with saving(RoundError) as outcome:
-            sent = invite(round, user=_user())
+            sent = invite(round, user=signed_in_user())
         if outcome.refused:
             flash_refusal(outcome.error)
         elif sent:
@@ -276,7 +269,7 @@ def remind_all(slug: str):
     targets = remind(round, dry_run=True)
     form = OnceForm()
     if request.method == "POST" and form.validate_on_submit():
-        reminded = remind(round, user=_user(), seen=form.seen_id)
+        reminded = remind(round, user=signed_in_user(), seen=form.seen_id)
         db.session.commit()
         if reminded:
             flash(ngettext("%(num)d reminder is queued in the outbox.",

@@ -398,3 +398,11 @@ def status_counts(round: Round) -> dict[str, int]:
     rows = db.session.execute(select(Invitation.status, func.count()).where(Invitation.round_id == round.id)
                               .group_by(Invitation.status))
     return {status: count for status, count in rows}
+
+
+def invitations_for_organisation(organisation_id: int) -> list[Invitation]:
+    """A respondent's invitations, newest round first (for the start page)."""
+    return list(db.session.scalars(
+        select(Invitation).join(Round).where(Invitation.organisation_id == organisation_id,
+                                             Invitation.status != "targeted", Round.status != "draft")
+        .order_by(*Round.newest_first())))

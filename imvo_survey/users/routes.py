@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import roles
-from ..auth.routes import send_reset_mail
+from ..auth.services import send_reset_mail
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Organisation, User
