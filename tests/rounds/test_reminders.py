@@ -66,6 +66,17 @@ def test_dry_run_sends_nothing():
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
 
 
+def test_the_mail_worker_queues_the_scheduled_reminders(runner):
+    """`imvo mail send` asks the rounds for due mail through the worker-pass signal (the
+    mail package imports no rounds): the reminders come due and are queued by the worker."""
+    round, _invitations = _round_with_every_status(delivered=True)
+    with time_machine.travel(round.closes_at - timedelta(days=7), tick=False):
+        result = runner.invoke(args=["mail", "send"])
+    assert result.exit_code == 0, result.output
+    assert "3 scheduled reminders queued" in result.output
+    assert len(_reminders_sent()) == 3
+
+
 def test_scheduled_reminders_7_and_2_days_before_each_deadline():
     round, invitations = _round_with_every_status(delivered=True)
     deadline = round.closes_at
