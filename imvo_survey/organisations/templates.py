@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import KINDS, Branch, Sector
-from .importer import COLUMNS, MEMBER_SEPARATOR
+from .import_columns import COLUMNS, MEMBER_SEPARATOR
 
 EXAMPLE_ROWS = [
     {"name": "Voorbeeld Brancheorganisatie", "kind": "branch_association", "sector": "voedsel_drank",
