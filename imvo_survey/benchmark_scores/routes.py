@@ -45,7 +45,7 @@ def list_scores():
     organisation_rows = db.session.scalars(
         select(BenchmarkScore).where(BenchmarkScore.year == year, BenchmarkScore.level == "organisation")
         .order_by(BenchmarkScore.source, BenchmarkScore.id)).all()
-    return render_template("benchmarks/list.html", years=years, year=year, sector_rows=sector_rows,
+    return render_template("benchmark_scores/list.html", years=years, year=year, sector_rows=sector_rows,
                            organisation_rows=organisation_rows, totals=sector_totals(sector_rows),
                            action_form=ActionForm())
 
@@ -62,7 +62,7 @@ def create_score():
         db.session.commit()
         flash(_("The score has been saved."), "success")
         return redirect(url_for("benchmarks.list_scores", year=score.year))
-    return render_template("benchmarks/form.html", form=form, score=None)
+    return render_template("benchmark_scores/form.html", form=form, score=None)
 
 
 @bp.route("/<int:score_id>/edit", methods=["GET", "POST"])
@@ -76,7 +76,7 @@ def edit_score(score_id: int):
         db.session.commit()
         flash(_("The score has been saved."), "success")
         return redirect(url_for("benchmarks.list_scores", year=score.year))
-    return render_template("benchmarks/form.html", form=form, score=score)
+    return render_template("benchmark_scores/form.html", form=form, score=score)
 
 
 @bp.route("/<int:score_id>/delete", methods=["POST"])

@@ -83,7 +83,7 @@ def list_messages():
     if form.round.data and not form.round.errors:
         query = query.join(OutboxMessage.round).where(Round.slug == form.round.data)
     page = paginate(query, PER_PAGE)
-    return render_template("mailbox/list.html", form=form, page=page)
+    return render_template("mail/list.html", form=form, page=page)
 
 
 def plain_text(message: EmailMessage) -> str | None:
@@ -104,7 +104,7 @@ def show_message(message_id: int):
     mask_message(message)  # also while it waits: the working link is for its recipient only
     headers = [(name, str(message[name])) for name in SHOWN_HEADERS if message[name] is not None]
     has_html = message.get_body(preferencelist=("html",)) is not None
-    return render_template("mailbox/show.html", item=item, headers=headers, body=plain_text(message),
+    return render_template("mail/show.html", item=item, headers=headers, body=plain_text(message),
                            has_html=has_html, action_form=ActionForm(), not_again=not_again(item),
                            mask=MASK)
 

@@ -60,7 +60,7 @@ def _entry_page(invitation, response, repeat_code, key, formdata=None, errors=No
     hidden = {q["code"] for q in repeat["questions"] if not shown(q, document.answers, typed, repeat)}
     section = next(s for s in layout.sections if repeat in s["questions"])
     action = url_for("respond.new_entry", invitation_id=invitation.id, repeat_code=repeat_code) if gone else None
-    return render_template("respond/entry.html", invitation=invitation, response=response, repeat=repeat,
+    return render_template("respondent/entry.html", invitation=invitation, response=response, repeat=repeat,
                            section=section, entry=entry, key=key, form=form, language=language, hidden=hidden,
                            notice=notice, gone=gone, action=action, terms=page_terms(section, language),
                            field_kind=field_kind,
@@ -151,7 +151,7 @@ def _conflict_page(invitation, response, repeat: dict, key: str, result):
              display(by_code[c.code], c.theirs, language, labels), c) for c in result.conflicts]
     stored = {q["code"]: to_json(entry.values.get(q["code"])) for q in repeat["questions"]}
     first = repeat["questions"][0]["code"]
-    return render_template("respond/conflict.html", invitation=invitation, response=response,
+    return render_template("respondent/conflict.html", invitation=invitation, response=response,
                            section=layout.section(layout.section_of[repeat["code"]]), rows=rows, language=language,
                            last_event=last, entry_label=f"{repeat['label'][language]}: {entry.values.get(first) or ''}",
                            merged=json.dumps({k: to_json(v) for k, v in result.merged.items()}),
@@ -192,7 +192,7 @@ def remove_entry(invitation_id: int, repeat_code: str, key: str):
             flash(_("The entry has been removed."), "success")
             return _back(invitation, response, repeat_code)
     seen = entry_seen(repeat["questions"], entry)
-    return render_template("respond/remove_entry.html", invitation=invitation, repeat=repeat, entry=entry, key=key,
+    return render_template("respondent/remove_entry.html", invitation=invitation, repeat=repeat, entry=entry, key=key,
                            form=form, language=current_language(), section_code=layout.section_of[repeat_code],
                            lock_version=response.lock_version, seen=json.dumps(seen),
                            conflicts=conflicts), 409 if conflicts else 200

@@ -37,7 +37,7 @@ def feedback_link(token: str):
     (without the token in the address bar). A link that does not work gets one plain page."""
     invitation = invitation_for_feedback_token(token)
     if invitation is None:
-        return render_template("respond/link_invalid.html"), 404
+        return render_template("respondent/link_invalid.html"), 404
     session[SESSION_KEY] = token  # checked again on every request, as invitation links are
     session[SEEN_KEY] = int(utcnow().timestamp())  # and it ends when idle, as they do
     return redirect(url_for("respond.feedback", invitation_id=invitation.id))
@@ -105,7 +105,7 @@ def _context(invitation: Invitation, response) -> dict:
 def feedback(invitation_id: int):
     """The organisation's feedback page."""
     invitation, response = _feedback_or_refuse(invitation_id)
-    return render_template("respond/feedback.html", **_context(invitation, response))
+    return render_template("respondent/feedback.html", **_context(invitation, response))
 
 
 @bp.route("/respond/<int:invitation_id>/feedback.pdf")
@@ -113,6 +113,6 @@ def feedback(invitation_id: int):
 def feedback_pdf(invitation_id: int):
     """The feedback page as a PDF, through the printable copy's stylesheet."""
     invitation, response = _feedback_or_refuse(invitation_id)
-    html = render_template("respond/feedback_print.html", for_pdf=True, **_context(invitation, response))
+    html = render_template("respondent/feedback_print.html", for_pdf=True, **_context(invitation, response))
     return pdf_response(html, f"imvo-feedback-{invitation.round.slug}-{invitation.organisation_id}.pdf",
                         invitation, printable_url=url_for("respond.feedback", invitation_id=invitation.id))

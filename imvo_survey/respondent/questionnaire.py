@@ -107,7 +107,7 @@ def _section_page(invitation, response, section_code, formdata=None, errors=None
     codes = [s["code"] for s in layout.sections]
     index = codes.index(section["code"])
     return render_template(
-        "respond/section.html", invitation=invitation, response=response, section=section, form=form,
+        "respondent/section.html", invitation=invitation, response=response, section=section, form=form,
         layout=layout, document=document, language=language, hidden=hidden_codes(questions, answers),
         progress=progress(layout, document, problems, language, saved_sections(response)),
         terms=page_terms(section, language),
@@ -214,7 +214,7 @@ def _conflict_page(invitation, response, section_def, questions, result):
              display(by_code[c.code], c.theirs, language, labels_for(language)), c) for c in result.conflicts]
     _layout, document = services.document_of(response)
     stored = {q["code"]: to_json(document.answers.get(q["code"])) for q in questions}
-    return render_template("respond/conflict.html", invitation=invitation, response=response,
+    return render_template("respondent/conflict.html", invitation=invitation, response=response,
                            section=section_def, rows=rows, language=language, last_event=last,
                            merged=json.dumps({k: to_json(v) for k, v in result.merged.items()}),
                            theirs=json.dumps({c.code: to_json(c.theirs) for c in result.conflicts}),

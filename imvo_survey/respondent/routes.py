@@ -37,7 +37,7 @@ def landing(token: str):
     found = token_from_link(token)
     if found is None:
         db.session.rollback()
-        return render_template("respond/link_invalid.html"), 404
+        return render_template("respondent/link_invalid.html"), 404
     remember_token(found)
     mark_opened(found.invitation, found)
     db.session.commit()
@@ -65,7 +65,7 @@ def overview(invitation_id: int):
     elif version is not None:
         context["previous"] = services.previous_response(invitation)
         context["minutes"] = estimated_minutes(services.layout_of(version))
-    return render_template("respond/overview.html", invitation=invitation, round=round, version=version,
+    return render_template("respondent/overview.html", invitation=invitation, round=round, version=version,
                            deadline=deadline_for(round, invitation.organisation_id), can_answer=can_answer,
                            decline_form=DeclineForm(), show_account_offer=show_account_offer, **context)
 
@@ -127,4 +127,4 @@ def create_account(invitation_id: int):
         flash(_("Your password has been saved. From now on you can also log in with %(email)s.",
                 email=user.email), "success")
         return redirect(url_for("respond.overview", invitation_id=invitation.id))
-    return render_template("respond/account.html", form=form, invitation=invitation, email=token.email)
+    return render_template("respondent/account.html", form=form, invitation=invitation, email=token.email)

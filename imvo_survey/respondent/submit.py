@@ -63,7 +63,7 @@ def summary(invitation_id: int):
     layout, document = services.document_of(response)
     problems = missing(layout, document)
     sections = progress(layout, document, problems, language, saved_sections(response))
-    return render_template("respond/summary.html", invitation=invitation, response=response,
+    return render_template("respondent/summary.html", invitation=invitation, response=response,
                            sheet=answer_sheet(response, language), problems=problems,
                            unseen=[item for item in sections if item.state == "unseen"],
                            layout=layout, language=language, form=ActionForm(),
@@ -125,7 +125,7 @@ def submitted(invitation_id: int):
     invitation, response = _response(invitation_id)
     if response.status not in ("submitted", "accepted"):
         return redirect(url_for("respond.overview", invitation_id=invitation.id))
-    return render_template("respond/submitted.html", invitation=invitation, response=response)
+    return render_template("respondent/submitted.html", invitation=invitation, response=response)
 
 
 @bp.route("/respond/<int:invitation_id>/copy")
@@ -134,7 +134,7 @@ def printable(invitation_id: int):
     """A printable copy of the answers."""
     invitation, response = _response(invitation_id)
     language = current_language()
-    return render_template("respond/print.html", invitation=invitation, response=response,
+    return render_template("respondent/print.html", invitation=invitation, response=response,
                            sheet=answer_sheet(response, language), language=language, blank=False)
 
 
@@ -146,7 +146,7 @@ def blank(invitation_id: int):
     version = invitation.round.version_for(invitation.audience) or abort(404)
     language = current_language()
     layout = services.layout_of(version)
-    return render_template("respond/print.html", invitation=invitation, response=None, layout=layout,
+    return render_template("respondent/print.html", invitation=invitation, response=None, layout=layout,
                            sheet=[{"section": s, "items": [{"question": q, "shown": True, "answer": "",
                                                             "entries": []} for q in s["questions"]]}
                                   for s in layout.sections], language=language, blank=True)
@@ -158,7 +158,7 @@ def pdf(invitation_id: int):
     """The printable copy as a PDF (WeasyPrint); a plain message when PDF is unavailable."""
     invitation, response = _response(invitation_id)
     language = current_language()
-    html = render_template("respond/print.html", invitation=invitation, response=response,
+    html = render_template("respondent/print.html", invitation=invitation, response=response,
                            sheet=answer_sheet(response, language), language=language, blank=False, for_pdf=True)
     return pdf_response(html, f"imvo-{response.round.slug}-{response.id}.pdf", invitation)
 
@@ -171,7 +171,7 @@ def pdf_response(html: str, filename: str, invitation, printable_url: str | None
         from weasyprint import HTML  # noqa: PLC0415  (needs Pango; loaded only when a PDF is asked for)
     except (ImportError, OSError):
         current_app.logger.warning("WeasyPrint is not available; no PDF.")
-        return render_template("respond/pdf_unavailable.html", invitation=invitation,
+        return render_template("respondent/pdf_unavailable.html", invitation=invitation,
                                printable_url=printable_url), 503
     document = HTML(string=html, base_url=current_app.static_folder).write_pdf()
     result = make_response(document)
@@ -184,4 +184,4 @@ def pdf_response(html: str, filename: str, invitation, printable_url: str | None
 @public
 def glossary():
     """Terms of art explained."""
-    return render_template("respond/glossary.html", terms=TERMS)
+    return render_template("respondent/glossary.html", terms=TERMS)

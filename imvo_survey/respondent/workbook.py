@@ -83,7 +83,7 @@ def upload_workbook(invitation_id: int):
 
 
 def _upload_page(invitation, response, form, errors=None, message=None, status=200):
-    return render_template("respond/workbook_upload.html", invitation=invitation, response=response, form=form,
+    return render_template("respondent/workbook_upload.html", invitation=invitation, response=response, form=form,
                            errors=errors or [], message=message,
                            editable=services.editable(response, actor())), status
 
@@ -130,7 +130,7 @@ def _conflict_page(invitation, response, upload: WorkbookUpload, conflicts: list
     last = next((e for e in reversed(response.events) if e.kind not in ("started", "carried_over")), None)
     who = (last.user.display_name if last.user else last.contact.name if last.contact else "") if last else ""
     return render_template(
-        "respond/workbook_conflict.html", invitation=invitation, response=response, who=who,
+        "respondent/workbook_conflict.html", invitation=invitation, response=response, who=who,
         rows=[_conflict_row(layout, conflict, language, labels) for conflict in conflicts],
         upload_json=upload.to_json(), conflicts_json=json.dumps([c.to_json() for c in conflicts]),
         stored_json=json.dumps(snapshot(layout, document)), lock_version=response.lock_version)
