@@ -13,14 +13,14 @@ import secrets
 from sqlalchemy import select
 
 from ..extensions import db
-from ..models import ApiToken, User, utcnow
+from ..models import STAFF_ROLES, ApiToken, User, utcnow
 
 #: Marks a string as one of ours (and makes a leaked token easy to find in logs and code).
 TOKEN_MARK = "imvo_"  # noqa: S105 - a prefix, not a secret
 #: Characters of the token kept in clear, to recognise it in the list.
 PREFIX_LENGTH = 12
 #: Roles that may hold and use a token.
-TOKEN_ROLES = ("secretariat", "analyst")
+TOKEN_ROLES = STAFF_ROLES
 
 
 class TokenError(ValueError):

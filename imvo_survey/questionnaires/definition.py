@@ -19,7 +19,6 @@ from jsonschema import Draft202012Validator
 from ..i18n import lazy_gettext as _l
 from ..models.questionnaire_vocabulary import (
     INVENTORY_FIELDS,
-    MULTIPLE_TYPES,
     QUESTION_TYPES,
 )
 from ..uploads import UploadRefused, parse_json
@@ -90,11 +89,6 @@ def walk(definition: dict) -> Iterator[tuple[dict, dict, dict | None]]:
 
 def questions_by_code(definition: dict) -> dict[str, dict]:
     return {question["code"]: question for _, question, _ in walk(definition)}
-
-
-def multiple_codes(definition: dict) -> set[str]:
-    """Codes of questions answered with several values (selected() in XLSForm)."""
-    return {q["code"] for _, q, _ in walk(definition) if q["type"] in MULTIPLE_TYPES}
 
 
 # --- structure --------------------------------------------------------------------

@@ -196,30 +196,29 @@ class YesNo(SingleCode):
         return [(code, en if language == "en" else nl) for code, nl, en in YES_NO_CHOICES]
 
 
-class SingleChoice(SingleCode):
+class OwnChoices:
+    """For a type answered from the question's own choices (not a reference list): the
+    choices must be there, with codes of their own, and only those codes are accepted."""
+
+    def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
+        return own_choice_problems(question)
+
+    def fixed_codes(self, question: Mapping) -> list[str] | None:
+        return [choice["code"] for choice in question.get("choices", [])]
+
+
+class SingleChoice(OwnChoices, SingleCode):
     """One of the question's own choices."""
 
     name = "single_choice"
     family = "single_choice"
 
-    def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
-        return own_choice_problems(question)
 
-    def fixed_codes(self, question: Mapping) -> list[str] | None:
-        return [choice["code"] for choice in question.get("choices", [])]
-
-
-class MultipleChoice(MultipleCodes):
+class MultipleChoice(OwnChoices, MultipleCodes):
     """Any of the question's own choices."""
 
     name = "multiple_choice"
     family = "multiple_choice"
-
-    def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
-        return own_choice_problems(question)
-
-    def fixed_codes(self, question: Mapping) -> list[str] | None:
-        return [choice["code"] for choice in question.get("choices", [])]
 
 
 class Scale(SingleCode):
