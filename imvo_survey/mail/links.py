@@ -42,24 +42,37 @@ def _prefix(rule: str) -> str | None:
     return "".join(pieces)
 
 
+#: An absolute link: (scheme and host, the rest up to a space or quote). Greedy and
+#: without a lookahead, so a long run of "http://http://..." is read in one pass.
+_LINK = re.compile(r"(https?://[^\s\"'<>/]+)([^\s\"'<>]*)")
+
+
 def _patterns(app: Flask) -> tuple[re.Pattern, re.Pattern]:
-    """(absolute links, bare paths) of the app's secret routes, compiled once per app."""
+    """(secret route paths within a link's path, bare paths) of the app's secret routes,
+    compiled once per app."""
     cached = app.extensions.get(_EXTENSION_KEY)
     if cached is None:
         prefixes = sorted({p for rule in app.url_map.iter_rules() if (p := _prefix(rule.rule)) is not None},
                           key=len, reverse=True)
         choice = "(?:" + "|".join(prefixes) + ")"
-        links = re.compile(r"(https?://[^\s\"'<>/]+(?:/[^\s\"'<>]*?)?" + choice + ")" + _TOKEN)
+        in_link = re.compile("(" + choice + ")" + _TOKEN)
         # A request line or path in a log: the route's path at the start of a path.
         paths = re.compile(r"((?<![^\s\"'(])" + choice + ")" + _TOKEN)
-        cached = app.extensions[_EXTENSION_KEY] = (links, paths)
+        cached = app.extensions[_EXTENSION_KEY] = (in_link, paths)
     return cached
 
 
 def mask_text(text: str, app: Flask | None = None) -> str:
-    """`text` with the token of every absolute link to a secret route replaced by MASK."""
-    links, _paths = _patterns(app or current_app)
-    return links.sub(lambda match: match.group(1) + MASK, text)
+    """`text` with the token of every absolute link to a secret route replaced by MASK.
+
+    Each link is found first and its path masked apart: one regex for both would try
+    every "http" of a long run of them again to its end (quadratic)."""
+    in_link, _paths = _patterns(app or current_app)
+
+    def mask_link(match: re.Match) -> str:
+        return match.group(1) + in_link.sub(lambda secret: secret.group(1) + MASK, match.group(2))
+
+    return _LINK.sub(mask_link, text)
 
 
 def mask_message(message: EmailMessage, app: Flask | None = None) -> bool:
@@ -93,9 +106,9 @@ class MaskLinksFilter(logging.Filter):
         self.app = app  # the patterns are read at the first record, when every route exists
 
     def filter(self, record: logging.LogRecord) -> bool:
-        links, paths = _patterns(self.app)
+        _in_link, paths = _patterns(self.app)
         text = record.getMessage()
-        masked = paths.sub(lambda m: m.group(1) + MASK, links.sub(lambda m: m.group(1) + MASK, text))
+        masked = paths.sub(lambda m: m.group(1) + MASK, mask_text(text, self.app))
         if masked != text:
             record.msg, record.args = masked, None
         return True
