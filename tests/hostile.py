@@ -72,7 +72,8 @@ def row(number: int | None, *values: str) -> bytes:
 @cache
 def zip_bomb(sheet: str = "Blad1", unpacked_mb: int = 90) -> bytes:
     """Half a megabyte that unpacks to `unpacked_mb` MB: a header and the same row
-    repeated a million times, as the report that found the problem."""
+    repeated a million times, as the report that found the problem. Poisoned half-way,
+    so a test sees that it was refused by its directory alone, without a stopwatch."""
     header = b"<sheetData>" + row(1, "naam", "soort")
     block = row(None, "Vereniging Koffie en Thee", "branchevereniging") * 10_000
     repeats = unpacked_mb * 1024 * 1024 // len(block) + 1
@@ -89,7 +90,19 @@ def zip_bomb(sheet: str = "Blad1", unpacked_mb: int = 90) -> bytes:
             for _ in range(repeats):
                 part.write(block)
             part.write(b"</sheetData></worksheet>")
-    return buffer.getvalue()
+    return _poisoned(buffer.getvalue(), "xl/worksheets/sheet1.xml")
+
+
+def _poisoned(data: bytes, name: str) -> bytes:
+    """`data` with the second half of `name`'s packed bytes overwritten: its directory
+    entry and its first rows stay sound, so only a check that unpacks it to the end
+    meets the damage (and says something else than the bomb's message)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(name)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    middle = start + info.compress_size // 2
+    damage = b"\xff" * 4096
+    return data[:middle] + damage + data[middle + len(damage):]
 
 
 def wide(sheet: str = "Blad1", columns: int = 10_000) -> bytes:

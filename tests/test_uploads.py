@@ -8,7 +8,6 @@ import dataclasses
 import io
 import json
 import struct
-import time
 import zipfile
 
 import pytest
@@ -62,9 +61,7 @@ def test_text_that_only_looks_odd_is_still_text():
 def test_a_zip_bomb_is_refused_by_its_directory_alone():
     bomb = hostile.zip_bomb()
     assert len(bomb) < 1024 * 1024
-    started = time.perf_counter()
-    message = refusal(bomb, "organisaties.xlsx")
-    assert time.perf_counter() - started < 0.5  # the directory is read, nothing is unpacked
+    message = refusal(bomb, "organisaties.xlsx")  # poisoned half-way: unpacking would fail otherwise
     assert message.startswith("The workbook unpacks to 90")
     assert "MB, more than the limit of 10 MB." in message
 

@@ -5,7 +5,6 @@ nothing is saved or kept."""
 from __future__ import annotations
 
 import io
-import time
 from pathlib import Path
 
 import pytest
@@ -44,9 +43,8 @@ def _kept_uploads(app) -> list[Path]:
 @pytest.mark.parametrize("build, filename, message", CASES)
 def test_the_page_refuses_with_a_message_and_saves_nothing(app, secretariat_client, build, filename, message):
     kept = _kept_uploads(app)
-    started = time.perf_counter()
+    # Refused before parsing: the bomb is poisoned half-way, so parsing would fail otherwise.
     result = hostile.upload(secretariat_client, "/organisations/import", "file", build(), filename)
-    assert time.perf_counter() - started < 5  # refused before parsing (the bomb took 72 s to parse)
     page = result.get_data(as_text=True)
     assert result.status_code == 200
     assert message in page and "Er is een probleem" in page

@@ -6,7 +6,6 @@ it is parsed, on the page and on the command line, and nothing is stored."""
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 from sqlalchemy import func, select
@@ -51,9 +50,8 @@ def _nothing_stored() -> bool:
 
 @pytest.mark.parametrize("build, filename, message", CASES)
 def test_the_page_refuses_with_a_message_and_stores_nothing(secretariat_client, build, filename, message):
-    started = time.perf_counter()
+    # Refused before parsing: the bomb is poisoned half-way, so parsing would fail otherwise.
     result = hostile.upload(secretariat_client, "/questionnaires/import", "file", build(), filename)
-    assert time.perf_counter() - started < 5  # refused before parsing, not after minutes
     page = result.get_data(as_text=True)
     assert result.status_code == 200
     assert message in page and "Het bestand heeft 1 probleem; er is niets geïmporteerd" in page

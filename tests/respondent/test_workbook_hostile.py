@@ -4,8 +4,6 @@ nothing saved."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from .. import hostile
@@ -26,9 +24,7 @@ CASES = [
 def test_a_hostile_workbook_is_refused_with_a_message(link_client, started, build, message):  # noqa: F811
     invitation, response, _key = started
     before = state(response)
-    began = time.perf_counter()
     result = hostile.upload(link_client, f"/respond/{invitation.id}/workbook", "workbook", build(), "antwoorden.xlsx")
-    assert time.perf_counter() - began < 5
     assert result.status_code == 422
     assert [error for _sheet, _cell, error in errors_of(result) if message in error]
     assert state(response) == before
