@@ -6,7 +6,9 @@ column. (Indico's survey `fields/` is the model.)
 The names in `models.questionnaire_vocabulary.QUESTION_TYPES` stay the source of the
 names the database accepts; this registry holds exactly one class per name (a test
 checks it). Code that used to ask `question["type"] in (...)` asks the type instead:
-`question_type(question).parse(...)`.
+`question_type(question).parse(...)`, `question_type(question).is_group`; outside this
+package no code compares a question's type with a type's name
+(tests/test_question_type_switches.py keeps it so).
 
 Adding a type:
 1. add its name to QUESTION_TYPES (and a migration for the database constraint) and
@@ -56,14 +58,21 @@ def xlsform_refinements() -> dict[str, tuple[str, ...]]:
     XLSForm type alone does not tell), e.g. "integer" -> ("year",)."""
     refinements: dict[str, tuple[str, ...]] = {}
     for kind in TYPES.values():
-        if kind.xlsform_name != Repeat.xlsform_name:
+        if not kind.is_group:
             refinements.setdefault(kind.xlsform_name, ())
             if kind.xlsform_imvo_type:
                 refinements[kind.xlsform_name] += (kind.name,)
     return refinements
 
 
+def xlsform_types(uses_list: bool) -> frozenset[str]:
+    """The XLSForm types of the questions (not the groups) that choose from a list of
+    the choices sheet (select_one, select_multiple) or, with False, that do not."""
+    return frozenset(kind.xlsform_name for kind in TYPES.values()
+                     if not kind.is_group and kind.xlsform_uses_list == uses_list)
+
+
 __all__ = [
     "CHECKBOX_LIMIT", "TYPES", "YEAR_RANGE", "AllowedCodes", "AnswerError", "CheckboxListField", "OptionsProvider",
-    "QuestionType", "is_empty", "question_type", "text_in", "xlsform_refinements",
+    "QuestionType", "is_empty", "question_type", "text_in", "xlsform_refinements", "xlsform_types",
 ]

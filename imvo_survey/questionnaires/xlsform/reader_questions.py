@@ -173,7 +173,7 @@ class QuestionReader(ChoicesReader):
 def _fits(question: dict, spec: tuple[tuple[str, ...], str | None, bool]) -> bool:
     """Whether a question can fill an inventory field (its type and reference list)."""
     types, reference, _required = spec
-    return question["type"] in types and (reference is None or question.get("reference") == reference)
+    return question_type(question).fills(question, types, reference)
 
 
 def _type_description(spec: tuple[tuple[str, ...], str | None, bool]) -> str:
