@@ -7,17 +7,20 @@ a form's `x.type.data`, `question_type(...).name`, or a name assigned from one o
 in the same function) and the other names a question type (a name of QUESTION_TYPES, a
 literal collection holding one, or a vocabulary constant `..._TYPES`). Asking whether a
 name is a type at all (`in QUESTION_TYPES`) and comparing two questions' types are fine.
+Templates ask the same way, through the global `question_type`.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import imvo_survey
 from imvo_survey.models.questionnaire_vocabulary import QUESTION_TYPES
 
 PACKAGE = Path(imvo_survey.__file__).parent
+TEMPLATES = PACKAGE.parent / "templates"
 #: The home of the question types: the one place that may name them.
 REGISTRY = Path("questionnaires", "question_types")
 NAMES = frozenset(QUESTION_TYPES)
@@ -103,6 +106,26 @@ def type_switches() -> list[str]:
             if (relative.as_posix(), read) not in ALLOWED:
                 switches.append(f"{relative.as_posix()}:{line}: {read}")
     return switches
+
+
+#: In a template: a type read (`.type`, `["type"]`, `.type.data`) compared with quoted words.
+TEMPLATE_COMPARISON = re.compile(
+    r"""(?:\.type|\[["']type["']\])(?:\.data)?\s*(?:==|!=|not\s+in|in)\s*[(\[]?((?:\s*["'][^"']*["']\s*,?)+)""")
+
+
+def template_switches(text: str) -> list[int]:
+    """The lines of a template that compare a type read with a question type's name."""
+    return [text.count("\n", 0, match.start()) + 1 for match in TEMPLATE_COMPARISON.finditer(text)
+            if NAMES & set(re.findall(r"""["']([^"']*)["']""", match.group(1)))]
+
+
+def test_no_type_switches_in_the_templates():
+    found = [f"{path.relative_to(TEMPLATES)}:{line}" for path in sorted(TEMPLATES.rglob("*"))
+             if path.suffix in (".html", ".txt") for line in template_switches(path.read_text(encoding="utf-8"))]
+    assert found == []
+    assert template_switches('{% if item.question.type == "repeat" %}') == [1]
+    assert template_switches('x\n{% if q["type"] in ("text", "long_text") %}') == [2]
+    assert template_switches('{% if f.type == "CSRFTokenField" %}{% if question_type(q.type).is_group %}') == []
 
 
 def test_no_type_switches_outside_the_question_types():

@@ -51,6 +51,10 @@ def labels():
             "reference_labels": REFERENCE_LABELS, "inventory_labels": INVENTORY_LABELS}
 
 
+#: Templates ask a type as the code does: `question_type(question.type).is_group`.
+bp.add_app_template_global(question_type, "question_type")
+
+
 @bp.route("/")
 @access(read=STAFF_ROLES)
 def list_questionnaires():

@@ -135,3 +135,12 @@ def test_which_questions_fill_an_inventory_field():
     for name in ("text", "long_text"):
         assert question_type(name).fills({"code": "q", "type": name}, *description)
     assert not question_type("integer").fills({"code": "q", "type": "integer"}, *description)
+
+
+def test_templates_ask_the_type_as_the_code_does(app):
+    """The template global `question_type` is the registry's."""
+    template = app.jinja_env.from_string(
+        "{{ 'table' if question_type(question.type).is_group else 'list' if question_type(question.type).multiple "
+        "else 'field' }}")
+    assert [template.render(question={"type": name}) for name in ("repeat", "reference_many", "text")] == [
+        "table", "list", "field"]
