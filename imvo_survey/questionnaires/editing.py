@@ -263,8 +263,8 @@ def edit_question(code: str, number: int, question_id: int):
     question = _question(version, question_id)
     form = _question_form(version, question.section, question, question.parent)
     if _valid_submission(form, version, question, question.parent):
-        if question_type(question.type).is_group and not question_type(form.type.data).is_group \
-                and question.children:
+        ungrouped = question_type(question.type).is_group and not question_type(form.type.data).is_group
+        if ungrouped and question.children:
             form.type.errors.append(_("Delete the sub-questions first."))
         else:
             _fill_question(question, form, version)

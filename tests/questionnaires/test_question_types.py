@@ -11,6 +11,7 @@ from imvo_survey.models.response import Answer
 from imvo_survey.questionnaires.question_types import (
     TYPES,
     QuestionType,
+    plain_xlsform_type,
     question_type,
     xlsform_refinements,
     xlsform_types,
@@ -122,6 +123,23 @@ def test_a_group_has_no_xlsform_question_type_of_its_own():
     assert xlsform_types(uses_list=False) == {"text", "integer", "decimal", "date"}
     assert xlsform_types(uses_list=True) == {"select_one", "select_multiple"}
     assert question_type("repeat").xlsform_name not in xlsform_types(True) | xlsform_types(False)
+
+
+@pytest.mark.parametrize(("xlsform_type", "appearances", "from_reference", "name"), [
+    ("text", set(), False, "text"),
+    ("text", {"multiline"}, False, "long_text"),
+    ("text", {"minimal", "multiline"}, False, "long_text"),
+    ("integer", set(), False, "integer"),
+    ("decimal", {"multiline"}, False, "decimal"),
+    ("date", set(), False, "date"),
+    ("select_one", set(), False, "single_choice"),
+    ("select_one", set(), True, "reference_one"),
+    ("select_multiple", {"minimal"}, False, "multiple_choice"),
+    ("select_multiple", set(), True, "reference_many"),
+])
+def test_the_type_an_xlsform_row_gives_without_imvo_type(xlsform_type, appearances, from_reference, name):
+    """Year, percentage, yes/no and scale need imvo::type; the others follow from the row."""
+    assert plain_xlsform_type(xlsform_type, appearances, from_reference) == name
 
 
 def test_which_questions_fill_an_inventory_field():

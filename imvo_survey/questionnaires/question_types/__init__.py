@@ -22,7 +22,7 @@ Adding a type:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from .base import AllowedCodes, AnswerError, OptionsProvider, QuestionType, is_empty, text_in
 from .choices import (
@@ -72,7 +72,19 @@ def xlsform_types(uses_list: bool) -> frozenset[str]:
                      if not kind.is_group and kind.xlsform_uses_list == uses_list)
 
 
+
+def plain_xlsform_type(xlsform_type: str, appearances: Collection[str], from_reference: bool) -> str:
+    """The type of a question whose row gives `xlsform_type` and no imvo::type: of the
+    types imvo::type is not needed for, the one whose appearance the row has (multiline:
+    a long text) or else the one without, choosing from a reference list or not."""
+    fitting = [kind for kind in TYPES.values() if kind.xlsform_name == xlsform_type and not kind.xlsform_imvo_type
+               and kind.uses_reference == from_reference
+               and (kind.xlsform_appearance is None or kind.xlsform_appearance in appearances)]
+    return max(fitting, key=lambda kind: kind.xlsform_appearance is not None).name
+
+
 __all__ = [
     "CHECKBOX_LIMIT", "TYPES", "YEAR_RANGE", "AllowedCodes", "AnswerError", "CheckboxListField", "OptionsProvider",
-    "QuestionType", "is_empty", "question_type", "text_in", "xlsform_refinements", "xlsform_types",
+    "QuestionType", "is_empty", "plain_xlsform_type", "question_type", "text_in", "xlsform_refinements",
+    "xlsform_types",
 ]
