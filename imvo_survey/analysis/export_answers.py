@@ -50,7 +50,7 @@ class QuestionInfo:
     @property
     def answered_here(self) -> bool:
         """A column of the answers sheet: not a group itself, not bound to the inventory."""
-        return self.type != "repeat" and self.inventory_field is None
+        return not question_type(self.type).is_group and self.inventory_field is None
 
     @property
     def column_type(self) -> str:

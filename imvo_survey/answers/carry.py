@@ -36,7 +36,7 @@ def carry_over(previous: Response, response: Response) -> None:
     references = References()
     for code, value in old_doc.answers.items():
         new = new_layout.questions.get(code)
-        if new is None or new_layout.parent.get(code) is not None or new["type"] == "repeat":
+        if new is None or new_layout.parent.get(code) is not None or question_type(new).is_group:
             continue
         if _compatible(old_layout.questions[code], new):
             documents.set_answer(response, new_layout, code, _fitting(new, value))
@@ -54,8 +54,7 @@ def _matching_repeat(old_repeat: dict, new_layout) -> dict | None:
     """Bound groups match by inventory, others by code."""
     if old_repeat.get("inventory"):
         return new_layout.repeat_for_inventory(old_repeat["inventory"])
-    candidate = new_layout.questions.get(old_repeat["code"])
-    return candidate if candidate is not None and candidate["type"] == "repeat" else None
+    return new_layout.group(old_repeat["code"])
 
 
 def _entry_values(old_repeat, new_repeat, values: dict, old_layout, new_layout) -> dict:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
 from ..questionnaires import conditions
+from ..questionnaires.question_types import question_type
 from .document import Document
 from .layout import Layout
 from .values import AnswerError, is_empty, parse
@@ -62,7 +63,7 @@ def missing(layout: Layout, document: Document) -> list[Missing]:
     found: list[Missing] = []
     for section in layout.sections:
         for question in section["questions"]:
-            if question["type"] == "repeat":
+            if question_type(question).is_group:
                 found.extend(_repeat_missing(section, question, document))
             elif question.get("required") and is_empty(document.answers.get(question["code"])) and \
                     shown(question, document.answers):

@@ -9,6 +9,7 @@ from threading import Lock
 
 from ..models import QuestionnaireVersion
 from ..questionnaires.definition import walk
+from ..questionnaires.question_types import question_type
 from ..questionnaires.services import definition_of
 
 _CACHE: dict[tuple, Layout] = {}
@@ -35,11 +36,16 @@ class Layout:
 
     def plain_questions(self, section: dict) -> list[dict]:
         """The section's questions that are answered once (not repeating groups)."""
-        return [q for q in section["questions"] if q["type"] != "repeat"]
+        return [q for q in section["questions"] if not question_type(q).is_group]
 
     def repeats(self, section: dict | None = None) -> list[dict]:
         sections = [section] if section else self.sections
-        return [q for s in sections for q in s["questions"] if q["type"] == "repeat"]
+        return [q for s in sections for q in s["questions"] if question_type(q).is_group]
+
+    def group(self, code: str | None) -> dict | None:
+        """The repeating group of that code; None when no group of this version has it."""
+        question = self.questions.get(code)
+        return question if question is not None and question_type(question).is_group else None
 
     def binding(self, repeat: dict) -> dict[str, str]:
         """Inventory field -> sub-question code, for a bound repeating group."""

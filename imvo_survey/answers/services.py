@@ -230,7 +230,7 @@ def save_entry(response: Response, repeat_code: str, key: str | None, raw: dict,
     _check_editable(response, actor)
     layout = layout_of(response.version)
     repeat = layout.questions.get(repeat_code)
-    if repeat is None or repeat["type"] != "repeat":
+    if layout.group(repeat_code) is None:
         raise ResponseError(_l("Unknown list."))
     references = References()
     questions = repeat["questions"]

@@ -121,8 +121,8 @@ def _typed(layout: Layout, upload: WorkbookUpload, allowed: Allowed, language: s
                                      if code in questions}
     entries = {}
     for repeat_code, rows in upload.entries.items():
-        repeat = layout.questions.get(repeat_code)
-        if repeat is not None and repeat["type"] == "repeat":
+        repeat = layout.group(repeat_code)
+        if repeat is not None:
             known = upload.known_keys(repeat_code)
             children = {child["code"]: child for child in repeat["questions"]}
             entries[repeat_code] = [(key if key in known else None,

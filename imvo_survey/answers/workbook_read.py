@@ -153,8 +153,8 @@ class _Reader:
         for values in self.upload.answers.values():
             context.update(values)
         for title, kind, code in sheets:
-            repeat = self.layout.questions.get(code)
-            if kind == "repeat" and repeat is not None and repeat["type"] == "repeat":
+            repeat = self.layout.group(code)
+            if kind == "repeat" and repeat is not None:
                 self._table(title, repeat, context)
 
     def _error(self, sheet: str, cell: str, question: dict | None, message: str) -> None:

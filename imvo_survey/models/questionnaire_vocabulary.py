@@ -4,7 +4,8 @@ No Flask imports."""
 
 from __future__ import annotations
 
-#: Question types and what they hold.
+#: The names of the question types, which the database accepts; how each behaves is its
+#: class in questionnaires/question_types/.
 QUESTION_TYPES = (
     "text",             # short text (one line)
     "long_text",        # long text, with an optional maximum length
@@ -21,12 +22,6 @@ QUESTION_TYPES = (
     "reference_many",   # several entries of a reference list
     "repeat",           # a block of sub-questions answered 0..n times
 )
-CHOICE_TYPES = ("single_choice", "multiple_choice")
-#: Types whose answer is a list of codes (conditions use selected() on them).
-MULTIPLE_TYPES = ("multiple_choice", "reference_many")
-NUMBER_TYPES = ("integer", "decimal", "percentage", "year")
-TEXT_TYPES = ("text", "long_text")
-REFERENCE_TYPES = ("reference_one", "reference_many")
 
 #: The reference lists a picker can use, named as in XLSForm choice lists.
 REFERENCE_LISTS = ("aspect", "activity_type", "country", "product_group", "reporting_channel", "sector",

@@ -83,8 +83,15 @@ def walk(definition: dict) -> Iterator[tuple[dict, dict, dict | None]]:
     for section in definition.get("sections", []):
         for question in section.get("questions", []):
             yield section, question, None
-            for child in question.get("questions", []) if question.get("type") == "repeat" else []:
+            for child in question.get("questions", []) if _is_group(question) else []:
                 yield section, child, question
+
+
+def _is_group(question: dict) -> bool:
+    """A repeating group; False for a question of a type that is missing or unknown
+    (the checks walk a definition before they name those)."""
+    kind = question.get("type")
+    return kind in QUESTION_TYPES and question_type(kind).is_group
 
 
 def questions_by_code(definition: dict) -> dict[str, dict]:
@@ -131,7 +138,7 @@ def question_problems(question: dict, parent: dict | None) -> Iterator[tuple[str
         yield "type", _l("Unknown question type %(type)s.", type=kind)
         return
     yield from question_type(kind).definition_problems(question)
-    if kind == "repeat":
+    if question_type(kind).is_group:
         yield from _repeat_problems(question, parent)
     elif any(key in question for key in ("questions", "inventory", "min_repeat", "max_repeat")):
         yield "repeat", _l("Only repeating groups have sub-questions, an inventory or a number of entries.")
@@ -221,7 +228,7 @@ def _condition_order_problems(definition: dict) -> Iterator[Problem]:
                 yield Problem(question["code"], _l(
                     "The condition refers to %(code)s, a question of a repeating group this question is not in.",
                     code=referenced))
-            elif target["type"] == "repeat":
+            elif question_type(target).is_group:
                 yield Problem(question["code"], _l(
                     "The condition refers to the repeating group %(code)s; refer to a question instead.",
                     code=referenced))
@@ -250,7 +257,7 @@ def _inventory_problems(definition: dict) -> Iterator[Problem]:
     """A bound repeating group has the fields its inventory needs, with the right types."""
     for _section, question, _parent in walk(definition):
         inventory = question.get("inventory")
-        if question["type"] != "repeat" or not inventory:
+        if not question_type(question).is_group or not inventory:
             continue
         spec = INVENTORY_FIELDS[inventory]
         bound = {child["inventory_field"]: child for child in question["questions"] if child.get("inventory_field")}
@@ -265,7 +272,7 @@ def _inventory_problems(definition: dict) -> Iterator[Problem]:
                                                 inventory=inventory, field=field))
                 continue
             types, reference, _required = spec[field]
-            if child["type"] not in types or (reference and child.get("reference") != reference):
+            if not question_type(child).fills(child, types, reference):
                 wanted = ", ".join(types) + (f" ({reference})" if reference else "")
                 yield Problem(child["code"], _l("The field %(field)s needs a question of type %(wanted)s.",
                                                 field=field, wanted=wanted))

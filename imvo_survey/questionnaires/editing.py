@@ -10,12 +10,12 @@ from ..access import roles
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Choice, Question, QuestionnaireVersion, Section
-from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
 from ..whole_numbers import query_int
 from . import bp
 from .conditions import referenced_codes, render
 from .definition import question_problems
 from .forms import QuestionForm, SectionForm
+from .question_types import TYPES, QuestionType, question_type
 from .services import get_version
 
 
@@ -148,16 +148,16 @@ def _fill_question(question: Question, form: QuestionForm, version: Questionnair
                  "list_name", "scale_min_label_nl", "scale_min_label_en", "scale_max_label_nl", "scale_max_label_en"):
         setattr(question, name, getattr(form, name).data)
     question.min_value, question.max_value = form.min_value.data, form.max_value.data
-    kind = form.type.data
-    question.reference = form.reference.data if kind in ("reference_one", "reference_many") else None
-    question.inventory = form.inventory.data if kind == "repeat" else None
-    if kind != "repeat":
+    kind = question_type(form.type.data)
+    question.reference = form.reference.data if kind.uses_reference else None
+    question.inventory = form.inventory.data if kind.is_group else None
+    if not kind.is_group:
         question.min_repeat = question.max_repeat = None
     else:
         question.required = False
     question.inventory_field = form.inventory_field.data if question.parent_id or question.parent else None
     question.show_if = getattr(form.show_if, "parsed", None) if form.show_if.data else None
-    wanted = getattr(form.choices, "parsed", []) if kind in ("single_choice", "multiple_choice") else []
+    wanted = getattr(form.choices, "parsed", []) if kind.own_choices else []
     existing = {choice.code: choice for choice in question.choices}
     question.choices = []
     for position, item in enumerate(wanted):
@@ -172,24 +172,14 @@ def _check_question(form: QuestionForm, version: QuestionnaireVersion, question:
     if _code_taken(version, form.code.data, own=question):
         form.code.errors.append(_("This code is already used in this version."))
     item = {"code": form.code.data, "type": form.type.data, "label": {"nl": form.label_nl.data, "en": ""}}
-    if form.type.data in ("single_choice", "multiple_choice"):
-        item["choices"] = getattr(form.choices, "parsed", [])
-    if form.reference.data and form.type.data in ("reference_one", "reference_many"):
-        item["reference"] = form.reference.data
-    elif form.type.data in ("reference_one", "reference_many"):
-        form.reference.errors.append(_("Choose the reference list."))
-    if form.type.data == "scale" and not (form.scale_min_label_nl.data and form.scale_max_label_nl.data):
-        form.scale_min_label_nl.errors.append(_("A scale needs the labels of its ends."))
+    kind = TYPES.get(form.type.data)  # None when not one of the choices: question_problems says so
+    if kind is not None:
+        _type_parts(form, kind, item)
     rules = {key: value for key, value in (("min", form.min_value.data), ("max", form.max_value.data),
                                            ("max_length", form.max_length.data), ("pattern", form.pattern.data))
              if value is not None}
     if rules:
         item["validation"] = rules
-    if form.type.data == "repeat":
-        # sub-questions are added after the group itself; publication checks they exist
-        item["questions"] = [{"code": "placeholder", "type": "text"}]
-        item.update({key: getattr(form, key).data for key in ("min_repeat", "max_repeat")
-                     if getattr(form, key).data is not None})
     parent_item = {"inventory": parent.inventory} if parent is not None else None
     if form.inventory_field.data:
         item["inventory_field"] = form.inventory_field.data
@@ -202,6 +192,24 @@ def _check_question(form: QuestionForm, version: QuestionnaireVersion, question:
         if referenced not in known:
             form.show_if.errors.append(_("%(code)s is not a question of this version.", code=referenced))
     return not any(field.errors for field in form)
+
+
+def _type_parts(form: QuestionForm, kind: QuestionType, item: dict) -> None:
+    """The parts of a question's definition that its type asks for: choices, a
+    reference list, the labels of a scale, the entries of a repeating group."""
+    if kind.own_choices:
+        item["choices"] = getattr(form.choices, "parsed", [])
+    if form.reference.data and kind.uses_reference:
+        item["reference"] = form.reference.data
+    elif kind.uses_reference:
+        form.reference.errors.append(_("Choose the reference list."))
+    if kind.has_scale_labels and not (form.scale_min_label_nl.data and form.scale_max_label_nl.data):
+        form.scale_min_label_nl.errors.append(_("A scale needs the labels of its ends."))
+    if kind.is_group:
+        # sub-questions are added after the group itself; publication checks they exist
+        item["questions"] = [{"code": "placeholder", "type": "text"}]
+        item.update({key: getattr(form, key).data for key in ("min_repeat", "max_repeat")
+                     if getattr(form, key).data is not None})
 
 
 def _valid_submission(form: QuestionForm, version, question: Question | None, parent: Question | None) -> bool:
@@ -219,7 +227,7 @@ def _question_form(version: QuestionnaireVersion, section: Section, question: Qu
         return QuestionForm(inventory=inventory)
     form = QuestionForm(obj=question, inventory=inventory)
     if request.method == "GET":
-        multiple = {q.code for q in version.questions if q.type in MULTIPLE_TYPES}
+        multiple = {q.code for q in version.questions if question_type(q.type).multiple}
         form.show_if.data = render(question.show_if, multiple) if question.show_if else ""
         form.choices.data = "\n".join(f"{c.code} | {c.label_nl} | {c.label_en}" for c in question.choices)
     return form
@@ -233,7 +241,7 @@ def create_question(code: str, number: int, section_id: int):
     section = _section(version, section_id)
     parent_id = query_int("parent")
     parent = _question(version, parent_id) if parent_id is not None else None
-    if parent is not None and parent.type != "repeat":
+    if parent is not None and not question_type(parent.type).is_group:
         abort(404)
     form = _question_form(version, section, None, parent)
     if _valid_submission(form, version, None, parent):
@@ -255,7 +263,8 @@ def edit_question(code: str, number: int, question_id: int):
     question = _question(version, question_id)
     form = _question_form(version, question.section, question, question.parent)
     if _valid_submission(form, version, question, question.parent):
-        if question.type == "repeat" and form.type.data != "repeat" and question.children:
+        ungrouped = question_type(question.type).is_group and not question_type(form.type.data).is_group
+        if ungrouped and question.children:
             form.type.errors.append(_("Delete the sub-questions first."))
         else:
             _fill_question(question, form, version)

@@ -23,6 +23,7 @@ from .definition import dump_json, questions_by_code, walk
 from .describe import describe_condition
 from .formbuilder import field_kind, form_class
 from .forms import AUDIENCE_LABELS, INVENTORY_LABELS, REFERENCE_LABELS, TYPE_LABELS, ImportForm, QuestionnaireForm
+from .question_types import question_type
 from .services import (
     DefinitionError,
     compare,
@@ -48,6 +49,10 @@ def labels():
     """The labels of types, audiences, reference lists and inventories for templates."""
     return {"type_labels": TYPE_LABELS, "audience_labels": AUDIENCE_LABELS,
             "reference_labels": REFERENCE_LABELS, "inventory_labels": INVENTORY_LABELS}
+
+
+#: Templates ask a type as the code does: `question_type(question.type).is_group`.
+bp.add_app_template_global(question_type, "question_type")
 
 
 @bp.route("/")
@@ -192,7 +197,7 @@ def preview(code: str, number: int, section_code: str | None):
     form = form_class(section["questions"], language, reference_options)(meta={"csrf": False})
     repeat_forms = {q["code"]: form_class(q["questions"], language, reference_options)(meta={"csrf": False},
                                                                                       prefix=q["code"])
-                    for q in section["questions"] if q["type"] == "repeat"}
+                    for q in section["questions"] if question_type(q).is_group}
     with force_locale(language):  # the whole page in the language being previewed
         return render_template("questionnaires/preview.html", version=version, definition=definition,
                                section=section, form=form, repeat_forms=repeat_forms, language=language,

@@ -24,6 +24,7 @@ from ..models.questionnaire_vocabulary import REFERENCE_LISTS
 from ..text import from_spreadsheet, map_strings, normalise_newlines
 from ..uploads import UploadRefused, check_upload
 from .definition import FORMAT, Problem, check_publishable, check_structure, load_json, walk
+from .question_types import question_type
 from .xlsform import read_workbook_with_warnings
 
 
@@ -65,12 +66,13 @@ def definition_of(version: QuestionnaireVersion) -> dict:
 
 
 def _question_definition(question: Question) -> dict:
+    kind = question_type(question.type)
     item: dict = {"code": question.code, "type": question.type,
                   "label": {"nl": question.label_nl, "en": question.label_en}}
     hint = _text(question.hint_nl, question.hint_en)
     if hint:
         item["hint"] = hint
-    if question.type != "repeat":
+    if not kind.is_group:
         item["required"] = bool(question.required)
     if question.show_if:
         item["show_if"] = question.show_if
@@ -90,10 +92,10 @@ def _question_definition(question: Question) -> dict:
                            for c in question.choices]
     if question.reference:
         item["reference"] = question.reference
-    if question.type == "scale":
+    if kind.has_scale_labels:
         item["scale"] = {"min_label": {"nl": question.scale_min_label_nl, "en": question.scale_min_label_en},
                          "max_label": {"nl": question.scale_max_label_nl, "en": question.scale_max_label_en}}
-    if question.type == "repeat":
+    if kind.is_group:
         for key in ("inventory", "min_repeat", "max_repeat"):
             if getattr(question, key) is not None:
                 item[key] = getattr(question, key)
@@ -176,7 +178,7 @@ def _store_question(version, section, item: dict, position: int, parent: Questio
     for choice_position, choice in enumerate(item.get("choices", [])):
         question.choices.append(Choice(position=choice_position, code=choice["code"],
                                        label_nl=choice["label"]["nl"], label_en=choice["label"]["en"]))
-    for child_position, child in enumerate(item.get("questions", []) if item["type"] == "repeat" else []):
+    for child_position, child in enumerate(item.get("questions", []) if question_type(item).is_group else []):
         _store_question(version, section, child, child_position, parent=question)
     return question
 

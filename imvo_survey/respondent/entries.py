@@ -28,8 +28,8 @@ from .questionnaire import RESPONDENTS, _csrf_valid, _resolution, _response, act
 
 
 def _repeat(layout, repeat_code: str) -> dict:
-    repeat = layout.questions.get(repeat_code)
-    if repeat is None or repeat["type"] != "repeat":
+    repeat = layout.group(repeat_code)
+    if repeat is None:
         abort(404)
     return repeat
 

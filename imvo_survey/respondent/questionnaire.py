@@ -22,8 +22,8 @@ from ..answers.values import display, from_json, to_json
 from ..deadlines import response_for
 from ..extensions import csrf
 from ..i18n import current_language
-from ..models.questionnaire_vocabulary import MULTIPLE_TYPES
 from ..questionnaires.formbuilder import field_kind
+from ..questionnaires.question_types import question_type
 from ..unit_of_work import flash_refusal, saving
 from ..uploads import parse_json
 from . import bp
@@ -251,7 +251,7 @@ def typed(questions: list[dict], form=None):
 
 def _as_raw(question: dict, value):
     if value is None:
-        return [] if question["type"] in MULTIPLE_TYPES else ""
+        return [] if question_type(question).multiple else ""
     if isinstance(value, list):
         return value
     if isinstance(value, float):

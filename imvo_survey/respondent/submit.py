@@ -19,6 +19,7 @@ from ..forms import ActionForm
 from ..i18n import current_language
 from ..mail.messages import build_message, external_url
 from ..mail.outbox import queue
+from ..questionnaires.question_types import question_type
 from ..rounds.services import usable_contacts
 from ..unit_of_work import flash_refusal, saving
 from . import bp
@@ -37,7 +38,7 @@ def answer_sheet(response, language: str) -> list[dict]:
     for section in layout.sections:
         items = []
         for question in section["questions"]:
-            if question["type"] == "repeat":
+            if question_type(question).is_group:
                 entries = [{"key": entry.key, "carry_status": entry.carry_status,
                             "rows": [(child["label"][language], display(child, entry.values.get(child["code"]),
                                                                         language, labels))

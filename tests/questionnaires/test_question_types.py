@@ -6,13 +6,24 @@ import inspect
 
 import pytest
 
-from imvo_survey.models.questionnaire_vocabulary import MULTIPLE_TYPES, NUMBER_TYPES, QUESTION_TYPES, TEXT_TYPES
+from imvo_survey.models.questionnaire_vocabulary import INVENTORY_FIELDS, QUESTION_TYPES
 from imvo_survey.models.response import Answer
-from imvo_survey.questionnaires.question_types import TYPES, QuestionType, question_type, xlsform_refinements
+from imvo_survey.questionnaires.question_types import (
+    TYPES,
+    QuestionType,
+    plain_xlsform_type,
+    question_type,
+    xlsform_refinements,
+    xlsform_types,
+)
 from imvo_survey.questionnaires.question_types.base import AnswerError
 
 #: What every type must decide for itself rather than inherit from QuestionType.
 OWN_METHODS = ("form_field",)
+#: The types whose answer is a list of codes, a number, a text.
+MULTIPLE_TYPES = ("multiple_choice", "reference_many")
+NUMBER_TYPES = ("integer", "decimal", "percentage", "year")
+TEXT_TYPES = ("text", "long_text")
 
 
 def test_every_name_has_exactly_one_class():
@@ -84,3 +95,70 @@ def test_families_of_types_whose_values_carry_over():
     assert sorted(map(sorted, families.values())) == sorted(map(sorted, [
         {"text", "long_text"}, {"integer", "year"}, {"decimal", "percentage"}, {"date"}, {"yes_no"},
         {"single_choice"}, {"multiple_choice"}, {"scale"}, {"reference_one"}, {"reference_many"}, {"repeat"}]))
+
+
+@pytest.mark.parametrize(("flag", "names"), [
+    ("is_group", {"repeat"}),
+    ("own_choices", {"single_choice", "multiple_choice"}),
+    ("uses_reference", {"reference_one", "reference_many"}),
+    ("has_scale_labels", {"scale"}),
+])
+def test_what_a_definition_holds_for_each_type(flag, names):
+    """Sub-questions, own choices, a reference list, the labels of a scale: each for its types only."""
+    assert {name for name, kind in TYPES.items() if getattr(kind, flag)} == names
+
+
+def test_the_flags_agree_with_the_definition_checks():
+    """A type that says it has choices or a reference list is the one the checks ask them of."""
+    for name, kind in TYPES.items():
+        bare = {"code": "q", "type": name}
+        parts = {part for part, _message in kind.definition_problems(bare)}
+        assert ("choices" in parts) == kind.own_choices, name
+        assert ("reference" in parts) == kind.uses_reference, name
+        assert ("scale" in parts) == kind.has_scale_labels, name
+        assert not (kind.is_group and (kind.multiple or kind.single_code or kind.is_number or kind.is_text))
+
+
+def test_a_group_has_no_xlsform_question_type_of_its_own():
+    assert xlsform_types(uses_list=False) == {"text", "integer", "decimal", "date"}
+    assert xlsform_types(uses_list=True) == {"select_one", "select_multiple"}
+    assert question_type("repeat").xlsform_name not in xlsform_types(True) | xlsform_types(False)
+
+
+@pytest.mark.parametrize(("xlsform_type", "appearances", "from_reference", "name"), [
+    ("text", set(), False, "text"),
+    ("text", {"multiline"}, False, "long_text"),
+    ("text", {"minimal", "multiline"}, False, "long_text"),
+    ("integer", set(), False, "integer"),
+    ("decimal", {"multiline"}, False, "decimal"),
+    ("date", set(), False, "date"),
+    ("select_one", set(), False, "single_choice"),
+    ("select_one", set(), True, "reference_one"),
+    ("select_multiple", {"minimal"}, False, "multiple_choice"),
+    ("select_multiple", set(), True, "reference_many"),
+])
+def test_the_type_an_xlsform_row_gives_without_imvo_type(xlsform_type, appearances, from_reference, name):
+    """Year, percentage, yes/no and scale need imvo::type; the others follow from the row."""
+    assert plain_xlsform_type(xlsform_type, appearances, from_reference) == name
+
+
+def test_which_questions_fill_an_inventory_field():
+    """By type, and by reference list where the field names one."""
+    aspects = INVENTORY_FIELDS["activity"]["aspects"][:2]  # (("reference_many",), "aspect")
+    description = INVENTORY_FIELDS["activity"]["description"][:2]  # (("text", "long_text"), None)
+    picker = {"code": "q", "type": "reference_many", "reference": "aspect"}
+    assert question_type(picker).fills(picker, *aspects)
+    assert not question_type(picker).fills({**picker, "reference": "country"}, *aspects)
+    assert not question_type(picker).fills(picker, *description)
+    for name in ("text", "long_text"):
+        assert question_type(name).fills({"code": "q", "type": name}, *description)
+    assert not question_type("integer").fills({"code": "q", "type": "integer"}, *description)
+
+
+def test_templates_ask_the_type_as_the_code_does(app):
+    """The template global `question_type` is the registry's."""
+    template = app.jinja_env.from_string(
+        "{{ 'table' if question_type(question.type).is_group else 'list' if question_type(question.type).multiple "
+        "else 'field' }}")
+    assert [template.render(question={"type": name}) for name in ("repeat", "reference_many", "text")] == [
+        "table", "list", "field"]

@@ -6,7 +6,9 @@ column. (Indico's survey `fields/` is the model.)
 The names in `models.questionnaire_vocabulary.QUESTION_TYPES` stay the source of the
 names the database accepts; this registry holds exactly one class per name (a test
 checks it). Code that used to ask `question["type"] in (...)` asks the type instead:
-`question_type(question).parse(...)`.
+`question_type(question).parse(...)`, `question_type(question).is_group`; outside this
+package no code compares a question's type with a type's name
+(tests/test_question_type_switches.py keeps it so).
 
 Adding a type:
 1. add its name to QUESTION_TYPES (and a migration for the database constraint) and
@@ -20,7 +22,7 @@ Adding a type:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from .base import AllowedCodes, AnswerError, OptionsProvider, QuestionType, is_empty, text_in
 from .choices import (
@@ -56,14 +58,33 @@ def xlsform_refinements() -> dict[str, tuple[str, ...]]:
     XLSForm type alone does not tell), e.g. "integer" -> ("year",)."""
     refinements: dict[str, tuple[str, ...]] = {}
     for kind in TYPES.values():
-        if kind.xlsform_name != Repeat.xlsform_name:
+        if not kind.is_group:
             refinements.setdefault(kind.xlsform_name, ())
             if kind.xlsform_imvo_type:
                 refinements[kind.xlsform_name] += (kind.name,)
     return refinements
 
 
+def xlsform_types(uses_list: bool) -> frozenset[str]:
+    """The XLSForm types of the questions (not the groups) that choose from a list of
+    the choices sheet (select_one, select_multiple) or, with False, that do not."""
+    return frozenset(kind.xlsform_name for kind in TYPES.values()
+                     if not kind.is_group and kind.xlsform_uses_list == uses_list)
+
+
+
+def plain_xlsform_type(xlsform_type: str, appearances: Collection[str], from_reference: bool) -> str:
+    """The type of a question whose row gives `xlsform_type` and no imvo::type: of the
+    types imvo::type is not needed for, the one whose appearance the row has (multiline:
+    a long text) or else the one without, choosing from a reference list or not."""
+    fitting = [kind for kind in TYPES.values() if kind.xlsform_name == xlsform_type and not kind.xlsform_imvo_type
+               and kind.uses_reference == from_reference
+               and (kind.xlsform_appearance is None or kind.xlsform_appearance in appearances)]
+    return max(fitting, key=lambda kind: kind.xlsform_appearance is not None).name
+
+
 __all__ = [
     "CHECKBOX_LIMIT", "TYPES", "YEAR_RANGE", "AllowedCodes", "AnswerError", "CheckboxListField", "OptionsProvider",
-    "QuestionType", "is_empty", "question_type", "text_in", "xlsform_refinements",
+    "QuestionType", "is_empty", "plain_xlsform_type", "question_type", "text_in", "xlsform_refinements",
+    "xlsform_types",
 ]

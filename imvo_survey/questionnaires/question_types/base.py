@@ -100,6 +100,15 @@ class QuestionType:
     is_number: ClassVar[bool] = False
     #: The answer is a text: the question may set a maximum length and a pattern.
     is_text: ClassVar[bool] = False
+    #: A repeating group: its sub-questions (under "questions") are answered 0..n times;
+    #: it has no answer of its own and is never required (it sets a least number of entries).
+    is_group: ClassVar[bool] = False
+    #: The answer is chosen from the question's own choices (under "choices").
+    own_choices: ClassVar[bool] = False
+    #: The answer is chosen from a reference list (named under "reference").
+    uses_reference: ClassVar[bool] = False
+    #: The question labels the ends of its scale (under "scale").
+    has_scale_labels: ClassVar[bool] = False
 
     #: XLSForm: the type in the survey sheet (a select is followed by its list's name).
     xlsform_name: ClassVar[str]
@@ -139,6 +148,11 @@ class QuestionType:
     def reference_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
         if question.get("reference"):
             yield "reference", _l("Only reference pickers have a reference list.")
+
+    def fills(self, question: Mapping, types: Collection[str], reference: str | None) -> bool:
+        """Whether the question can fill an inventory field that takes questions of
+        `types` (INVENTORY_FIELDS) and, when `reference` is given, only that reference list."""
+        return self.name in types and (reference is None or question.get("reference") == reference)
 
     def condition_domain(self, question: Mapping) -> set | None:
         """The values a condition can meet for this question, as conditions compare

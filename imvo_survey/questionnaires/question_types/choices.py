@@ -200,6 +200,8 @@ class OwnChoices:
     """For a type answered from the question's own choices (not a reference list): the
     choices must be there, with codes of their own, and only those codes are accepted."""
 
+    own_choices = True
+
     def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
         return own_choice_problems(question)
 
@@ -226,6 +228,7 @@ class Scale(SingleCode):
 
     name = "scale"
     family = "scale"
+    has_scale_labels = True
     always_radios = True
     xlsform_imvo_type = True
     #: Exported as whole numbers (the points), so that they can be averaged.
@@ -284,6 +287,7 @@ class ReferenceOne(SingleCode):
 
     name = "reference_one"
     family = "reference_one"
+    uses_reference = True
 
     def reference_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
         return reference_needed(question)
@@ -303,6 +307,7 @@ class ReferenceMany(MultipleCodes):
 
     name = "reference_many"
     family = "reference_many"
+    uses_reference = True
 
     def reference_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
         return reference_needed(question)

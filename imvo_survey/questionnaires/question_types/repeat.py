@@ -15,6 +15,7 @@ class Repeat(QuestionType):
 
     name = "repeat"
     family = "repeat"
+    is_group = True
     xlsform_name = "begin_repeat"
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:

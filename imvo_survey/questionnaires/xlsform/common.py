@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..question_types import question_type
+
 LANGUAGES = ("nl", "en")
 LANGUAGE_HEADERS = {"nl": "Nederlands (nl)", "en": "English (en)"}
 
@@ -25,5 +27,5 @@ def all_questions(definition: dict) -> Iterator[dict]:
     for section in definition.get("sections", []):
         for question in section.get("questions", []):
             yield question
-            if question["type"] == "repeat":
+            if question_type(question).is_group:
                 yield from question.get("questions", [])

@@ -9,7 +9,7 @@ import re
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import INVENTORY_FIELDS
 from .. import conditions
-from ..question_types import question_type, xlsform_refinements
+from ..question_types import plain_xlsform_type, question_type, xlsform_refinements
 from .common import all_questions
 from .reader_choices import ChoicesReader
 from .reader_sheets import Row
@@ -70,14 +70,8 @@ class QuestionReader(ChoicesReader):
                        else _l("imvo::type does not apply to the type %(type)s. Empty this cell.", type=xlsform_type))
             self.row_error(row, "imvo::type", message)
             return None
-        if xlsform_type == "text":
-            return "long_text" if "multiline" in row.value("appearance").lower().split() else "text"
-        reference = list_name in self.reference_lists
-        if xlsform_type == "select_one":
-            return "reference_one" if reference else "single_choice"
-        if xlsform_type == "select_multiple":
-            return "reference_many" if reference else "multiple_choice"
-        return xlsform_type
+        appearances = set(row.value("appearance").lower().split())
+        return plain_xlsform_type(xlsform_type, appearances, from_reference=list_name in self.reference_lists)
 
     def list_part(self, row: Row, kind: str, list_name: str, code: str) -> dict:
         """The keys a select question takes from its list: reference, choices or scale."""
@@ -173,7 +167,7 @@ class QuestionReader(ChoicesReader):
 def _fits(question: dict, spec: tuple[tuple[str, ...], str | None, bool]) -> bool:
     """Whether a question can fill an inventory field (its type and reference list)."""
     types, reference, _required = spec
-    return question["type"] in types and (reference is None or question.get("reference") == reference)
+    return question_type(question).fills(question, types, reference)
 
 
 def _type_description(spec: tuple[tuple[str, ...], str | None, bool]) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import INVENTORY_FIELDS
 from ...whole_numbers import MAX_INT, parse_whole_number
+from ..question_types import xlsform_types
 from .reader_base import Open
 from .reader_questions import QuestionReader
 from .reader_sheets import RawRows, Row, Table
@@ -14,8 +15,10 @@ SURVEY_KNOWN = frozenset({"type", "name", "label", "hint", "required", "relevant
                           "constraint_message", "appearance", "imvo::type", "imvo::inventory",
                           "imvo::field", "imvo::min_repeat", "imvo::max_repeat"})
 STRUCTURE_TYPES = frozenset({"begin_group", "end_group", "begin_repeat", "end_repeat"})
-SIMPLE_TYPES = frozenset({"text", "integer", "decimal", "date"})
-SELECT_TYPES = frozenset({"select_one", "select_multiple"})
+#: The question types of one row (text, integer, decimal, date), and those followed by
+#: the name of a choice list (select_one, select_multiple), as the question types name them.
+SIMPLE_TYPES = xlsform_types(uses_list=False)
+SELECT_TYPES = xlsform_types(uses_list=True)
 #: Rows that record facts about the submission, not questions; our survey keeps those itself.
 METADATA_TYPES = frozenset({"start", "end", "today", "deviceid", "subscriberid", "simserial",
                             "phonenumber", "username", "email", "audit", "start-geopoint"})

@@ -56,7 +56,7 @@ def _survey_rows(definition: dict, multiple: set[str]) -> Iterator[dict]:
         yield {"type": "begin_group", "name": section["code"], **_texts("label", section["title"]),
                **_texts("hint", section.get("intro"))}
         for question in section.get("questions", []):
-            if question["type"] == "repeat":
+            if question_type(question).is_group:
                 yield _repeat_row(question, multiple)
                 for child in question.get("questions", []):
                     yield _question_row(child, multiple)
