@@ -19,11 +19,16 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import BenchmarkAlias, BenchmarkImport, BenchmarkScore, Organisation, Sector, utcnow
 from ..spreadsheets.reading import Table, as_text, is_blank, parse_bool, parse_decimal, parse_int
+from ..unit_of_work import AlreadyDone
 from .import_columns import LEVEL_COLUMNS, SCORE_COLUMNS, SUBJECT_COLUMN, column_for
 from .matching import Match, OrganisationMatcher, SectorMatcher, is_total_row, normalise, organisation_key
 from .reconcile import reconcile
 
 RANGES = {"total_score": 100, "chain_score": 10}
+
+
+class AlreadyUndone(AlreadyDone):
+    """An import undone before (a second click, a colleague at the same moment)."""
 
 
 @dataclass
@@ -311,7 +316,7 @@ def undo_import(record: BenchmarkImport, user_id: int | None) -> int:
     """Remove the scores an import saved; the record stays, marked as undone. Returns
     how many scores were removed."""
     if record.undone_at is not None:
-        raise ValueError("This import has been undone already.")
+        raise AlreadyUndone(_("This import has been undone already."))
     scores = db.session.scalars(select(BenchmarkScore).where(BenchmarkScore.import_id == record.id)).all()
     for score in scores:
         db.session.delete(score)

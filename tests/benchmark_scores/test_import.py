@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from imvo_survey.benchmark_scores.importer import apply_import, plan_import, undo_import
+from imvo_survey.benchmark_scores.importer import AlreadyUndone, apply_import, plan_import, undo_import
 from imvo_survey.benchmark_scores.reconcile import describe
 from imvo_survey.extensions import db
 from imvo_survey.models import BenchmarkAlias, BenchmarkImport, BenchmarkScore
@@ -238,6 +238,6 @@ def test_undo_removes_the_imports_scores_only():
     db.session.commit()
     assert list(saved_scores()) == ["media"]
     assert record.undone_at is not None and record.undone_by_id == user.id
-    with pytest.raises(ValueError):
+    with pytest.raises(AlreadyUndone):
         undo_import(record, user.id)
     assert plan_bytes(csv_bytes(["sector;totaalscore", "Banken;72"])).is_valid  # can be imported again
