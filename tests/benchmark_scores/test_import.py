@@ -147,7 +147,8 @@ def test_organisations_match_by_kvk_number_else_by_name():
     assert [row.name for row in plan.unmatched] == ["Onbekend BV"]
     assert english(plan.warnings) == [
         "Line 3: the file puts bank een in sector Verzekeraars, the register in Banks."]
-    plan = plan_bytes(csv_bytes(lines), level="organisation", year=2009, mappings={"onbekend": bank.id})
+    with force_locale("en"):
+        plan = plan_bytes(csv_bytes(lines), level="organisation", year=2009, mappings={"onbekend": bank.id})
     assert "is also on line 3" in plan.errors[0].message  # the same organisation twice
 
 
