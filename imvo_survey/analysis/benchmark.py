@@ -34,11 +34,14 @@ def benchmark_by_sector(conn, year: int) -> pd.DataFrame:
         columns=["sector", "year", "total", "chain", "companies", "listed"])
     organisation_rows = pd.DataFrame.from_records(list(conn.execute(
         select(Sector.code, BenchmarkScore.year, BenchmarkScore.total_score, BenchmarkScore.chain_score,
-               Organisation.is_listed)
+               BenchmarkScore.listed_count, Organisation.is_listed)
         .join(Organisation, Organisation.id == BenchmarkScore.organisation_id)
         .join(Sector, Sector.id == Organisation.sector_id)
         .where(BenchmarkScore.level == "organisation", BenchmarkScore.year <= year))),
-        columns=["sector", "year", "total", "chain", "listed"])
+        columns=["sector", "year", "total", "chain", "listed_in_file", "is_listed"])
+    # Listed as the benchmark file said (an import's "listed" column), else as the register says.
+    registered = organisation_rows["is_listed"].astype(int)
+    organisation_rows["listed"] = organisation_rows["listed_in_file"].astype(float).fillna(registered).astype(int)
     result = {}
     for sector in set(sector_rows["sector"]) | set(organisation_rows["sector"]):
         result[sector] = _choose(sector_rows[sector_rows["sector"] == sector],
