@@ -8,6 +8,8 @@ from imvo_survey.extensions import db
 from imvo_survey.models import BenchmarkScore
 
 from .. import factories
+from ..analysis.conftest import food_round  # noqa: F401  (the matrix's round, as its own tests use it)
+from ..analysis.test_matrix_page import cells_of
 
 
 def _scores(sector_code: str, row: dict, organisations: list[tuple], year: int = 2009) -> None:
@@ -43,3 +45,10 @@ def test_organisation_figures_beside_the_sector_row():
         3, 220 / 3, 70, 6, 5)
     assert (banken["row_total"], banken["row_companies"], banken["differs"]) == (70, 4, True)
     assert (figures["it"]["row_total"], figures["it"]["differs"]) == (None, False)
+
+
+def test_the_matrix_page_says_the_sector_row_differs(analyst_client, food_round):  # noqa: F811
+    _scores("voedsel_drank", {"total_score": 36, "chain_score": 3.0, "company_count": 20}, [(50, 4, 0), (60, 5, 1)])
+    html = analyst_client.get("/matrix/imvo-2010").get_data(as_text=True)
+    assert cells_of(html, "Voedsel en drank")[-1] == "2009 (organisaties); de sectorrij wijkt af"
+    assert "wijkt af" not in cells_of(html, "Banken")[-1]
