@@ -88,7 +88,7 @@ BLUEPRINTS = (
     ("auth", "/auth", ("routes",)),
     ("organisations", "/organisations", ("routes", "import_routes")),
     ("users", "/users", ("routes",)),
-    ("benchmark_scores", "/benchmark", ("routes",)),
+    ("benchmark_scores", "/benchmark", ("routes", "import_routes")),
     ("questionnaires", "/questionnaires", ("routes", "editing")),
     ("rounds", "/rounds", ("routes", "dashboard", "invitations")),
     ("respondent", None, ("routes", "questionnaire", "entries", "submit", "feedback", "workbook")),

@@ -19,7 +19,7 @@ from werkzeug.routing import Rule
 from imvo_survey.answers import services
 from imvo_survey.api.tokens import create_token
 from imvo_survey.extensions import db
-from imvo_survey.models import BenchmarkScore, OutboxMessage, Registration
+from imvo_survey.models import BenchmarkImport, BenchmarkScore, OutboxMessage, Registration
 from imvo_survey.rounds.services import issue_token
 
 from . import factories
@@ -60,6 +60,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "benchmarks.create_score": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "benchmarks.edit_score": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "benchmarks.delete_score": {"POST": _SECRETARIAT},
+    "benchmarks.import_scores": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
+    "benchmarks.review_import": {"POST": _SECRETARIAT},
+    "benchmarks.undo_scores_import": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "matrix.index": {"GET": _STAFF_READ},
     "matrix.page": {"GET": _STAFF_READ},
     "matrix.cell": {"GET": _STAFF_READ},
@@ -209,7 +212,9 @@ def _world() -> dict:
     score = BenchmarkScore(year=2008, level="sector", sector=factories.sector(), total_score=36, chain_score=3)
     registration = Registration(name="Nieuw BV", size="mkb", contact_name="Nina", contact_email="nina@example.org",
                                 token_hash="0" * 64, status="review")
-    db.session.add_all([score, registration])
+    benchmark_import = BenchmarkImport(filename="tabel1.csv", source="Transparantiebenchmark", year=2008,
+                                       level="sector", row_count=0)
+    db.session.add_all([score, registration, benchmark_import])
     api_token, _secret = create_token(colleague, "script")
     version = round.association_version
     section = version.sections[0]
@@ -219,7 +224,7 @@ def _world() -> dict:
         "values": {
             "organisation_id": other.id, "contact_id": other_contact.id, "invitation_id": other_invitation.id,
             "response_id": response.id, "slug": round.slug, "reference": round.slug, "user_id": colleague.id,
-            "token_id": api_token.id, "message_id": message.id, "score_id": score.id,
+            "token_id": api_token.id, "message_id": message.id, "score_id": score.id, "import_id": benchmark_import.id,
             "registration_id": registration.id, "code": version.questionnaire.code, "number": version.number,
             "section_id": section.id, "question_id": question.id, "section_code": "profile",
             "repeat_code": "activity", "key": key, "token": other_token, "fmt": "csv", "format": "csv",

@@ -1,10 +1,12 @@
-"""The form of one benchmark score; its ranges mirror the database constraints."""
+"""The form of one benchmark score (its ranges mirror the database constraints), and the
+forms of a benchmark import: the upload, and the preview's check-again-or-save."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
-from wtforms import IntegerField, SelectField, StringField, SubmitField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..extensions import db
@@ -64,3 +66,31 @@ class BenchmarkScoreForm(FlaskForm):
             self.year.errors.append(_l("There is already a score for this source, year and subject."))
             valid = False
         return valid
+
+
+class BenchmarkImportForm(FlaskForm):
+    """Upload a file of benchmark scores, with what it is: year, level and source."""
+
+    file = FileField(_l("File (CSV or XLSX)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["csv", "xlsx", "txt"], _l("Choose a CSV or XLSX file."))])
+    year = IntegerField(_l("Benchmark year"), validators=[
+        DataRequired(_l("Enter the year.")),
+        NumberRange(min=1990, max=2100, message=_l("Enter a year between 1990 and 2100."))])
+    level = SelectField(_l("Level"), default="sector",
+                        description=_l("One row per sector, or one row per organisation."))
+    source = StringField(_l("Source"), default=DEFAULT_SOURCE, filters=[strip_filter],
+                         validators=[DataRequired(_l("Enter the source.")), Length(max=100)])
+    submit = SubmitField(_l("Check the file"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level.choices = code_choices("level")
+
+
+class ReviewImportForm(FlaskForm):
+    """The checked file's preview: check again with the names mapped by hand, or save."""
+
+    upload = HiddenField(validators=[DataRequired()])
+    check = SubmitField(_l("Check again"))
+    save = SubmitField(_l("Import"))

@@ -7,12 +7,14 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..access import roles
+from ..analysis.benchmark import organisation_figures
 from ..extensions import db
 from ..forms import ActionForm
-from ..models import STAFF_ROLES, BenchmarkScore, Sector
+from ..models import STAFF_ROLES, BenchmarkImport, BenchmarkScore, Sector
 from ..whole_numbers import query_int
 from . import bp
 from .forms import BenchmarkScoreForm
+from .reconcile import describe
 
 
 def sector_totals(rows: list[BenchmarkScore]) -> dict:
@@ -36,8 +38,10 @@ def sector_totals(rows: list[BenchmarkScore]) -> dict:
 @bp.route("/")
 @roles(*STAFF_ROLES)
 def list_scores():
-    """The scores of one year (the newest by default)."""
-    years = db.session.scalars(select(BenchmarkScore.year).distinct().order_by(BenchmarkScore.year.desc())).all()
+    """The scores of one year (the newest by default), the imports of that year with their
+    warnings, and the sector figures from organisations' scores beside the sector rows."""
+    years = sorted(set(db.session.scalars(select(BenchmarkScore.year).distinct()))
+                   | set(db.session.scalars(select(BenchmarkImport.year).distinct())), reverse=True)
     year = query_int("year") or (years[0] if years else None)
     sector_rows = db.session.scalars(
         select(BenchmarkScore).join(Sector).where(BenchmarkScore.year == year, BenchmarkScore.level == "sector")
@@ -45,9 +49,14 @@ def list_scores():
     organisation_rows = db.session.scalars(
         select(BenchmarkScore).where(BenchmarkScore.year == year, BenchmarkScore.level == "organisation")
         .order_by(BenchmarkScore.source, BenchmarkScore.id)).all()
+    imports = db.session.scalars(select(BenchmarkImport).where(BenchmarkImport.year == year)
+                                 .order_by(BenchmarkImport.created_at.desc(), BenchmarkImport.id.desc())).all()
+    figures = organisation_figures(db.session.connection(), year) if year is not None else None
+    sectors = {sector.code: sector for sector in db.session.scalars(select(Sector))}
     return render_template("benchmark_scores/list.html", years=years, year=year, sector_rows=sector_rows,
                            organisation_rows=organisation_rows, totals=sector_totals(sector_rows),
-                           action_form=ActionForm())
+                           action_form=ActionForm(), imports=imports, describe=describe,
+                           figures=figures or [], sectors=sectors)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -58,6 +58,8 @@ class RowView:
     benchmark: dict[str, float | None]
     benchmark_year: int | None
     benchmark_level: str | None
+    #: The organisations' scores were used and a sector row of the same year differs.
+    benchmark_differs: bool = False
     cells: list[CellView] = field(default_factory=list)
 
 
@@ -156,6 +158,7 @@ def row_views(matrix: Matrix, measure: str, change=None, sort: str | None = None
             benchmark={name: plain(figures.get(name)) for name in BENCHMARK_FIGURES},
             benchmark_year=_whole(figures.get("benchmark_year")),
             benchmark_level=None if _is_empty(figures.get("benchmark_level")) else str(figures["benchmark_level"]),
+            benchmark_differs=not _is_empty(figures.get("benchmark_differs")) and bool(figures["benchmark_differs"]),
             cells=[cells[(key, code)] for code in codes]))
     return views
 

@@ -4,6 +4,7 @@ from .activity_count import ActivityCount, refresh_counts
 from .api_token import ApiToken
 from .base import UTCDateTime, saved_id, utcnow
 from .benchmark import DEFAULT_SOURCE, LEVELS, BenchmarkScore
+from .benchmark_import import BenchmarkAlias, BenchmarkImport
 from .login_session import LoginSession
 from .organisation import (
     ASSOCIATION_KINDS,
@@ -78,7 +79,7 @@ __all__ = [
     "LoginSession", "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "Registration", "Reminder", "Round",
     "RoundEvent",
     "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "STAFF_ROLES", "SIZES",
-    "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkScore", "Branch",
+    "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkAlias", "BenchmarkImport", "BenchmarkScore", "Branch",
     "ChainInitiative", "Choice", "Contact", "PublishedVersionError", "Question", "Questionnaire",
     "QuestionnaireVersion", "Section", "Country", "Organisation", "ProductGroup",
     "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",

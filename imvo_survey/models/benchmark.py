@@ -7,10 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
 from .base import TimestampMixin, one_of
+from .benchmark_import import LEVELS, BenchmarkImport
 from .organisation import Organisation
 from .reference import Sector
 
-LEVELS = ("sector", "organisation")
 DEFAULT_SOURCE = "Transparantiebenchmark"
 
 
@@ -59,8 +59,13 @@ class BenchmarkScore(TimestampMixin, db.Model):
     chain_score: Mapped[float | None] = mapped_column(Float)
     #: Number of companies assessed (sector level).
     company_count: Mapped[int | None] = mapped_column(Integer)
-    #: Of which listed on a stock exchange.
+    #: Of which listed on a stock exchange (organisation level: 1 or 0, when the file said).
     listed_count: Mapped[int | None] = mapped_column(Integer)
+    #: The import that brought this row (None: typed in by hand, or seeded); undoing
+    #: the import removes it.
+    import_id: Mapped[int | None] = mapped_column(
+        ForeignKey("benchmark_import.id", ondelete="SET NULL"), index=True)
 
     sector: Mapped[Sector | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
+    imported_by: Mapped[BenchmarkImport | None] = relationship()

@@ -9,7 +9,7 @@ from __future__ import annotations
 #: aliases printed there.
 SECTORS = [
     ("banken", "Banken", "Banks", ()),
-    ("transport", "Transport", "Transport", ()),
+    ("transport", "Transport", "Transport", ("Transport & logistiek",)),
     ("energie", "Energie", "Energy", ()),
     ("ingenieurs", "Ingenieurs", "Engineering", ()),
     ("verzekeraars", "Verzekeraars", "Insurance", ()),

@@ -82,7 +82,8 @@ def test_the_benchmark_beside_the_rows_and_in_the_totals():
     frames = matrix_frames(
         [organisation(1, "A", "branch_association", FOOD, "submitted", True, members=100),
          organisation(5, "Bank", "branch_association", "banken", "submitted", True, members=100)], [],
-        benchmark_rows={FOOD: [36.0, 3.0, 20, 6, 2008, "sector"], "banken": [72.0, 5.5, 5, 4, 2008, "sector"]})
+        benchmark_rows={FOOD: [36.0, 3.0, 20, 6, 2008, "sector", False],
+                        "banken": [72.0, 5.5, 5, 4, 2008, "sector", False]})
     rows = compute_matrix(frames).rows
     assert rows.loc[FOOD, ["benchmark_total", "benchmark_year", "benchmark_level"]].tolist() == [36, 2008, "sector"]
     assert rows.loc[TOTAL_KEY, "benchmark_companies"] == 25

@@ -1,0 +1,151 @@
+"""The benchmark import pages: upload, preview (which column was read as what, every
+row with its match, the reconciliation's warnings), map unmatched names by hand, save;
+and undo an import as a whole.
+
+The checked file is kept in the instance folder under a random name bound to the
+user's session, so the save imports exactly the file that was previewed.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..access import roles
+from ..extensions import db
+from ..forms import ActionForm
+from ..models import BenchmarkImport, Organisation, Sector
+from ..spreadsheets.reading import TableError, read_table
+from ..unit_of_work import flash_refusal, saving
+from . import bp
+from .forms import BenchmarkImportForm, ReviewImportForm
+from .import_columns import COLUMN_LABELS
+from .importer import AlreadyUndone, ImportPlan, apply_import, plan_import, undo_import
+from .reconcile import describe
+
+UPLOAD_MAX_AGE = 24 * 60 * 60  # seconds a checked, unsaved file is kept
+SESSION_KEY = "benchmark_import"
+MAP_PREFIX = "map-"
+
+
+def _upload_dir() -> Path:
+    directory = Path(current_app.instance_path) / "benchmark-imports"
+    directory.mkdir(parents=True, exist_ok=True)
+    return directory
+
+
+def _keep_upload(data: bytes, **details) -> str:
+    directory = _upload_dir()
+    cutoff = time.time() - UPLOAD_MAX_AGE
+    for path in directory.glob("*.upload"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+    upload = secrets.token_urlsafe(16)
+    (directory / f"{upload}.upload").write_bytes(data)
+    session[SESSION_KEY] = {"upload": upload, "user": current_user.id, **details}
+    return upload
+
+
+def _kept_upload(upload: str | None) -> tuple[Path, dict] | None:
+    """The kept file for `upload` and what it is, if it belongs to this user's session."""
+    kept = session.get(SESSION_KEY)
+    if not upload or not kept or kept.get("upload") != upload or kept.get("user") != current_user.id:
+        return None
+    path = _upload_dir() / f"{upload}.upload"
+    return (path, kept) if path.exists() else None
+
+
+def _plan(data: bytes, kept: dict, mappings: dict[str, int]) -> ImportPlan:
+    plan = plan_import(read_table(data, kept["filename"]), year=kept["year"], level=kept["level"],
+                       source=kept["source"], mappings=mappings)
+    db.session.rollback()  # checking changes nothing
+    return plan
+
+
+def _mappings_from_request() -> dict[str, int]:
+    """The names mapped by hand on the preview: `map-<normalised name>` -> a subject's id."""
+    mappings = {}
+    for name, value in request.form.items():
+        if name.startswith(MAP_PREFIX) and value.isdigit():
+            mappings[name.removeprefix(MAP_PREFIX)] = int(value)
+    return mappings
+
+
+def _preview(form, plan: ImportPlan | None = None, review_form=None, kept: dict | None = None,
+             mappings: dict | None = None):
+    subjects = []
+    if plan is not None and plan.unmatched:
+        query = (select(Sector).order_by(Sector.position) if plan.level == "sector"
+                 else select(Organisation).order_by(Organisation.name_key))
+        subjects = db.session.scalars(query).all()
+    return render_template("benchmark_scores/import.html", form=form, plan=plan, review_form=review_form,
+                           kept=kept, mappings=mappings or {}, subjects=subjects, column_labels=COLUMN_LABELS,
+                           describe=describe, map_prefix=MAP_PREFIX)
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@roles("secretariat")
+def import_scores():
+    """Upload a file; every row is checked and the result shown before anything is saved."""
+    form = BenchmarkImportForm()
+    if not form.validate_on_submit():
+        return _preview(form)
+    data = form.file.data.read()
+    kept = {"filename": form.file.data.filename or "", "year": form.year.data, "level": form.level.data,
+            "source": form.source.data}
+    try:
+        plan = _plan(data, kept, {})
+    except TableError as error:
+        form.file.errors.append(str(error))
+        return _preview(form)
+    upload = _keep_upload(data, **kept)
+    return _preview(form, plan, ReviewImportForm(upload=upload), kept)
+
+
+@bp.route("/import/review", methods=["POST"])
+@roles("secretariat")
+def review_import():
+    """Check the kept file again with the names mapped by hand, or save it: all rows or none."""
+    review_form = ReviewImportForm()
+    found = _kept_upload(review_form.upload.data) if review_form.validate_on_submit() else None
+    if found is None:
+        flash(_("This import is no longer available. Upload the file again."), "error")
+        return redirect(url_for("benchmarks.import_scores"))
+    path, kept = found
+    mappings = _mappings_from_request()
+    plan = _plan(path.read_bytes(), kept, mappings)
+    form = BenchmarkImportForm(formdata=None, year=kept["year"], level=kept["level"], source=kept["source"])
+    if not review_form.save.data or not plan.is_valid:
+        return _preview(form, plan, review_form, kept, mappings)
+    with saving() as outcome:
+        record = apply_import(plan, kept["filename"], user_id=current_user.id)
+    if outcome.committed:
+        path.unlink(missing_ok=True)
+        session.pop(SESSION_KEY, None)
+        flash(_("Import done: %(count)d scores saved, %(warnings)d warnings.", count=record.row_count,
+                warnings=len(record.warnings)), "success")
+    return redirect(url_for("benchmarks.list_scores", year=kept["year"]))
+
+
+@bp.route("/imports/<int:import_id>/undo", methods=["GET", "POST"])
+@roles("secretariat")
+def undo_scores_import(import_id: int):
+    """Undo an import as a whole (after a confirmation): its scores are removed, the
+    record stays with who undid it and when."""
+    record = db.session.get(BenchmarkImport, import_id) or abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        with saving(AlreadyUndone) as outcome:
+            removed = undo_import(record, user_id=current_user.id)
+        if outcome.refused:
+            flash_refusal(outcome.error)
+        else:
+            flash(_("The import has been undone: %(count)d scores removed.", count=removed), "success")
+        return redirect(url_for("benchmarks.list_scores", year=record.year))
+    return render_template("benchmark_scores/undo.html", record=record, form=form)
