@@ -19,6 +19,7 @@ from ..organisations.services import OrganisationFilter
 from ..unit_of_work import flash_refusal, saving
 from ..whole_numbers import whole_numbers
 from . import bp
+from .creating import check_baseline, copy_round, create_round, set_versions
 from .feedback import feedback_last_sent, last_feedback_event, responded_invitations, send_feedback
 from .forms import (
     ReasonForm,
@@ -35,16 +36,12 @@ from .mailings import (
 from .services import (
     RoundError,
     add_targets,
-    check_baseline,
     close_round,
-    copy_round,
-    create_round,
     get_round,
     local_to_utc,
     open_round,
     preview_targets,
     reopen_round,
-    set_versions,
     status_counts,
     usable_contacts,
     utc_to_local,
