@@ -20,7 +20,7 @@ from imvo_survey.models import Activity, Aspect, AspectGroup, refresh_counts
 
 from .. import factories
 from .builders import association, respond
-from .pure.test_properties import organisation_spec
+from .pure.inventories import organisation_spec
 
 
 def add_inventory(round, specs):
