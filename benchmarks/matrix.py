@@ -120,7 +120,7 @@ def generate(sizes: dict, seed: int = 2011) -> None:
     )
     from imvo_survey.models.response import activity_aspect, activity_country, activity_product_group
     from imvo_survey.questionnaires.services import find_version
-    from imvo_survey.rounds.services import create_round
+    from imvo_survey.rounds.creating import create_round
     from imvo_survey.seed import seed_questionnaires, seed_reference
 
     rng = random.Random(seed)

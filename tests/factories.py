@@ -78,7 +78,7 @@ def make_round(status: str = "open", **values):
     from datetime import timedelta
 
     from imvo_survey.models import utcnow
-    from imvo_survey.rounds.services import create_round
+    from imvo_survey.rounds.creating import create_round
 
     number = next(_numbers)
     association, company = published_versions()

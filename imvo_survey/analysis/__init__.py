@@ -4,12 +4,13 @@ branch) and IMVO aspect, beside the Transparantiebenchmark scores.
 Loading and computing are apart: `load_matrix(conn, filters)` runs the queries and
 returns plain DataFrames (`MatrixFrames`); `compute_matrix(frames, options)` and the
 response figures (`response.py`) are pandas only, and give codes and numbers, never
-labels. `build_matrix` does both. The matrix page, the exports, the CLI and the API all
+labels. `build_matrix` does both; `load_comparison` and `compare` are the two halves of
+`year_over_year`. The matrix page, the exports, the CLI and the API all
 call these same functions. No Flask imports here.
 """
 
 from .filters import MEASURES, Filters
-from .frames import MatrixFrames, load_matrix
+from .frames import MatrixFrames, load_comparison, load_matrix
 from .matrix import (
     Comparison,
     Matrix,
@@ -22,4 +23,4 @@ from .matrix import (
 )
 
 __all__ = ["MEASURES", "Comparison", "Filters", "Matrix", "MatrixFrames", "MatrixOptions", "build_matrix",
-           "compare", "compare_matrices", "compute_matrix", "load_matrix", "year_over_year"]
+           "compare", "compare_matrices", "compute_matrix", "load_comparison", "load_matrix", "year_over_year"]

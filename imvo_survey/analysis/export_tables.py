@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from .. import __version__
-from ..models import RESPONDED_STATUSES, Response, Round
+from ..models import Response, Round
 from . import benchmark as benchmarks
 from . import export_labels as words
 from . import queries
@@ -142,7 +142,7 @@ def _version_ids(conn, round_id: int) -> list[int]:
                        .where(Round.id == round_id)).one()
     ids = [version_id for version_id in row if version_id]
     answered = conn.execute(select(Response.version_id).where(Response.round_id == round_id,
-                                                              Response.status.in_(RESPONDED_STATUSES)).distinct()).scalars()
+                                                              queries.responded_condition()).distinct()).scalars()
     return ids + sorted(set(answered) - set(ids))
 
 

@@ -1,11 +1,12 @@
 """Loading what the matrix is computed from: every query the matrix needs, run once,
 returned as plain DataFrames in a `MatrixFrames`. `compute_matrix` (matrix.py) then
 works on those frames alone, so the computing can be tested on frames built in a test
-and two matrices of the same round (the panel view) share one load."""
+and two matrices of the same round (the panel view) share one load. `load_comparison`
+reads the frames of a round and of the round it is compared with, for `matrix.compare`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -51,3 +52,20 @@ def load_matrix(conn, filters: Filters, columns: str = "aspect") -> MatrixFrames
         sectors=queries.labels(conn, "sector"),
         branches=queries.labels(conn, "branch"),
         benchmark=benchmarks.benchmark_by_sector(conn, round.year))
+
+
+def load_comparison(conn, filters: Filters, compare_with=None, panel: bool = False,
+                    columns: str = "aspect") -> tuple[MatrixFrames, MatrixFrames] | None:
+    """The frames of the round of `filters` and of the comparison round (default: the
+    baseline of the same questionnaire), each loaded once; None when there is nothing to
+    compare with. In the panel view the older round is loaded without organisation
+    filters: who is in the panel is decided by the newer data, so an organisation that
+    moved into the filtered sector since is in it, in both rounds."""
+    round = queries.round_info(conn, filters.round)
+    other = queries.round_info(conn, compare_with) if compare_with is not None else queries.baseline_of(conn, round)
+    if other is None or other.id == round.id:
+        return None
+    old_filters = filters.with_round(other.id)
+    if panel:
+        old_filters = replace(old_filters, audience="both", kind=None, size=None, sector=None, branch=None)
+    return load_matrix(conn, filters, columns), load_matrix(conn, old_filters, columns)

@@ -22,7 +22,7 @@ import pandas as pd
 from . import benchmark as benchmarks
 from . import queries
 from .filters import COLUMNS, DEFAULT_THRESHOLD, LAGGING_MEASURES, MEASURE_COLUMNS, ROWS, FilterError, Filters
-from .frames import MatrixFrames, load_matrix
+from .frames import MatrixFrames, load_comparison, load_matrix
 from .response import response_figures, total_response
 
 NONE_KEY = "_none"  # the row (or the part of a row key) of organisations without a sector or branch
@@ -266,28 +266,20 @@ class Comparison:
 
 
 def year_over_year(conn, filters: Filters, compare_with=None, panel: bool = False, **options) -> Comparison | None:
-    """The matrix of the round and of the comparison round (default: the baseline of the
-    same questionnaire), each round loaded once. None when there is nothing to compare with."""
+    """The matrix of the round and of the comparison round (`frames.load_comparison`,
+    default: the baseline of the same questionnaire), each round loaded once. None when
+    there is nothing to compare with."""
     settings = MatrixOptions(**options)
     settings.check()
-    round = queries.round_info(conn, filters.round)
-    other = queries.round_info(conn, compare_with) if compare_with is not None else queries.baseline_of(conn, round)
-    if other is None or other.id == round.id:
-        return None
-    old_filters = filters.with_round(other.id)
-    if panel:
-        # Who is in the panel is decided by the newer data: an organisation that moved into
-        # the filtered sector since is in it, in both rounds.
-        old_filters = replace(old_filters, audience="both", kind=None, size=None, sector=None, branch=None)
-    return compare(load_matrix(conn, filters, settings.columns), load_matrix(conn, old_filters, settings.columns),
-                   settings, panel)
+    frames = load_comparison(conn, filters, compare_with, panel, settings.columns)
+    return None if frames is None else compare(*frames, settings, panel)
 
 
 def compare(new: MatrixFrames, old: MatrixFrames, options: MatrixOptions, panel: bool = False) -> Comparison:
     """Two rounds' matrices from their frames (pandas only). In the panel view only
     organisations that responded in both rounds count, each in the row of its newer
     snapshot, so that a change in who responded does not look like progress; `old`
-    is then loaded without organisation filters (see `year_over_year`)."""
+    is then loaded without organisation filters (see `frames.load_comparison`)."""
     if not panel:
         return Comparison(compute_matrix(new, options), compute_matrix(old, options), False)
     new_all, old_all = compute_matrix(new, options), compute_matrix(old, options)

@@ -81,13 +81,19 @@ def baseline_of(conn, round: RoundInfo) -> RoundInfo | None:
     return round_info(conn, row.id) if row else None
 
 
+def responded_condition():
+    """Whether an organisation responded, in SQL: its response's status is one of
+    `RESPONDED_STATUSES` (the definition is `response.py`'s)."""
+    return Response.status.in_(RESPONDED_STATUSES)
+
+
 def organisations(conn, round_id: int, filters: Filters) -> pd.DataFrame:
     """One row per invited (targeted) organisation: whether it responded or declined,
     and the data the rows group by: the response's snapshot when it responded, else the
     register. Organisation-level filters (audience, kind, size, sector, branch) applied."""
     snap_sector, reg_sector = aliased(Sector), aliased(Sector)
     snap_branch, reg_branch = aliased(Branch), aliased(Branch)
-    responded = Response.status.in_(RESPONDED_STATUSES)
+    responded = responded_condition()
     query = (
         select(Invitation.organisation_id, Organisation.name, Invitation.audience, Invitation.status,
                Response.id.label("response_id"), responded.label("responded"),
@@ -111,6 +117,21 @@ def organisations(conn, round_id: int, filters: Filters) -> pd.DataFrame:
     frame["declined"] = frame["status"] == "declined"
     frame["association"] = frame["kind"].isin(ASSOCIATION_KINDS)
     return _apply_organisation_filters(frame, filters)
+
+
+def targeted_in_rounds(conn, round_ids: list[int]) -> pd.DataFrame:
+    """One row per targeted organisation of each of the rounds, with `round_id`,
+    `organisation_id`, `responded` and `declined` read as `organisations` reads them: the
+    response figures of many rounds at once (the rounds list), without their grouping data."""
+    query = (select(Invitation.round_id, Invitation.organisation_id, Invitation.status,
+                    responded_condition().label("responded"))
+             .select_from(Invitation)
+             .outerjoin(Response, Response.invitation_id == Invitation.id)
+             .where(Invitation.round_id.in_(round_ids)))
+    frame = _frame(conn.execute(query), ["round_id", "organisation_id", "status", "responded"])
+    frame["responded"] = frame["responded"].fillna(False).astype(bool)
+    frame["declined"] = frame["status"] == "declined"
+    return frame
 
 
 def _apply_organisation_filters(frame: pd.DataFrame, filters: Filters) -> pd.DataFrame:
@@ -139,7 +160,7 @@ def _country_ids(conn, code: str) -> list[int]:
 def activity_conditions(conn, round_id: int, filters: Filters) -> list:
     """WHERE clauses on activities: the round's counted responses, not ended carry-overs,
     and the activity-level filters."""
-    conditions = [Response.round_id == round_id, Response.status.in_(RESPONDED_STATUSES),
+    conditions = [Response.round_id == round_id, responded_condition(),
                   or_(Activity.carry_status.is_(None), Activity.carry_status != "ended")]
     if filters.activity_type:
         conditions.append(Activity.activity_type_id == select(ActivityType.id)
@@ -192,7 +213,7 @@ def stored_counts(conn, round_id: int, columns: str = "aspect") -> pd.DataFrame:
              .join(Response, Response.id == ActivityCount.response_id)
              .join(target, target.id == ActivityCount.key_id)
              .where(ActivityCount.dimension == columns, Response.round_id == round_id,
-                    Response.status.in_(RESPONDED_STATUSES)))
+                    responded_condition()))
     return _typed(_frame(conn.execute(query), ["response_id", "column", "activities", "max_share", "missing_share"]))
 
 

@@ -1,6 +1,6 @@
 """Working on responses: start (fresh or from last year), save a section or an entry
-with optimistic locking and a three-way merge, submit, return, accept, notes, and the
-audit trail. Functions flush, never commit: the caller commits once."""
+with optimistic locking and a three-way merge, submit, and the audit trail (returning,
+accepting and notes are `reviewing`). Functions flush, never commit: the caller commits."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from ..models import (
     QuestionnaireVersion,
     Response,
     ResponseEvent,
-    ResponseNote,
     Round,
     User,
     utcnow,
@@ -131,12 +130,14 @@ def start(invitation: Invitation, actor: Actor, carry_from: Response | None = No
 
         carry_over(carry_from, response)
         log(response, "carried_over", actor, message=str(carry_from.round.name))
-    _touch_invitation(invitation, "in_progress")
+    touch_invitation(invitation, "in_progress")
     db.session.flush()
     return response
 
 
-def _touch_invitation(invitation: Invitation, status: str | None = None) -> None:
+def touch_invitation(invitation: Invitation, status: str | None = None) -> None:
+    """The invitation follows its response: its last activity, and its status once the
+    response is started, submitted, returned or accepted."""
     invitation.last_activity_at = utcnow()
     if status == "in_progress" and invitation.status in (*NOT_YET_ACTED_STATUSES, "opened"):
         invitation.status = "in_progress"
@@ -312,7 +313,7 @@ def record_save(response: Response, actor: Actor, changes: list, kind: str = "sa
     """Every save raises the lock version, and is logged with what changed."""
     response.lock_version += 1
     response.last_saved_at = utcnow()
-    _touch_invitation(response.invitation, "in_progress")
+    touch_invitation(response.invitation, "in_progress")
     if changes:
         log(response, kind, actor, changes=changes)
     db.session.flush()
@@ -346,7 +347,7 @@ def submit(response: Response, actor: Actor) -> list[Missing]:
     response.returned_until = None
     _take_snapshot(response)
     response.lock_version += 1
-    _touch_invitation(response.invitation, "submitted")
+    touch_invitation(response.invitation, "submitted")
     log(response, "submitted", actor, changes=changes)
     db.session.flush()
     return []
@@ -361,49 +362,6 @@ def _take_snapshot(response: Response) -> None:
     response.snapshot_branch_id = organisation.branch_id
     response.snapshot_member_count = organisation.member_count
     response.snapshot_mkb_member_count = organisation.mkb_member_count
-
-
-def return_for_clarification(response: Response, message: str, until: datetime, user: User) -> None:
-    """Send a submitted response back to its respondent with a question, open until `until`."""
-    if response.status == "returned":
-        raise AlreadyDone(_l("This response has already been returned for clarification."))
-    if response.status not in ("submitted", "accepted"):
-        raise ResponseError(_l("Only a submitted response can be returned."))
-    if not message or not message.strip():
-        raise ResponseError(_l("Write what needs clarification."))
-    if until <= utcnow():
-        raise ResponseError(_l("The date must lie in the future."))
-    response.status = "returned"
-    response.returned_at = utcnow()
-    response.return_message = message.strip()
-    response.returned_until = until
-    response.lock_version += 1
-    _touch_invitation(response.invitation, "returned")
-    log(response, "returned", Actor(user=user), message=message.strip(), on_behalf=False)
-    db.session.flush()
-
-
-def accept(response: Response, user: User) -> None:
-    """The secretariat accepts a submitted response."""
-    if response.status == "accepted":
-        raise AlreadyDone(_l("This response has already been accepted."))
-    if response.status != "submitted":
-        raise ResponseError(_l("Only a submitted response can be accepted."))
-    response.status = "accepted"
-    response.accepted_at = utcnow()
-    response.lock_version += 1
-    _touch_invitation(response.invitation, "accepted")
-    log(response, "accepted", Actor(user=user), on_behalf=False)
-    db.session.flush()
-
-
-def add_note(response: Response, user: User, text: str) -> ResponseNote:
-    if not text or not text.strip():
-        raise ResponseError(_l("Write the note."))
-    note = ResponseNote(response=response, user=user, text=text.strip())
-    db.session.add(note)
-    db.session.flush()
-    return note
 
 
 def document_of(response: Response) -> tuple[Layout, Document]:

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..access import access, roles, signed_in_user
-from ..answers import services
+from ..answers import reviewing, services
 from ..answers.services import ResponseError
 from ..deadlines import deadline_for
 from ..extensions import db
@@ -120,7 +120,7 @@ def return_response(response_id: int):
     if not form.validate_on_submit():
         return _show_page(response, return_form=form, status=400)
     with saving(ResponseError) as outcome:
-        services.return_for_clarification(response, form.message.data, local_to_utc(form.until.data), signed_in_user())
+        reviewing.return_for_clarification(response, form.message.data, local_to_utc(form.until.data), signed_in_user())
         told = notify_returned(response)
     if outcome.refused:
         flash_refusal(outcome.error)
@@ -143,7 +143,7 @@ def accept_response(response_id: int):
         flash(_("For your security, please press the button again."), "error")
         return redirect(_show_url(response))
     with saving(ResponseError) as outcome:
-        services.accept(response, signed_in_user())
+        reviewing.accept(response, signed_in_user())
     if outcome.refused:
         flash_refusal(outcome.error)
     else:
@@ -160,7 +160,7 @@ def add_note(response_id: int):
     if not form.validate_on_submit():
         return _show_page(response, note_form=form, status=400)
     with saving(ResponseError) as outcome:
-        services.add_note(response, signed_in_user(), form.text.data)
+        reviewing.add_note(response, signed_in_user(), form.text.data)
     if outcome.refused:
         form.text.errors.append(str(outcome.error))
         return _show_page(response, note_form=form, status=400)

@@ -16,13 +16,12 @@ from ..organisations.services import OrganisationFilter, resolve_organisation
 from ..questionnaires.services import find_version
 from ..whole_numbers import MAX_INT, fits_an_id, parse_whole_number
 from . import services
+from .creating import copy_round, create_round
 from .forms import slugify
 from .mailings import invite, remind
 from .services import (
     RoundError,
     add_targets,
-    copy_round,
-    create_round,
     find_round,
     local_to_utc,
     preview_targets,

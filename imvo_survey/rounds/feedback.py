@@ -18,10 +18,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from ..analysis.feedback import MIN_ORGANISATIONS
+from ..analysis.queries import responded_condition
 from ..extensions import db
 from ..mail.messages import build_message, external_url
 from ..mail.outbox import queue
-from ..models import RESPONDED_STATUSES, Contact, Invitation, Response, Round, RoundEvent, User, utcnow
+from ..models import Contact, Invitation, Response, Round, RoundEvent, User, utcnow
 from .services import AlreadyDone, RoundError, log, usable_contacts
 
 SALT = "feedback"
@@ -58,10 +59,11 @@ def invitation_for_feedback_token(token: str) -> Invitation | None:
 
 
 def responded_invitations(round: Round) -> list[Invitation]:
-    """The invitations of the round whose organisation responded (as the matrix counts)."""
+    """The invitations of the round whose organisation responded (as the matrix, the
+    dashboard and the rounds list count: `analysis.queries.responded_condition`)."""
     return list(db.session.scalars(
         select(Invitation).join(Response, Response.invitation_id == Invitation.id)
-        .where(Invitation.round_id == round.id, Response.status.in_(RESPONDED_STATUSES))
+        .where(Invitation.round_id == round.id, responded_condition())
         .order_by(Invitation.id)))
 
 

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from imvo_survey.answers import services
+from imvo_survey.answers import reviewing, services
 from imvo_survey.answers.services import Actor, ResponseError
 from imvo_survey.extensions import db
 from imvo_survey.models import Activity, Answer, Invitation, ResponseEvent
@@ -188,9 +188,9 @@ def test_returned_response_stays_open_until_the_date_set(started):
     services.submit(response, actor)
     secretariat = factories.make_user("secretariat")
     with pytest.raises(ResponseError):
-        services.return_for_clarification(response, "  ", response.round.closes_at, secretariat)
+        reviewing.return_for_clarification(response, "  ", response.round.closes_at, secretariat)
     until = response.round.closes_at + timedelta(days=10)
-    services.return_for_clarification(response, "Klopt het aantal leden?", until, secretariat)
+    reviewing.return_for_clarification(response, "Klopt het aantal leden?", until, secretariat)
     close_round(response.round)
     assert response.invitation.status == "returned"
     with time_machine.travel(until - timedelta(days=1), tick=False):
@@ -198,7 +198,7 @@ def test_returned_response_stays_open_until_the_date_set(started):
         services.save_section(response, "profile", {"member_count": "125"}, None, response.lock_version, actor)
         assert services.submit(response, actor) == []
     assert response.status == "submitted" and response.returned_until is None
-    services.accept(response, secretariat)
+    reviewing.accept(response, secretariat)
     assert response.status == "accepted" and response.invitation.status == "accepted"
 
 

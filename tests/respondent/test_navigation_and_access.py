@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from imvo_survey.answers import services
+from imvo_survey.answers import reviewing, services
 from imvo_survey.answers.services import Actor
 from imvo_survey.extensions import db
 from imvo_survey.models import Activity, Response
@@ -28,7 +28,7 @@ def test_a_returned_response_closes_again_after_its_date(app, invited):
     answer_required(response, actor)
     assert services.submit(response, actor) == []
     until = invitation.round.closes_at + timedelta(days=10)
-    services.return_for_clarification(response, "Klopt het aantal leden?", until, factories.make_user("secretariat"))
+    reviewing.return_for_clarification(response, "Klopt het aantal leden?", until, factories.make_user("secretariat"))
     close_round(invitation.round)
     db.session.commit()
     client = app.test_client()

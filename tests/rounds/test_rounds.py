@@ -12,11 +12,11 @@ from imvo_survey.deadlines import deadline_for, is_open_for
 from imvo_survey.extensions import db
 from imvo_survey.models import Invitation, Round, RoundEvent, utcnow
 from imvo_survey.organisations.services import OrganisationFilter
+from imvo_survey.rounds.creating import copy_round
 from imvo_survey.rounds.services import (
     RoundError,
     add_targets,
     close_round,
-    copy_round,
     extend_deadline,
     open_round,
     preview_targets,
