@@ -19,9 +19,10 @@ from .frames import FOOD, FOOD_COUNTS, FOOD_ORGANISATIONS, food_frames, matrix_f
 #: The benchmark per sector as `benchmark_by_sector` chooses it for 2010 when food has
 #: organisation scores for 2009 (two companies, one listed, 50 and 30) beside sector rows
 #: of 2008 and 2011, and banks a sector row of 2008 (see test_loading.py).
-CHOSEN_BENCHMARK = {FOOD: [40.0, 3.0, 2, 1, 2009, "organisation"], "banken": [72.0, 5.5, 5, 4, 2008, "sector"]}
+CHOSEN_BENCHMARK = {FOOD: [40.0, 3.0, 2, 1, 2009, "organisation", False],
+                    "banken": [72.0, 5.5, 5, 4, 2008, "sector", False]}
 #: Food's and banks' sector rows of 2008 alone.
-SECTOR_BENCHMARK = {FOOD: [36.0, 3.0, 20, 6, 2008, "sector"], "banken": [72.0, 5.5, 5, 4, 2008, "sector"]}
+SECTOR_BENCHMARK = {FOOD: [36.0, 3.0, 20, 6, 2008, "sector", False], "banken": [72.0, 5.5, 5, 4, 2008, "sector", False]}
 
 
 def cell(matrix, row, column, measure):
