@@ -5,13 +5,15 @@ and two matrices of the same round (the panel view) share one load."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from . import benchmark as benchmarks
 from . import queries
 from .filters import COLUMNS, FilterError, Filters
+from .relevance import RiskFrames
+from .risk_frames import load_risk_frames
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class MatrixFrames:
     branches: pd.DataFrame
     #: The benchmark per sector for the round's year (`benchmark.benchmark_by_sector`).
     benchmark: pd.DataFrame
+    #: What the relevance is computed from; None: every aspect counts as relevant.
+    risk: RiskFrames | None = field(default=None)
 
 
 def load_matrix(conn, filters: Filters, columns: str = "aspect") -> MatrixFrames:
@@ -50,4 +54,5 @@ def load_matrix(conn, filters: Filters, columns: str = "aspect") -> MatrixFrames
         columns=queries.labels(conn, columns),
         sectors=queries.labels(conn, "sector"),
         branches=queries.labels(conn, "branch"),
-        benchmark=benchmarks.benchmark_by_sector(conn, round.year))
+        benchmark=benchmarks.benchmark_by_sector(conn, round.year),
+        risk=load_risk_frames(conn, round.id))
