@@ -16,8 +16,8 @@ from flask.cli import FlaskGroup
 from .i18n.commands import i18n_group
 
 #: The packages whose `commands.py` adds commands to `imvo`, in the order of `imvo --help`.
-COMMAND_MODULES = ("seed", "users", "organisations", "questionnaires", "rounds", "mail", "matrix", "backup",
-                   "privacy")
+COMMAND_MODULES = ("seed", "users", "organisations", "questionnaires", "rounds", "mail", "matrix", "risk",
+                   "backup", "privacy")
 
 
 def _create_app():

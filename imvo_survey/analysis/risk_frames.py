@@ -109,8 +109,9 @@ def load_aspect_groups(conn) -> dict[str, str]:
     return {aspect: group for aspect, group in conn.execute(query)}
 
 
-def load_risk_frames(conn, round_id: int) -> RiskFrames:
-    """Everything the relevance of the round's matrix is computed from."""
+def load_risk_frames(conn, round_id: int | None) -> RiskFrames:
+    """Everything the relevance of the round's matrix is computed from; without a
+    round, only imported shares make up the import profiles."""
     risks, manual = load_risks(conn), load_manual_relevance(conn)
     if risks.empty and manual.empty:
         # No risk analysis: nothing else is needed (and the round's chains are not read).
@@ -118,5 +119,6 @@ def load_risk_frames(conn, round_id: int) -> RiskFrames:
         return RiskFrames(risks, pd.DataFrame(columns=["region", "country"]), empty,
                           pd.DataFrame(columns=["subject", "code", "product_group", "country", "share"]),
                           manual, {})
-    return RiskFrames(risks=risks, regions=load_regions(conn), round_chains=load_round_chains(conn, round_id),
+    chains = load_round_chains(conn, round_id if round_id is not None else -1)
+    return RiskFrames(risks=risks, regions=load_regions(conn), round_chains=chains,
                       shares=load_import_shares(conn), manual=manual, aspect_groups=load_aspect_groups(conn))
