@@ -60,4 +60,4 @@ def test_shares_import_export_and_show(runner, tmp_path, risks):
     assert lines[1].startswith("biodiversity") and "relevance 0.40" in lines[1] and "lagging" in lines[1]
     wages = next(line for line in lines if line.startswith("wages"))
     assert "relevance 0.60" in wages and "gap 0.40" in wages
-    assert "Cacao from Ghana, 60% of the imports, high" in result.output
+    assert "Cocoa from Ghana, 60% of the imports, high" in result.output
