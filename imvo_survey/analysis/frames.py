@@ -41,8 +41,9 @@ class MatrixFrames:
     risk: RiskFrames | None = field(default=None)
 
 
-def load_matrix(conn, filters: Filters, columns: str = "aspect") -> MatrixFrames:
-    """Run the matrix's queries for the round of `filters`."""
+def load_matrix(conn, filters: Filters, columns: str = "aspect", risk: bool = True) -> MatrixFrames:
+    """Run the matrix's queries for the round of `filters`; `risk=False` leaves out what
+    the relevance is computed from (for a matrix given its relevance)."""
     if columns not in COLUMNS:
         raise FilterError(f"columns must be one of {COLUMNS}.")
     round = queries.round_info(conn, filters.round)
@@ -55,4 +56,4 @@ def load_matrix(conn, filters: Filters, columns: str = "aspect") -> MatrixFrames
         sectors=queries.labels(conn, "sector"),
         branches=queries.labels(conn, "branch"),
         benchmark=benchmarks.benchmark_by_sector(conn, round.year),
-        risk=load_risk_frames(conn, round.id))
+        risk=load_risk_frames(conn, round.id) if risk else None)

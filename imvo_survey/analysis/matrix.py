@@ -134,7 +134,7 @@ def build_matrix(conn, filters: Filters, rows: str = "sector", columns: str = "a
     options = MatrixOptions(rows, columns, threshold, lagging_measure, relevance, only_organisations, row_of,
                             relevance_threshold, sort)
     options.check()
-    return compute_matrix(load_matrix(conn, filters, columns), options)
+    return compute_matrix(load_matrix(conn, filters, columns, risk=relevance is None), options)
 
 
 def compute_matrix(frames: MatrixFrames, options: MatrixOptions | None = None) -> Matrix:
@@ -312,8 +312,9 @@ def year_over_year(conn, filters: Filters, compare_with=None, panel: bool = Fals
         # Who is in the panel is decided by the newer data: an organisation that moved into
         # the filtered sector since is in it, in both rounds.
         old_filters = replace(old_filters, audience="both", kind=None, size=None, sector=None, branch=None)
-    return compare(load_matrix(conn, filters, settings.columns), load_matrix(conn, old_filters, settings.columns),
-                   settings, panel)
+    with_risk = settings.relevance is None
+    return compare(load_matrix(conn, filters, settings.columns, with_risk),
+                   load_matrix(conn, old_filters, settings.columns, with_risk), settings, panel)
 
 
 def compare(new: MatrixFrames, old: MatrixFrames, options: MatrixOptions, panel: bool = False) -> Comparison:

@@ -60,13 +60,27 @@ class RelevanceResult:
             return 0.0
 
 
-def profile_from_round(chains: pd.DataFrame) -> pd.DataFrame:
+#: The pseudo chain that stands for a row's chains without any risk entry (their weight
+#: counts in the row's total, their aspects in nothing).
+OTHER = "_other"
+
+
+def profile_from_round(chains: pd.DataFrame, totals: pd.Series | None = None) -> pd.DataFrame:
     """Weights from the chains the round's responses name: one per organisation and
     chain, however many activities name it. `chains`: organisation_id, row,
-    product_group, country."""
+    product_group, country. `totals` (per row: all its chains so counted) is given when
+    `chains` holds only the chains that have a risk entry; the rest of a row's weight
+    is then one pseudo chain `OTHER`."""
     distinct = chains.drop_duplicates(["organisation_id", "row", "product_group", "country"])
     weights = distinct.groupby(["row", "product_group", "country"]).size().rename("weight").reset_index()
-    return weights.astype({"weight": "float64"})
+    weights = weights.astype({"weight": "float64"})
+    if totals is None:
+        return weights
+    rest = (totals - weights.groupby("row")["weight"].sum().reindex(totals.index).fillna(0.0)).clip(lower=0.0)
+    rest = rest[rest > 0]
+    other = pd.DataFrame({"row": rest.index.astype(object), "product_group": OTHER, "country": OTHER,
+                          "weight": rest.to_numpy(dtype="float64")})
+    return pd.concat([frame for frame in (weights, other) if not frame.empty] or [weights], ignore_index=True)
 
 
 def profile_from_shares(shares: pd.DataFrame) -> pd.DataFrame:
@@ -171,6 +185,9 @@ class RiskFrames:
     manual: pd.DataFrame
     #: aspect code -> aspect group code.
     aspect_groups: Mapping[str, str]
+    #: sector, branch, chains: per sector and branch, every chain of the round counted as
+    #: in `round_chains`; given when `round_chains` holds only the chains with a risk entry.
+    round_totals: pd.DataFrame | None = None
 
     @property
     def assessed(self) -> bool:
@@ -189,7 +206,11 @@ def relevance_for(frames: RiskFrames, rows_by: str, none_key: str) -> RelevanceR
     without a sector (or branch) form the row `none_key`."""
     subject = subject_of(rows_by)
     chains = frames.round_chains.assign(row=frames.round_chains[subject].fillna(none_key))
+    totals = None
+    if frames.round_totals is not None:
+        per_row = frames.round_totals.assign(row=frames.round_totals[subject].fillna(none_key))
+        totals = per_row.groupby("row")["chains"].sum().astype("float64")
     shares = frames.shares[frames.shares["subject"] == subject].rename(columns={"code": "row"})
-    profile = combine_profiles(profile_from_shares(shares), profile_from_round(chains))
+    profile = combine_profiles(profile_from_shares(shares), profile_from_round(chains, totals))
     manual = frames.manual[frames.manual["subject"] == subject].rename(columns={"code": "row"})
     return compute_relevance(profile, frames.risks, frames.regions, manual)

@@ -49,27 +49,54 @@ def load_regions(conn) -> pd.DataFrame:
     return _frame(conn.execute(query), ["region", "country"])
 
 
+def _chain_links(round_id: int):
+    """Per responding organisation of the round and chain (product group x country) its
+    counted activities name: organisation, sector and branch kept at submission, product
+    group and country ids, each once."""
+    return (select(Response.organisation_id, Response.snapshot_sector_id.label("sector"),
+                   Response.snapshot_branch_id.label("branch"),
+                   activity_product_group.c.product_group_id, activity_country.c.country_id)
+            .select_from(Activity)
+            .join(Response, Response.id == Activity.response_id)
+            .join(activity_product_group, activity_product_group.c.activity_id == Activity.id)
+            .join(activity_country, activity_country.c.activity_id == Activity.id)
+            .where(Response.round_id == round_id, Response.status.in_(RESPONDED_STATUSES),
+                   or_(Activity.carry_status.is_(None), Activity.carry_status != "ended"))
+            .distinct())
+
+
 def load_round_chains(conn, round_id: int) -> pd.DataFrame:
-    """The chains (product group x country) each responding organisation of the round
-    names in its counted activities, once each, with the sector and branch its response
-    kept. Not narrowed by the matrix's filters: a sector's risks do not change when the
-    page shows only some activities."""
+    """The chains with a risk entry (for their country or its region) that each
+    responding organisation of the round names, once each, with the sector and branch
+    its response kept. Not narrowed by the matrix's filters: a sector's risks do not
+    change when the page shows only some activities. Only chains at risk are read (the
+    rest count in `load_round_totals`), and as ids: a round names hundreds of thousands
+    of chains, and turning each into a Python row cost more than the query."""
+    risky_country = or_(
+        activity_country.c.country_id.in_(select(RiskEntry.country_id)),
+        activity_country.c.country_id.in_(select(country_region.c.country_id).join(
+            RiskEntry, RiskEntry.country_id == country_region.c.region_id)))
+    query = _chain_links(round_id).where(
+        activity_product_group.c.product_group_id.in_(select(RiskEntry.product_group_id)), risky_country)
+    frame = _frame(conn.execute(query), ["organisation_id", "sector", "branch", "product_group", "country"])
+    for column, model in (("sector", Sector), ("branch", Branch), ("product_group", ProductGroup),
+                          ("country", Country)):
+        codes = dict(conn.execute(select(model.id, model.code)).all())
+        frame[column] = frame[column].map(codes).astype(object)
+    return frame
+
+
+def load_round_totals(conn, round_id: int) -> pd.DataFrame:
+    """Per sector and branch (codes, None for none): how many chains its responding
+    organisations name, each organisation's chain once; counted in the database."""
+    links = _chain_links(round_id).subquery()
     sector, branch = aliased(Sector), aliased(Branch)
-    country, product = aliased(Country), aliased(ProductGroup)
-    query = (
-        select(Response.organisation_id, sector.code, branch.code, product.code, country.code)
-        .select_from(Activity)
-        .join(Response, Response.id == Activity.response_id)
-        .join(activity_product_group, activity_product_group.c.activity_id == Activity.id)
-        .join(product, product.id == activity_product_group.c.product_group_id)
-        .join(activity_country, activity_country.c.activity_id == Activity.id)
-        .join(country, country.id == activity_country.c.country_id)
-        .outerjoin(sector, sector.id == Response.snapshot_sector_id)
-        .outerjoin(branch, branch.id == Response.snapshot_branch_id)
-        .where(Response.round_id == round_id, Response.status.in_(RESPONDED_STATUSES),
-               or_(Activity.carry_status.is_(None), Activity.carry_status != "ended"))
-        .distinct())
-    return _frame(conn.execute(query), ["organisation_id", "sector", "branch", "product_group", "country"])
+    query = (select(sector.code, branch.code, func.count())
+             .select_from(links)
+             .outerjoin(sector, sector.id == links.c.sector)
+             .outerjoin(branch, branch.id == links.c.branch)
+             .group_by(sector.code, branch.code))
+    return _frame(conn.execute(query), ["sector", "branch", "chains"])
 
 
 def load_import_shares(conn) -> pd.DataFrame:
@@ -119,6 +146,7 @@ def load_risk_frames(conn, round_id: int | None) -> RiskFrames:
         return RiskFrames(risks, pd.DataFrame(columns=["region", "country"]), empty,
                           pd.DataFrame(columns=["subject", "code", "product_group", "country", "share"]),
                           manual, {})
-    chains = load_round_chains(conn, round_id if round_id is not None else -1)
-    return RiskFrames(risks=risks, regions=load_regions(conn), round_chains=chains,
-                      shares=load_import_shares(conn), manual=manual, aspect_groups=load_aspect_groups(conn))
+    round_id = round_id if round_id is not None else -1
+    return RiskFrames(risks=risks, regions=load_regions(conn), round_chains=load_round_chains(conn, round_id),
+                      shares=load_import_shares(conn), manual=manual, aspect_groups=load_aspect_groups(conn),
+                      round_totals=load_round_totals(conn, round_id))

@@ -9,11 +9,12 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext
 from sqlalchemy import exists, select
 
 from ..analysis import Filters, build_matrix
 from ..analysis.matrix import NONE_KEY
-from ..analysis.relevance import RelevanceResult, relevance_for
+from ..analysis.relevance import OTHER, RelevanceResult, relevance_for
 from ..analysis.risk_frames import load_risk_frames
 from ..extensions import db
 from ..i18n import current_language
@@ -125,6 +126,8 @@ def _profile(result: RelevanceResult | None, code: str, names) -> tuple[list[Cha
     if result is None:
         return [], None
     rows = result.profile[result.profile["row"] == code].sort_values("share", ascending=False)
-    chains = [Chain(names["product_group"].get(row.product_group, row.product_group),
-                    names["country"].get(row.country, row.country), float(row.share)) for row in rows.itertuples()]
+    chains = [Chain(gettext("other chains, without a risk entry"), "", float(row.share)) if row.product_group == OTHER
+              else Chain(names["product_group"].get(row.product_group, row.product_group),
+                         names["country"].get(row.country, row.country), float(row.share))
+              for row in rows.itertuples()]
     return chains, (str(rows["origin"].iloc[0]) if len(rows) else None)

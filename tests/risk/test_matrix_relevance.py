@@ -81,8 +81,10 @@ def test_page_export_api_and_cli_agree_on_lagging(client, analyst, analyst_clien
                 if cell["lagging"]}
     assert from_cli == from_api
     assert document["rows"][0]["code"] == FOOD  # sorted by gap
-    workbook = analyst_client.get(f"/matrix/imvo-2010/export.xlsx?{QUERY}")
-    sheet = load_workbook(io.BytesIO(workbook.get_data())).worksheets[0]
+    answer = analyst_client.get(f"/matrix/imvo-2010/export.xlsx?{QUERY}")
+    data = answer.get_data()
+    answer.close()  # the export is sent from an open file
+    sheet = load_workbook(io.BytesIO(data)).worksheets[0]
     texts = [str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value is not None]
     lagging_lists = [text for text in texts if "Lonen (leefbaar loon)" in text and "Biodiversiteit" in text]
     assert lagging_lists and all("Klimaat" not in text for text in lagging_lists)

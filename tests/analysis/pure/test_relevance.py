@@ -27,6 +27,7 @@ import pytest
 from imvo_survey.analysis import MatrixOptions, compute_matrix
 from imvo_survey.analysis.matrix import TOTAL_KEY
 from imvo_survey.analysis.relevance import (
+    OTHER,
     RiskFrames,
     combine_profiles,
     compute_relevance,
@@ -93,6 +94,20 @@ def test_profile_imported_shares_win_and_the_round_counts_each_organisation_once
     assert by_chain.loc[(RETAIL, "textiles_clothing", "CN"), "share"] == pytest.approx(2 / 3)
     assert by_chain.loc[(RETAIL, "footwear", "CN"), "origin"] == "round"
     assert profile.groupby("row")["share"].sum().tolist() == pytest.approx([1.0, 1.0])
+
+
+def test_chains_without_risk_count_in_the_total_as_one_other_chain():
+    """As the loader reads them: only the chains at risk, with each row's total of chains.
+    Non-food retail names 3 chains in all, 1 of them at risk: textiles/CN 1/3, other 2/3."""
+    chains = pd.DataFrame({"organisation_id": [1], "row": [RETAIL], "product_group": ["textiles_clothing"],
+                           "country": ["CN"]})
+    profile = combine_profiles(profile_from_shares(shares().iloc[0:0].rename(columns={"code": "row"})),
+                               profile_from_round(chains, pd.Series({RETAIL: 3.0, FOOD: 2.0})))
+    by_chain = profile.set_index(["product_group", "country"])["share"]
+    assert by_chain[("textiles_clothing", "CN")] == pytest.approx(1 / 3)
+    assert sorted(by_chain[(OTHER, OTHER)].tolist()) == pytest.approx([2 / 3, 1.0])  # food: all other
+    result = compute_relevance(profile, risks(), regions())
+    assert result.value(RETAIL, "wages") == pytest.approx(1 / 3)
 
 
 def test_a_region_holds_for_its_countries_and_a_country_entry_wins():
