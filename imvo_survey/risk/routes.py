@@ -174,12 +174,14 @@ def subject_page(subject: str, code: str):
     form = ManualRelevanceForm()
     if form.validate_on_submit():
         aspect = db.session.get(Aspect, form.aspect_id.data)
-        with saving(RiskError):
+        with saving(RiskError) as outcome:
             set_manual(aspect=aspect, value=form.value.data, reason=form.reason.data, user=current_user,
                        **{subject: item})
-        flash(_("The relevance of %(aspect)s has been set by hand.", aspect=aspect.label(current_language())),
-              "success")
-        return redirect(url_for("risk.subject_page", subject=subject, code=code))
+        if not outcome.refused:
+            flash(_("The relevance of %(aspect)s has been set by hand.", aspect=aspect.label(current_language())),
+                  "success")
+            return redirect(url_for("risk.subject_page", subject=subject, code=code))
+        form.value.errors.append(_("The relevance lies between 0 and 1."))
     return render_template("risk/subject.html", subject=subject, item=item, risks=subject_risks(subject, code),
                            form=form, action_form=ActionForm())
 
