@@ -99,6 +99,11 @@ class BaseConfig:
 
     RATELIMIT_HEADERS_ENABLED = True
     ORGANISATIONS_PER_PAGE = 50
+    # An aspect is relevant in a matrix row when its relevance (0-1, from the risk
+    # analysis) is above this: 0.1 is a tenth of the row's imports at high risk, or
+    # three tenths at low risk. Only relevant aspects can lag. (Equal to
+    # analysis.relevance.DEFAULT_RELEVANCE_THRESHOLD, which the analysis uses unasked.)
+    RISK_RELEVANCE_THRESHOLD = 0.1
     DEFAULT_MAIL_BACKEND = "file"
 
     def __init__(self) -> None:

@@ -98,6 +98,7 @@ BLUEPRINTS = (
     ("account", "/account", ("routes",)),
     ("api", "/api/v1", ("routes", "auth")),
     ("matrix", "/matrix", ("routes",)),
+    ("risk", "/risk", ("routes",)),
     ("privacy", "/privacy", ("routes",)),
 )
 

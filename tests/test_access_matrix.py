@@ -19,7 +19,16 @@ from werkzeug.routing import Rule
 from imvo_survey.answers import services
 from imvo_survey.api.tokens import create_token
 from imvo_survey.extensions import db
-from imvo_survey.models import BenchmarkImport, BenchmarkScore, OutboxMessage, Registration
+from imvo_survey.models import (
+    Aspect,
+    BenchmarkImport,
+    BenchmarkScore,
+    Country,
+    OutboxMessage,
+    ProductGroup,
+    Registration,
+    RiskEntry,
+)
 from imvo_survey.rounds.services import issue_token
 
 from . import factories
@@ -67,6 +76,17 @@ EXPECTED: dict[str, dict[str, str]] = {
     "matrix.page": {"GET": _STAFF_READ},
     "matrix.cell": {"GET": _STAFF_READ},
     "matrix.export": {"GET": _STAFF_READ},
+    "risk.list_entries": {"GET": _STAFF_READ},
+    "risk.create_entry": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
+    "risk.edit_entry": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
+    "risk.remove_entry": {"POST": _SECRETARIAT},
+    "risk.import_entries": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
+    "risk.export_entries": {"GET": _STAFF_READ},
+    "risk.list_shares": {"GET": _STAFF_READ},
+    "risk.import_shares": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
+    "risk.export_shares": {"GET": _STAFF_READ},
+    "risk.subject_page": {"GET": _STAFF_READ, "POST": _SECRETARIAT},
+    "risk.remove_manual_relevance": {"POST": _SECRETARIAT},
     "organisations.list_organisations": {"GET": _STAFF_READ},
     "organisations.show_organisation": {"GET": "LLNOO"},  # B's page is not found for A's respondent
     "organisations.create_organisation": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
@@ -214,7 +234,10 @@ def _world() -> dict:
                                 token_hash="0" * 64, status="review")
     benchmark_import = BenchmarkImport(filename="tabel1.csv", source="Transparantiebenchmark", year=2008,
                                        level="sector", row_count=0)
-    db.session.add_all([score, registration, benchmark_import])
+    entry = RiskEntry(country=db.session.scalar(db.select(Country).filter_by(code="GH")), level="high",
+                      product_group=db.session.scalar(db.select(ProductGroup).filter_by(code="cocoa")),
+                      aspect=db.session.scalar(db.select(Aspect).filter_by(code="child_labour")))
+    db.session.add_all([score, registration, benchmark_import, entry])
     api_token, _secret = create_token(colleague, "script")
     version = round.association_version
     section = version.sections[0]
@@ -228,7 +251,7 @@ def _world() -> dict:
             "registration_id": registration.id, "code": version.questionnaire.code, "number": version.number,
             "section_id": section.id, "question_id": question.id, "section_code": "profile",
             "repeat_code": "activity", "key": key, "token": other_token, "fmt": "csv", "format": "csv",
-            "path": "onbekend",
+            "path": "onbekend", "entry_id": entry.id, "subject": "sector", "aspect": "wages",
         },
         "own_token": own_token,
         "respondent": respondent.email,
@@ -246,7 +269,8 @@ def _clients(app, world) -> dict:
 
 #: Per endpoint, values that differ from the world's (a format the route offers) and the
 #: query a page needs to show anything.
-OVERRIDES = {"main.set_language": {"code": "en"}, "questionnaires.export_version": {"fmt": "xlsx"}}
+OVERRIDES = {"main.set_language": {"code": "en"}, "questionnaires.export_version": {"fmt": "xlsx"},
+             "risk.subject_page": {"code": "voedsel_drank"}, "risk.remove_manual_relevance": {"code": "voedsel_drank"}}
 QUERIES = {"matrix.cell": "?row=voedsel_drank&column=child_labour"}
 
 

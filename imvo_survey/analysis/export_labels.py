@@ -179,11 +179,14 @@ DEFINITIONS: dict[str, Pair] = {
                   "Organisations that submitted their response (submitted, returned or accepted)."),
     "declined": ("Organisaties die hebben afgezien van deelname.", "Organisations that declined."),
     "response_rate": ("Gerespondeerd als percentage van benaderd.", "Responded as a percentage of targeted."),
-    "lagging": ("Een cel is achterblijvend als het aspect relevant is en het aandeel (of de ledendekking) "
-                "onder de drempel ligt; lege cellen zijn nooit achterblijvend. In het werkblad Matrix zijn "
-                "ze gemarkeerd en per rij opgesomd.",
-                "A cell lags when the aspect is relevant and the share (or member coverage) is below the "
-                "threshold; empty cells never lag. On the Matrix sheet they are marked and listed per row."),
+    "lagging": ("Een cel is achterblijvend als het aspect relevant is (relevantie uit de risicoanalyse boven "
+                "de drempel voor relevantie; zonder risicoanalyse is elk aspect relevant) en het aandeel (of de "
+                "ledendekking) onder de drempel ligt; lege cellen zijn nooit achterblijvend. In het werkblad "
+                "Matrix zijn ze gemarkeerd en per rij opgesomd.",
+                "A cell lags when the aspect is relevant (relevance from the risk analysis above the relevance "
+                "threshold; without a risk analysis every aspect is relevant) and the share (or member "
+                "coverage) is below the threshold; empty cells never lag. On the Matrix sheet they are marked "
+                "and listed per row."),
     "empty": ("Een lege cel betekent: geen responderende organisatie in de rij (geen 0).",
               "An empty cell means: no responding organisation in the row (not 0)."),
     "benchmark": ("Transparantiebenchmark per sector: het laatste jaar niet na het jaar van de ronde; in dat "

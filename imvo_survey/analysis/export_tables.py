@@ -27,6 +27,7 @@ from .export_reading import describe_organisations, load_vocabulary, responders,
 from .export_schema import Column, Table, plain, plain_int, static_table
 from .filters import CHANGE_OF, DEFAULT_THRESHOLD, MEASURES, FilterError, Filters
 from .matrix import TOTAL_KEY, Comparison, Matrix, build_matrix, year_over_year
+from .relevance import DEFAULT_RELEVANCE_THRESHOLD
 
 #: The sheets in workbook order.
 TABLE_KEYS = ("matrix", "activities", "activities_long", "dilemmas", "bottlenecks", "answers", "codebook",
@@ -53,10 +54,15 @@ class ExportOptions:
     language: str = "nl"
     #: What the change since the comparison round is of: share or members (member coverage).
     change_of: str = "share"
+    #: Above this relevance an aspect is relevant (and only then can lag).
+    relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD
+    #: "gap": the rows with the largest gap first.
+    sort: str | None = None
 
     def matrix_options(self) -> dict:
         return {"rows": self.rows, "columns": self.columns, "threshold": self.threshold,
-                "lagging_measure": self.lagging_measure}
+                "lagging_measure": self.lagging_measure, "relevance_threshold": self.relevance_threshold,
+                "sort": self.sort}
 
 
 @dataclass

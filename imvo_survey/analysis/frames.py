@@ -6,13 +6,15 @@ reads the frames of a round and of the round it is compared with, for `matrix.co
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from . import benchmark as benchmarks
 from . import queries
 from .filters import COLUMNS, FilterError, Filters
+from .relevance import RiskFrames
+from .risk_frames import load_risk_frames
 
 
 @dataclass(frozen=True)
@@ -36,10 +38,13 @@ class MatrixFrames:
     branches: pd.DataFrame
     #: The benchmark per sector for the round's year (`benchmark.benchmark_by_sector`).
     benchmark: pd.DataFrame
+    #: What the relevance is computed from; None: every aspect counts as relevant.
+    risk: RiskFrames | None = field(default=None)
 
 
-def load_matrix(conn, filters: Filters, columns: str = "aspect") -> MatrixFrames:
-    """Run the matrix's queries for the round of `filters`."""
+def load_matrix(conn, filters: Filters, columns: str = "aspect", risk: bool = True) -> MatrixFrames:
+    """Run the matrix's queries for the round of `filters`; `risk=False` leaves out what
+    the relevance is computed from (for a matrix given its relevance)."""
     if columns not in COLUMNS:
         raise FilterError(f"columns must be one of {COLUMNS}.")
     round = queries.round_info(conn, filters.round)
@@ -51,16 +56,17 @@ def load_matrix(conn, filters: Filters, columns: str = "aspect") -> MatrixFrames
         columns=queries.labels(conn, columns),
         sectors=queries.labels(conn, "sector"),
         branches=queries.labels(conn, "branch"),
-        benchmark=benchmarks.benchmark_by_sector(conn, round.year))
+        benchmark=benchmarks.benchmark_by_sector(conn, round.year),
+        risk=load_risk_frames(conn, round.id) if risk else None)
 
 
 def load_comparison(conn, filters: Filters, compare_with=None, panel: bool = False,
-                    columns: str = "aspect") -> tuple[MatrixFrames, MatrixFrames] | None:
+                    columns: str = "aspect", risk: bool = True) -> tuple[MatrixFrames, MatrixFrames] | None:
     """The frames of the round of `filters` and of the comparison round (default: the
     baseline of the same questionnaire), each loaded once; None when there is nothing to
     compare with. In the panel view the older round is loaded without organisation
     filters: who is in the panel is decided by the newer data, so an organisation that
-    moved into the filtered sector since is in it, in both rounds."""
+    moved into the filtered sector since is in it, in both rounds. `risk` as for load_matrix."""
     round = queries.round_info(conn, filters.round)
     other = queries.round_info(conn, compare_with) if compare_with is not None else queries.baseline_of(conn, round)
     if other is None or other.id == round.id:
@@ -68,4 +74,4 @@ def load_comparison(conn, filters: Filters, compare_with=None, panel: bool = Fal
     old_filters = filters.with_round(other.id)
     if panel:
         old_filters = replace(old_filters, audience="both", kind=None, size=None, sector=None, branch=None)
-    return load_matrix(conn, filters, columns), load_matrix(conn, old_filters, columns)
+    return load_matrix(conn, filters, columns, risk), load_matrix(conn, old_filters, columns, risk)

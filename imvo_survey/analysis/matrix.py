@@ -23,13 +23,17 @@ from . import benchmark as benchmarks
 from . import queries
 from .filters import COLUMNS, DEFAULT_THRESHOLD, LAGGING_MEASURES, MEASURE_COLUMNS, ROWS, FilterError, Filters
 from .frames import MatrixFrames, load_comparison, load_matrix
+from .relevance import DEFAULT_RELEVANCE_THRESHOLD, RelevanceResult, relevance_for, relevance_lookup
 from .response import response_figures, total_response
 
 NONE_KEY = "_none"  # the row (or the part of a row key) of organisations without a sector or branch
 TOTAL_KEY = "_total"
 
-#: relevance(row_key, column_key) -> 0..1; the risk analysis will supply it, until then 1.
+#: relevance(row_key, column_key) -> 0..1. Given, it wins; else the risk analysis's
+#: (`relevance.py`, from the frames' `risk`), or 1 everywhere when there is none.
 Relevance = Callable[[str, str], float]
+#: How rows can be ordered: as the reference list, or by their largest gap first.
+SORTS = ("", "gap")
 
 __all__ = ["DEFAULT_THRESHOLD", "NONE_KEY", "TOTAL_KEY", "Comparison", "Matrix",
            "MatrixOptions", "build_matrix", "compare", "compare_matrices", "compute_matrix", "row_parts",
@@ -49,13 +53,19 @@ class MatrixOptions:
     relevance: Relevance | None = None
     only_organisations: frozenset[int] | set[int] | None = None
     row_of: Mapping[int, str] | None = None
+    #: An aspect is relevant in a row when its relevance is above this (0-1).
+    relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD
+    #: "gap": the rows with the largest gap first; else the reference list's order.
+    sort: str | None = None
 
     def check(self) -> None:
-        """Refuse rows, columns or a lagging measure that do not exist."""
+        """Refuse rows, columns, a lagging measure or an order that do not exist."""
         if self.rows not in ROWS or self.columns not in COLUMNS:
             raise FilterError(f"rows must be one of {ROWS} and columns one of {COLUMNS}.")
         if self.lagging_measure not in LAGGING_MEASURES:
             raise FilterError("The lagging measure is share or members.")
+        if (self.sort or "") not in SORTS:
+            raise FilterError("sort is gap, or empty for the reference list's order.")
 
 
 @dataclass
@@ -82,6 +92,11 @@ class Matrix:
     notes: dict = field(default_factory=dict)
     #: The targeted organisations with their row, response and status.
     organisations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Above this relevance an aspect is relevant in a row (and only then can lag).
+    relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD
+    #: The risk analysis's relevance behind the cells (with the chains); None when the
+    #: relevance was given or there is no risk analysis (every aspect relevant).
+    relevance: RelevanceResult | None = None
 
     def wide(self, measure: str) -> pd.DataFrame:
         """One measure as a table: rows by columns (totals row last)."""
@@ -113,11 +128,13 @@ def _row_key(frame: pd.DataFrame, rows_by: str) -> pd.Series:
 def build_matrix(conn, filters: Filters, rows: str = "sector", columns: str = "aspect",
                  threshold: float = DEFAULT_THRESHOLD, lagging_measure: str = "share",
                  relevance: Relevance | None = None, only_organisations: set[int] | None = None,
-                 row_of: dict[int, str] | None = None) -> Matrix:
+                 row_of: dict[int, str] | None = None,
+                 relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD, sort: str | None = None) -> Matrix:
     """The matrix of one round: `load_matrix`, then `compute_matrix`."""
-    options = MatrixOptions(rows, columns, threshold, lagging_measure, relevance, only_organisations, row_of)
+    options = MatrixOptions(rows, columns, threshold, lagging_measure, relevance, only_organisations, row_of,
+                            relevance_threshold, sort)
     options.check()
-    return compute_matrix(load_matrix(conn, filters, columns), options)
+    return compute_matrix(load_matrix(conn, filters, columns, risk=relevance is None), options)
 
 
 def compute_matrix(frames: MatrixFrames, options: MatrixOptions | None = None) -> Matrix:
@@ -142,8 +159,14 @@ def compute_matrix(frames: MatrixFrames, options: MatrixOptions | None = None) -
     row_frame = _rows(frames, organisations, options.rows)
     matrix = Matrix(frames.round, frames.filters, options.rows, options.columns, options.threshold,
                     options.lagging_measure, cells, row_frame, row_keys, column_labels, reference,
-                    _notes(frames.without_share, responding), organisations)
-    _mark_lagging(matrix, options.relevance)
+                    _notes(frames.without_share, responding), organisations, options.relevance_threshold)
+    relevance = options.relevance
+    if relevance is None and frames.risk is not None and frames.risk.assessed:
+        matrix.relevance = relevance_for(frames.risk, options.rows, NONE_KEY)
+        relevance = relevance_lookup(matrix.relevance, options.columns, frames.risk.aspect_groups, TOTAL_KEY)
+    _mark_lagging(matrix, relevance)
+    if options.sort == "gap":
+        _sort_by_gap(matrix)
     return matrix
 
 
@@ -233,15 +256,25 @@ def _notes(without_share: pd.Series, responding: pd.DataFrame) -> dict:
 
 
 def _mark_lagging(matrix: Matrix, relevance: Relevance | None) -> None:
-    """Lagging: relevant aspect, coverage under the threshold. Empty cells never lag."""
+    """Lagging: relevant aspect (relevance above the relevance threshold), coverage
+    under the threshold; gap = relevance x (1 - coverage). Empty cells never lag."""
     cells = matrix.cells
     keys = cells.index.to_frame(index=False)
     cells["relevance"] = [1.0 if relevance is None else float(relevance(row, column))
                           for row, column in zip(keys["row"], keys["column"], strict=True)]
+    cells["relevant"] = (cells["relevance"] > matrix.relevance_threshold).astype(bool)
     value = cells["share"] if matrix.lagging_measure == "share" else cells["member_coverage"]
     cells["gap"] = (cells["relevance"] * (1 - value / 100)).where(value.notna())
-    cells["lagging"] = (value.notna() & (cells["relevance"] > 0) & (value < matrix.threshold)).astype(bool)
+    cells["lagging"] = (value.notna() & cells["relevant"] & (value < matrix.threshold)).astype(bool)
     matrix.rows["lagging"] = cells["lagging"].groupby(level="row").any().reindex(matrix.rows.index).fillna(False)
+
+
+def _sort_by_gap(matrix: Matrix) -> None:
+    """The rows by their largest gap, largest first (rows without a figure last); the
+    totals row stays last."""
+    gaps = matrix.cells["gap"].groupby(level="row").max()
+    matrix.row_keys = sorted(matrix.row_keys, key=lambda key: -gaps.get(key, -1.0) if pd.notna(gaps.get(key))
+                             else 1.0)
 
 
 def compare_matrices(new: Matrix, old: Matrix, measure: str = "share") -> pd.Series:
@@ -271,7 +304,7 @@ def year_over_year(conn, filters: Filters, compare_with=None, panel: bool = Fals
     there is nothing to compare with."""
     settings = MatrixOptions(**options)
     settings.check()
-    frames = load_comparison(conn, filters, compare_with, panel, settings.columns)
+    frames = load_comparison(conn, filters, compare_with, panel, settings.columns, risk=settings.relevance is None)
     return None if frames is None else compare(*frames, settings, panel)
 
 

@@ -7,6 +7,7 @@ the values the API accepts. tests/api/test_openapi.py runs schemathesis against 
 from __future__ import annotations
 
 from ..analysis.filters import AUDIENCES, CHANGE_OF, COLUMNS, KINDS, LAGGING_MEASURES, MEASURES, ROWS, SIZES
+from ..analysis.matrix import SORTS
 from ..models import LEVELS, ActivityType, Aspect, Branch, Country, ProductGroup, Sector
 from ..whole_numbers import MAX_INT
 from . import params
@@ -63,6 +64,9 @@ def _parameters() -> dict:
         "change_of": _query("change_of", _enum(CHANGE_OF),
                             "What each cell's `change` is the change of: the share of organisations (default) or "
                             "the member coverage; in percentage points either way."),
+        "sort": _query("sort", _enum(SORTS[1:]),
+                       "gap: the rows, and the cells, with the largest gap first (gap = relevance x "
+                       "(1 - coverage)); default the reference list's order."),
         "row": _query("row", {"type": "string"}, "One row of the matrix (a key of `rows`, or `_total`)."),
         "aspect": _query("aspect", reference["aspect"], "Only those on this IMVO aspect."),
         "page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_INT}, "Page number (default 1)."),
@@ -113,7 +117,7 @@ def _paths() -> dict:
         "/rounds/{round}/matrix": _operation(
             "getMatrix", "The coverage matrix of a round", "Matrix",
             FILTERS + ["rows", "columns", "measure", "threshold", "lagging_measure", "compare", "panel",
-                       "change_of"], True),
+                       "change_of", "sort"], True),
         "/rounds/{round}/activities": _operation(
             "listActivities", "The counted activities of a round, a page at a time", "ActivityPage",
             FILTERS + ["rows", "row", "aspect", "page", "per_page"], True),

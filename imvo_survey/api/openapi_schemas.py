@@ -71,6 +71,9 @@ MATRIX_CELL = obj({
     "organisations": number(description="Organisations with an activity on the column; null in an empty row."),
     "activities": number(), "share": number(description="Organisations of the row's responding ones, in %."),
     "member_coverage": number(description="Members reached by associations and boards, in %."),
+    "relevance": number(description="How much the row's imports come from chains where the aspect is at risk "
+                                     "(0-1; set by hand where the secretariat did); 1 without a risk analysis."),
+    "relevant": boolean(),  # relevance above the relevance threshold: only a relevant cell can lag
     "gap": number(description="Relevance times the uncovered part (0-1) of the lagging measure."),
     "lagging": boolean(),
     "change": number(description="Change since the comparison round of the share or the member coverage "
@@ -85,6 +88,8 @@ MATRIX = obj({
     "rows_by": string(enum=list(ROWS)), "columns_by": string(enum=list(COLUMNS)),
     "measure": string(enum=list(MEASURES)), "threshold": number(nullable=False),
     "lagging_measure": string(enum=list(LAGGING_MEASURES)),
+    "relevance_threshold": number(nullable=False, description="An aspect is relevant above this relevance."),
+    "sort": string(nullable=True, enum=["gap", None]),
     "comparison": obj({"round": ref("RoundReference"), "panel": boolean(),
                        "change_of": string(enum=list(CHANGE_OF))}, nullable=True),
     "columns": {"type": "array", "items": obj({"key": string(), **LABELS, "group": string(nullable=True)})},

@@ -10,8 +10,10 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from ..access import public
 from ..analysis import build_matrix, year_over_year
 from ..analysis.filters import CHANGE_OF, COLUMNS, DEFAULT_THRESHOLD, LAGGING_MEASURES, MEASURES, ROWS, FilterError
+from ..analysis.matrix import SORTS
 from ..extensions import db
 from ..models import LEVELS, BenchmarkScore, Organisation, Round, Sector
+from ..risk.services import relevance_options
 from . import bp, inventory, params, serialise
 from .auth import ApiError, register_error_handlers, token_required
 from .openapi import build_document
@@ -19,7 +21,7 @@ from .openapi import build_document
 register_error_handlers(bp)
 
 MATRIX_PARAMETERS = (*params.FILTER_KEYS, "rows", "columns", "measure", "threshold", "lagging_measure", "compare",
-                     "panel", "change_of")
+                     "panel", "change_of", "sort")
 
 
 @bp.before_request
@@ -64,7 +66,8 @@ def matrix(reference: str):
     options = {"rows": params.choice(args, "rows", ROWS, "sector"),
                "columns": params.choice(args, "columns", COLUMNS, "aspect"),
                "threshold": params.number(args, "threshold", DEFAULT_THRESHOLD, 0.0, 100.0),
-               "lagging_measure": params.choice(args, "lagging_measure", LAGGING_MEASURES, "share")}
+               "lagging_measure": params.choice(args, "lagging_measure", LAGGING_MEASURES, "share"),
+               **relevance_options(params.choice(args, "sort", SORTS, ""))}
     measure = params.choice(args, "measure", MEASURES, "share")
     change_of = params.choice(args, "change_of", CHANGE_OF, "share")
     panel = params.boolean(args, "panel")
@@ -81,7 +84,7 @@ def matrix(reference: str):
         result = comparison.new if comparison else build_matrix(conn, filters, **options)
     except FilterError as error:
         raise ApiError(400, str(error)) from None
-    return jsonify(serialise.matrix_document(result, measure, comparison, change_of))
+    return jsonify(serialise.matrix_document(result, measure, comparison, change_of, options["sort"]))
 
 
 def _comparison_round(reference: str | None) -> Round | None:

@@ -16,7 +16,7 @@ from ..analysis.queries import RoundInfo
 from ..models import Activity, BenchmarkScore, Bottleneck, Dilemma, Response, Round
 
 #: The cell figures, as the analysis names them.
-CELL_FIGURES = ("organisations", "activities", "share", "member_coverage", "gap")
+CELL_FIGURES = ("organisations", "activities", "share", "member_coverage", "relevance", "gap")
 BENCHMARK_FIGURES = {"total": "benchmark_total", "chain": "benchmark_chain", "companies": "benchmark_companies",
                      "listed": "benchmark_listed"}
 
@@ -66,24 +66,29 @@ def _row(matrix: Matrix, key: str) -> dict:
     }
 
 
-def _cells(matrix: Matrix, measure: str, change: pd.Series | None) -> list[dict]:
+def _cells(matrix: Matrix, measure: str, change: pd.Series | None, sort: str | None = None) -> list[dict]:
     cells = []
     row_keys = matrix.row_order()
     for (row, column), figures in matrix.cells.iterrows():
         if row not in row_keys:
             continue
         cell = {"row": row, "column": column, **{name: number(figures[name]) for name in CELL_FIGURES},
-                "lagging": bool(figures["lagging"])}
+                "relevant": bool(figures["relevant"]), "lagging": bool(figures["lagging"])}
         if change is not None:
             cell["change"] = number(change.get((row, column)))
         cell["value"] = cell[MEASURE_COLUMNS[measure]]
         cells.append(cell)
     order = {key: number for number, key in enumerate(row_keys)}
     columns = {key: number for number, key in enumerate(matrix.column_labels.index)}
-    return sorted(cells, key=lambda cell: (order[cell["row"]], columns.get(cell["column"], 0)))
+    cells.sort(key=lambda cell: (order[cell["row"]], columns.get(cell["column"], 0)))
+    if sort == "gap":
+        # The largest gap first, cells without one last; within a gap in the order above.
+        cells.sort(key=lambda cell: -cell["gap"] if cell["gap"] is not None else 1.0)
+    return cells
 
 
-def matrix_document(matrix: Matrix, measure: str, comparison=None, change_of: str = "share") -> dict:
+def matrix_document(matrix: Matrix, measure: str, comparison=None, change_of: str = "share",
+                    sort: str | None = None) -> dict:
     """The whole matrix: rows with their figures and benchmark, columns, cells, totals.
     With a comparison, each cell's `change` is that of `change_of` (share or members)."""
     change = comparison.change(change_of) if comparison is not None else None
@@ -92,13 +97,14 @@ def matrix_document(matrix: Matrix, measure: str, comparison=None, change_of: st
         "filters": {key: value for key, value in matrix.filters.params().items() if key != "round"},
         "rows_by": matrix.rows_by, "columns_by": matrix.columns_by, "measure": measure,
         "threshold": float(matrix.threshold), "lagging_measure": matrix.lagging_measure,
+        "relevance_threshold": float(matrix.relevance_threshold), "sort": sort or None,
         "comparison": None if comparison is None else {"round": round_reference(comparison.old.round),
                                                        "panel": bool(comparison.panel), "change_of": change_of},
         "columns": [{"key": key, "label_nl": str(labels["label_nl"]), "label_en": str(labels["label_en"]),
                      "group": text(labels["group"])} for key, labels in matrix.column_labels.iterrows()],
         "rows": [_row(matrix, key) for key in matrix.row_order() if key != TOTAL_KEY],
         "totals": _row(matrix, TOTAL_KEY),
-        "cells": _cells(matrix, measure, change),
+        "cells": _cells(matrix, measure, change, sort),
         "notes": {key: int(value) for key, value in matrix.notes.items()},
     }
 

@@ -29,6 +29,7 @@ from ..analysis.filters import (
     Filters,
 )
 from ..extensions import db
+from ..risk.services import relevance_options
 
 FORMATS = ("xlsx", "csv", "json", "sav")
 #: --filter keys that set the matrix's layout rather than a filter.
@@ -74,7 +75,7 @@ class StderrProgress:
 
 
 def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging_measure, compare, panel,
-             language, change_of=None):
+             language, change_of=None, sort=None):
 
     filters, layout = _parse_filters(round_ref, filter_items)
     rows = rows or layout.get("rows", "sector")
@@ -91,7 +92,7 @@ def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging
         raise click.BadParameter("threshold is a number, such as 25.", param_hint="--filter") from None
     return ExportOptions(filters, measure=measure, rows=rows, columns=columns, threshold=threshold,
                          lagging_measure=lagging_measure, compare=compare, panel=panel, language=language,
-                         change_of=change_of)
+                         change_of=change_of, **relevance_options(sort))
 
 
 @matrix_group.command("export")
@@ -114,20 +115,22 @@ def _options(round_ref, filter_items, measure, rows, columns, threshold, lagging
 @click.option("--columns", type=click.Choice(COLUMNS), help="Columns of the matrix (default: aspect).")
 @click.option("--threshold", type=float, help="Lagging below this percentage (default: 25).")
 @click.option("--lagging-measure", type=click.Choice(LAGGING_MEASURES), help="Lagging by (default: share).")
+@click.option("--sort", type=click.Choice(["gap"]),
+              help="gap: the rows with the largest gap (relevance x (1 - coverage)) first.")
 @click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
               help="Language of headers and labels.")
 @click.option("--separator", type=click.Choice([";", ","]), default=";", show_default=True,
               help="CSV: ';' with decimal commas (Dutch Excel) or ',' with decimal points.")
 @with_appcontext
 def matrix_export(round_ref, file_format, output, filter_items, measure, compare, panel, change_of, rows, columns,
-                  threshold, lagging_measure, language, separator) -> None:
+                  threshold, lagging_measure, sort, language, separator) -> None:
     """Export the coverage matrix of ROUND (id or slug) and the inventory behind it."""
 
     suffix = output.suffix.lstrip(".").lower()
     file_format = file_format or (suffix if suffix in FORMATS else "xlsx")
     try:
         options = _options(round_ref, filter_items, measure, rows, columns, threshold, lagging_measure,
-                           compare, panel, language, change_of)
+                           compare, panel, language, change_of, sort)
         counts = write_export(db.session.connection(), options, file_format, output, progress=StderrProgress(),
                               separator=separator)
     except FilterError as error:

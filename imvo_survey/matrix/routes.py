@@ -21,6 +21,7 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import STAFF_ROLES, Aspect, Bottleneck, Dilemma, Response, Round
 from ..models.response import bottleneck_aspect, dilemma_aspect
+from ..risk.services import relevance_options
 from ..rounds.services import get_round
 from ..spreadsheets.writing import XLSX_MIMETYPE
 from . import bp
@@ -63,7 +64,8 @@ def read_options(round: Round):
     filters = Filters.from_params(params)
     threshold = float(form.threshold.data) if form.threshold.data is not None else DEFAULT_THRESHOLD
     matrix_options = {"rows": form.rows.data or "sector", "columns": form.columns.data or "aspect",
-                      "threshold": threshold, "lagging_measure": form.lagging_measure.data or "share"}
+                      "threshold": threshold, "lagging_measure": form.lagging_measure.data or "share",
+                      **relevance_options(form.sort.data)}
     return form, filters, matrix_options
 
 

@@ -31,6 +31,9 @@ class CellView:
     empty: bool
     #: The column's code (for the link to what is behind the cell).
     column: str = ""
+    #: Whether the aspect is relevant in the row (risk analysis); a cell that is not
+    #: cannot lag and is marked as not relevant, not hidden.
+    relevant: bool = True
 
 
 @dataclass
@@ -61,6 +64,9 @@ class RowView:
     #: The organisations' scores were used and a sector row of the same year differs.
     benchmark_differs: bool = False
     cells: list[CellView] = field(default_factory=list)
+    #: The sector (or branch) code of the row, for the link to its risk page; None for
+    #: the totals row and organisations without one.
+    code: str | None = None
 
 
 def _is_empty(value) -> bool:
@@ -130,7 +136,7 @@ def cell_views(matrix: Matrix, measure: str, change=None) -> dict[tuple[str, str
         empty = _is_empty(cell["share"])
         views[key] = CellView(text=format_value(value, measure), value=plain(value),
                               css=colour_class(value, measure), lagging=bool(cell["lagging"]), empty=empty,
-                              column=key[1])
+                              column=key[1], relevant=bool(cell["relevant"]))
     return views
 
 
@@ -159,7 +165,8 @@ def row_views(matrix: Matrix, measure: str, change=None, sort: str | None = None
             benchmark_year=_whole(figures.get("benchmark_year")),
             benchmark_level=None if _is_empty(figures.get("benchmark_level")) else str(figures["benchmark_level"]),
             benchmark_differs=not _is_empty(figures.get("benchmark_differs")) and bool(figures["benchmark_differs"]),
-            cells=[cells[(key, code)] for code in codes]))
+            cells=[cells[(key, code)] for code in codes],
+            code=None if key == TOTAL_KEY else row_parts(key)[0]))
     return views
 
 

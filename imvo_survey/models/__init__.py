@@ -55,6 +55,7 @@ from .response import (
     ResponseNote,
     ResponseSection,
 )
+from .risk import RISK_LEVELS, SUBJECTS, ImportShare, ManualRelevance, RiskEntry
 from .round import (
     INVITATION_STATUSES,
     NOT_YET_ACTED_STATUSES,
@@ -83,5 +84,6 @@ __all__ = [
     "ChainInitiative", "Choice", "Contact", "PublishedVersionError", "Question", "Questionnaire",
     "QuestionnaireVersion", "Section", "Country", "Organisation", "ProductGroup",
     "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",
-    "country_region", "name_key", "organisation_membership", "saved_id", "utcnow",
+    "country_region", "name_key",
+    "RISK_LEVELS", "SUBJECTS", "ImportShare", "ManualRelevance", "RiskEntry", "organisation_membership", "saved_id", "utcnow",
 ]

@@ -1,0 +1,1 @@
+"""Tests of the risk analysis: loaders, pages, commands, and the matrix following it."""
