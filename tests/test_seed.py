@@ -10,6 +10,7 @@ from imvo_survey.extensions import db
 from imvo_survey.models import (
     ActivityType,
     Aspect,
+    BenchmarkImport,
     BenchmarkScore,
     Branch,
     ChainInitiative,
@@ -20,6 +21,8 @@ from imvo_survey.models import (
     Sector,
 )
 from imvo_survey.seed import seed_demo, seed_reference
+
+from .benchmark_scores.test_import import TABEL_1_WARNINGS, english
 
 
 def codes(model) -> list[str]:
@@ -101,6 +104,14 @@ def test_tabel_1_exactly_as_printed():
     weighted = sum(r.total_score * r.company_count for r in rows.values()) / 139
     assert round(weighted, 1) == 32.4
     assert all(r.source == "Transparantiebenchmark" for r in rows.values())
+    # ... which the benchmark import says, and keeps with the import for the benchmark page
+    record = db.session.scalar(select(BenchmarkImport))
+    assert (record.filename, record.row_count, record.year) == ("transparantiebenchmark_2008.csv", 18, 2008)
+    assert english(record.warnings) == TABEL_1_WARNINGS
+    assert all(r.import_id == record.id for r in rows.values())
+    seed_demo()  # a second seed leaves the import and its scores as they are
+    assert db.session.scalar(select(func.count()).select_from(BenchmarkImport)) == 1
+    assert db.session.scalar(select(func.count()).select_from(BenchmarkScore)) == 18
 
 
 def test_demo_register():

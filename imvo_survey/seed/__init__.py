@@ -14,8 +14,11 @@ from pathlib import Path
 import pycountry
 from sqlalchemy import select
 
+from ..benchmark_scores.importer import apply_import as apply_benchmark
+from ..benchmark_scores.importer import plan_import as plan_benchmark
 from ..extensions import db
 from ..models import (
+    DEFAULT_SOURCE,
     ActivityType,
     Aspect,
     AspectGroup,
@@ -32,7 +35,7 @@ from ..models import (
 from ..organisations.importer import apply_import, plan_import
 from ..questionnaires.definition import load_json
 from ..questionnaires.services import publish, store_definition
-from ..spreadsheets.reading import parse_decimal, parse_int, read_table
+from ..spreadsheets.reading import read_table
 from . import reference_data as data
 from .demo_rounds import seed_demo_rounds
 
@@ -193,28 +196,20 @@ def _would_change(planned) -> bool:
 
 
 def _seed_benchmark_2008(report: SeedReport) -> None:
-    """The seed's Tabel 1, exactly as printed (decimal commas, sector aliases)."""
-    table = read_table((DATA_DIR / "transparantiebenchmark_2008.csv").read_bytes())
-    sectors = {}
-    for sector in db.session.scalars(select(Sector)):
-        for name in (sector.code, sector.label_nl, *(a.alias for a in sector.aliases)):
-            sectors[name.casefold()] = sector
-    for _line, row in table.rows:
-        sector = sectors[str(row["sector"]).casefold()]
-        values = {
-            "total_score": float(parse_decimal(row["totaalscore"])),
-            "chain_score": float(parse_decimal(row["ketenbeheer"])),
-            "company_count": parse_int(row["bedrijven"]),
-            "listed_count": parse_int(row["waarvan beursgenoteerd"]),
-        }
-        score = db.session.scalar(select(BenchmarkScore).where(
-            BenchmarkScore.level == "sector", BenchmarkScore.sector_id == sector.id,
-            BenchmarkScore.year == BENCHMARK_YEAR, BenchmarkScore.source == "Transparantiebenchmark"))
-        if score is None:
-            db.session.add(BenchmarkScore(source="Transparantiebenchmark", year=BENCHMARK_YEAR,
-                                          level="sector", sector=sector, **values))
-            report.count("created", "benchmark_score")
-        elif any(getattr(score, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(score, k, v)
-            report.count("updated", "benchmark_score")
+    """The seed's Tabel 1 exactly as printed (decimal commas, sector aliases, the
+    "Gemiddeld" row), through the benchmark import, so that the benchmark page shows the
+    import and its reconciliation warnings. Once there, it is left alone: a second seed
+    does not import it again."""
+    existing = db.session.scalar(select(BenchmarkScore.id).where(
+        BenchmarkScore.level == "sector", BenchmarkScore.year == BENCHMARK_YEAR,
+        BenchmarkScore.source == DEFAULT_SOURCE).limit(1))
+    if existing is not None:
+        return
+    filename = "transparantiebenchmark_2008.csv"
+    table = read_table((DATA_DIR / filename).read_bytes(), filename)
+    plan = plan_benchmark(table, year=BENCHMARK_YEAR, level="sector", source=DEFAULT_SOURCE)
+    if not plan.is_valid:
+        raise RuntimeError(f"The shipped Tabel 1 does not import: {plan.errors} {plan.unmatched}")
+    apply_benchmark(plan, filename, user_id=None)
+    for _row in plan.rows:
+        report.count("created", "benchmark_score")
