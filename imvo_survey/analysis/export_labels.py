@@ -268,5 +268,5 @@ DESCRIPTIONS: dict[str, Pair] = {
 
 def column_description(code: str, language: str) -> str:
     """A column's description: its own text, or else its header."""
-    pair = DESCRIPTIONS.get(code)
+    pair = DESCRIPTIONS.get(code) or (measures.FIGURES[code].description if code in measures.FIGURES else None)
     return text(pair, language) if pair else header(code, language)

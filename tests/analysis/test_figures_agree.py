@@ -98,9 +98,15 @@ def test_page_xlsx_csv_and_api_agree_on_names_and_rounded_values(analyst_client,
     assert csv_rows["voedsel_drank"][CHILD_LABOUR] == "67"
 
 
-def test_the_explanation_sheet_lists_every_figure_with_its_decimals(analyst_client, agreed_round):
+def test_the_explanation_sheet_and_the_codebook_list_every_figure(analyst_client, agreed_round):
     with analyst_client.get("/matrix/imvo-2010/export.xlsx") as download:
-        _headers, rows = sheet_table(load_workbook(io.BytesIO(download.data))["Toelichting"])
+        book = load_workbook(io.BytesIO(download.data))
+    _headers, codebook = sheet_table(book["Codeboek"])
+    figures = {row["Code"]: row for row in codebook if row["Code"] in FIGURES}
+    assert list(figures) == list(FIGURES)
+    assert figures["response_rate"]["Vraag"].startswith("Respons (%): Gerespondeerd als percentage van benaderd")
+    assert figures["response_rate"]["Type"] == "number (Decimalen: 1)" and figures["targeted"]["Type"] == "integer"
+    _headers, rows = sheet_table(book["Toelichting"])
     listed = {row["Onderwerp"]: row for row in rows}
     assert listed["Respons (%)"]["Waarde"] == "Decimalen: 1"
     assert listed["TB ketenscore"]["Waarde"] == "Decimalen: 1"
