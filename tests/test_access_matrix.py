@@ -62,6 +62,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "benchmarks.delete_score": {"POST": _SECRETARIAT},
     "matrix.index": {"GET": _STAFF_READ},
     "matrix.page": {"GET": _STAFF_READ},
+    "matrix.choose": {"GET": _STAFF_READ},
     "matrix.cell": {"GET": _STAFF_READ},
     "matrix.export": {"GET": _STAFF_READ},
     "organisations.list_organisations": {"GET": _STAFF_READ},
@@ -242,7 +243,7 @@ def _clients(app, world) -> dict:
 #: Per endpoint, values that differ from the world's (a format the route offers) and the
 #: query a page needs to show anything.
 OVERRIDES = {"main.set_language": {"code": "en"}, "questionnaires.export_version": {"fmt": "xlsx"}}
-QUERIES = {"matrix.cell": "?row=voedsel_drank&column=child_labour"}
+QUERIES = {"matrix.cell": "?row=voedsel_drank&column=child_labour", "matrix.choose": "?round=ronde-toegang"}
 
 
 def _url(rule: Rule, values: dict) -> str:
