@@ -38,11 +38,11 @@ def coverage_chart(matrix: Matrix) -> Chart:
             left_out.append(row_label(matrix, key))
         else:
             points.append((row_label(matrix, key), chain, coverage))
-    description = _("Per row the mean %(coverage)s over the columns of the table, against the chain score of the "
-                    "Transparantiebenchmark (0-10).", coverage=coverage_name.lower())
+    description = _("Per row the mean of '%(coverage)s' over the columns of the table, against the chain score "
+                    "of the Transparantiebenchmark (0-10).", coverage=coverage_name)
     if left_out:
         description += " " + _("Left out for want of a figure: %(rows)s.", rows=", ".join(left_out))
     return scatter(
         _("Coverage against the benchmark's chain score"), description, figure_name("benchmark_chain"),
-        _("Mean %(coverage)s (%%)", coverage=coverage_name.lower()), points, CHAIN_RANGE, PERCENT_RANGE,
+        _("%(coverage)s, mean (%%)", coverage=coverage_name), points, CHAIN_RANGE, PERCENT_RANGE,
         lambda value: figure_number("benchmark_chain", value), lambda value: figure_number("share", value) + " %")

@@ -56,7 +56,7 @@ def test_the_matrix_page_plots_coverage_against_chain_score(analyst_client, food
     # energy: E covers 1 of 16 aspects (6 %); food: child labour 67, wages 33, climate 33 (8 % on average)
     assert float(energy.get("cy")) > float(food.get("cy"))  # less coverage lower down (a larger y)
     assert texts(svg, "chart-axis-label-x") == ["TB ketenscore"]
-    assert texts(svg, "chart-axis-label-y") == ["Gemiddelde aandeel organisaties met een activiteit (%)"]
+    assert texts(svg, "chart-axis-label-y") == ["Aandeel organisaties met een activiteit, gemiddeld (%)"]
     assert texts(svg, "chart-tick-x")[0] == "0,0" and texts(svg, "chart-tick-y")[-1] == "100 %"
     assert "Weggelaten omdat een cijfer ontbreekt: Banken." in svg.find(f"{SVG}desc").text
     table = re.search(r'<table class="data-table" id="coverage-chart-data">(.*?)</table>', html, re.S).group(1)
