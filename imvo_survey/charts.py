@@ -15,7 +15,10 @@ from datetime import date, timedelta
 
 #: The drawing area inside the SVG's viewBox, in its units (the SVG scales to its box).
 WIDTH, HEIGHT = 480, 280
-LEFT, RIGHT, TOP, BOTTOM = 56, 16, 16, 48
+LEFT, RIGHT, TOP, BOTTOM = 56, 40, 32, 48
+#: Points are named on the chart up to this many; beyond, names would overlap, and the
+#: point's title (on hover) and the table beside the chart name them.
+NAMED_POINTS = 8
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,10 @@ class Chart:
     @property
     def empty(self) -> bool:
         return not self.points
+
+    @property
+    def names_points(self) -> bool:
+        return len(self.points) <= NAMED_POINTS
 
 
 def _scale(low: float, high: float, start: float, end: float):

@@ -56,6 +56,7 @@ def test_the_matrix_page_plots_coverage_against_chain_score(analyst_client, food
     # energy: E covers 1 of 16 aspects (6 %); food: child labour 67, wages 33, climate 33 (8 % on average)
     assert float(energy.get("cy")) > float(food.get("cy"))  # less coverage lower down (a larger y)
     assert texts(svg, "chart-axis-label-x") == ["TB ketenscore"]
+    assert sorted(texts(svg, "chart-point-label")) == ["Energie", "Voedsel en drank"]
     assert texts(svg, "chart-axis-label-y") == ["Aandeel organisaties met een activiteit, gemiddeld (%)"]
     assert texts(svg, "chart-tick-x")[0] == "0,0" and texts(svg, "chart-tick-y")[-1] == "100 %"
     assert "Weggelaten omdat een cijfer ontbreekt: Banken." in svg.find(f"{SVG}desc").text
@@ -103,6 +104,9 @@ def test_scatter_geometry_and_ticks():
     assert (a.x, a.y) == (chart.left, chart.bottom) and (b.x, b.y) == (chart.right, chart.top)
     assert [tick.label for tick in chart.x_ticks] == ["0", "2", "4", "6", "8", "10"]
     assert scatter("t", "d", "x", "y", [], (0, 10), (0, 100), str, str).empty
+    assert chart.names_points  # two points: named on the chart; twenty would overlap
+    many = [(str(number), number % 10, number * 5) for number in range(20)]
+    assert not scatter("t", "d", "x", "y", many, (0, 10), (0, 100), str, str).names_points
     assert nice_ticks(0, 1, whole=True) == [0, 1] and nice_ticks(0, 3, whole=True) == [0, 1, 2, 3]
 
 
