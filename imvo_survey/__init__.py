@@ -139,9 +139,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     """Filters and globals the templates use."""
+    from .figures import register as register_figures
     from .i18n import register_template_helpers as register_i18n
 
     register_i18n(app)
+    register_figures(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["app_version"] = __version__
 

@@ -74,6 +74,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "benchmarks.undo_scores_import": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "matrix.index": {"GET": _STAFF_READ},
     "matrix.page": {"GET": _STAFF_READ},
+    "matrix.choose": {"GET": _STAFF_READ},
     "matrix.cell": {"GET": _STAFF_READ},
     "matrix.export": {"GET": _STAFF_READ},
     "risk.list_entries": {"GET": _STAFF_READ},
@@ -271,7 +272,7 @@ def _clients(app, world) -> dict:
 #: query a page needs to show anything.
 OVERRIDES = {"main.set_language": {"code": "en"}, "questionnaires.export_version": {"fmt": "xlsx"},
              "risk.subject_page": {"code": "voedsel_drank"}, "risk.remove_manual_relevance": {"code": "voedsel_drank"}}
-QUERIES = {"matrix.cell": "?row=voedsel_drank&column=child_labour"}
+QUERIES = {"matrix.cell": "?row=voedsel_drank&column=child_labour", "matrix.choose": "?round=ronde-toegang"}
 
 
 def _url(rule: Rule, values: dict) -> str:

@@ -24,6 +24,7 @@ from ..models.questionnaire import Choice, Question, Section
 from ..models.response import Answer
 from ..questionnaires.question_types import question_type
 from . import export_labels as words
+from . import measures
 from .export_reading import CHUNK, Responder
 from .export_schema import Column, Table, static_table
 
@@ -122,7 +123,17 @@ def codebook_table(catalogue: list[QuestionInfo], language: str) -> Table:
                       words.column_description(code, language)) for code in codes]
     rows = [(q.code, q.label, q.type, q.choices, q.reference, q.inventory_field, q.section, q.parent, q.required,
              "; ".join(q.versions)) for q in catalogue]
-    return static_table("codebook", words.sheet("codebook", language), columns, rows)
+    return static_table("codebook", words.sheet("codebook", language), columns, rows + figure_codes(language))
+
+
+def figure_codes(language: str) -> list[tuple]:
+    """The matrix's figures after the questions: code, name and meaning, type and
+    decimals, on the Matrix sheet (the same as on the page and in the API)."""
+    matrix = words.sheet("matrix", language)
+    decimals = words.text(words.ITEMS["decimals"], language)
+    return [(code, f"{measures.header(code, language)}: {measures.description(code, language)}",
+             "integer" if figure.decimals == 0 else f"number ({decimals}: {figure.decimals})", None, None, None,
+             matrix, None, None, None) for code, figure in measures.FIGURES.items()]
 
 
 def _answer_value(kind: str, text, number, day, many):

@@ -7,6 +7,8 @@ The analysis package has no Flask, so no Babel catalogue here: every text is a p
 
 from __future__ import annotations
 
+from . import measures
+from .filters import MEASURES as MEASURE_KEYS
 from .matrix import TOTAL_KEY, Matrix, row_parts
 
 Pair = tuple[str, str]
@@ -80,14 +82,6 @@ HEADERS: dict[str, Pair] = {
     "row_branch": ("Branche", "Branch"),
     "row_sector_kind": ("Sector / soort", "Sector / kind"),
     "row_code": ("Code", "Code"),
-    "targeted": ("Benaderd", "Targeted"),
-    "responded": ("Gerespondeerd", "Responded"),
-    "declined": ("Afgezien", "Declined"),
-    "response_rate": ("Respons (%)", "Response rate (%)"),
-    "benchmark_total": ("TB totaalscore", "TB total score"),
-    "benchmark_chain": ("TB ketenbeheer", "TB chain score"),
-    "benchmark_companies": ("TB bedrijven", "TB companies"),
-    "benchmark_listed": ("TB beursgenoteerd", "TB listed"),
     "benchmark_year": ("TB jaar", "TB year"),
     "benchmark_level": ("TB niveau", "TB level"),
     "lagging": ("Achterblijvend (*)", "Lagging (*)"),
@@ -97,15 +91,8 @@ HEADERS: dict[str, Pair] = {
     "note": ("Opmerking", "Note"),
 }
 
-#: What the matrix cells show, by measure.
-MEASURES: dict[str, Pair] = {
-    "share": ("Aandeel organisaties met een activiteit (%)", "Share of organisations with an activity (%)"),
-    "organisations": ("Organisaties met een activiteit", "Organisations with an activity"),
-    "members": ("Dekking van de leden (%)", "Member coverage (%)"),
-    "activities": ("Aantal activiteiten", "Number of activities"),
-    "change": ("Verandering sinds de vergelijkingsronde (procentpunten)",
-               "Change since the comparison round (percentage points)"),
-}
+#: What the matrix cells show, by measure: the name of its figure (`measures.py`).
+MEASURES: dict[str, Pair] = {key: (measures.header(key, "nl"), measures.header(key, "en")) for key in MEASURE_KEYS}
 
 #: Labels of codes that have no reference table.
 CODES: dict[str, dict[str, Pair]] = {
@@ -152,33 +139,11 @@ ITEMS: dict[str, Pair] = {
     "without_member_share": ("Activiteiten zonder aandeel leden", "Activities without a member share"),
     "empty": ("Lege cel", "Empty cell"),
     "neutralised": ("Tekst als formule", "Text as a formula"),
+    "decimals": ("Decimalen", "Decimals"),
 }
 
 #: What every measure and column means (the explanation sheet and datapackage.json).
 DEFINITIONS: dict[str, Pair] = {
-    "share": ("Organisaties met minstens één activiteit op het aspect, als percentage van de responderende "
-              "organisaties in de rij.",
-              "Organisations with at least one activity on the aspect, as a percentage of the row's "
-              "responding organisations."),
-    "organisations": ("Aantal responderende organisaties met minstens één activiteit op het aspect.",
-                      "Number of responding organisations with at least one activity on the aspect."),
-    "members": ("Brancheorganisaties en schappen: per organisatie het hoogste aandeel leden dat aan een "
-                "activiteit op het aspect meedoet, maal het ledental, opgeteld en gedeeld door de leden van "
-                "de responderende organisaties met een ledental. Een ontbrekend aandeel telt als 0.",
-                "Associations and boards: per organisation the highest share of members taking part in an "
-                "activity on the aspect, times its member count, summed and divided by the members of the "
-                "responding organisations with a member count. A missing share counts as 0."),
-    "activities": ("Aantal activiteiten op het aspect (een activiteit op twee aspecten telt bij beide).",
-                   "Number of activities on the aspect (an activity on two aspects counts for both)."),
-    "change": ("Aandeel organisaties (of, als gekozen, ledendekking; zie 'Verandering van') in deze ronde "
-               "min dat in de vergelijkingsronde, in procentpunten; leeg als een van beide leeg is.",
-               "Share of organisations (or, when chosen, member coverage; see 'Change of') in this round minus "
-               "that in the comparison round, in percentage points; empty when either is empty."),
-    "targeted": ("Organisaties die voor de ronde zijn benaderd.", "Organisations targeted by the round."),
-    "responded": ("Organisaties die hun antwoord hebben ingediend (ingediend, teruggestuurd of geaccepteerd).",
-                  "Organisations that submitted their response (submitted, returned or accepted)."),
-    "declined": ("Organisaties die hebben afgezien van deelname.", "Organisations that declined."),
-    "response_rate": ("Gerespondeerd als percentage van benaderd.", "Responded as a percentage of targeted."),
     "lagging": ("Een cel is achterblijvend als het aspect relevant is (relevantie uit de risicoanalyse boven "
                 "de drempel voor relevantie; zonder risicoanalyse is elk aspect relevant) en het aandeel (of de "
                 "ledendekking) onder de drempel ligt; lege cellen zijn nooit achterblijvend. In het werkblad "
@@ -212,6 +177,12 @@ DEFINITIONS: dict[str, Pair] = {
                 "One row per responding organisation, one column per question code; several codes "
                 "separated by ';', repeated answers by ' | '. The codebook gives their meaning."),
 }
+
+#: The figures' names and meanings come from `measures.py`: one vocabulary for the page,
+#: the exports and the API.
+HEADERS.update({code: (measures.header(code, "nl"), measures.header(code, "en")) for code in measures.FIGURES})
+DEFINITIONS.update({code: figure.description for code, figure in measures.FIGURES.items()})
+DEFINITIONS.update({key: measures.figure(key).description for key in MEASURE_KEYS})
 
 #: The sheet that stands in for a table too long for Excel.
 TOO_LONG: Pair = (
@@ -300,5 +271,5 @@ DESCRIPTIONS: dict[str, Pair] = {
 
 def column_description(code: str, language: str) -> str:
     """A column's description: its own text, or else its header."""
-    pair = DESCRIPTIONS.get(code)
+    pair = DESCRIPTIONS.get(code) or (measures.FIGURES[code].description if code in measures.FIGURES else None)
     return text(pair, language) if pair else header(code, language)

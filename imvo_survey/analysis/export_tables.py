@@ -20,7 +20,7 @@ from .. import __version__
 from ..models import Response, Round
 from . import benchmark as benchmarks
 from . import export_labels as words
-from . import queries
+from . import measures, queries
 from .export_answers import answers_table, codebook_table, local_time, questions, response_table
 from .export_inventory import activities_long_table, activities_table, bottlenecks_table, dilemmas_table
 from .export_reading import describe_organisations, load_vocabulary, responders, select_activities
@@ -165,15 +165,21 @@ def matrix_columns(export: MatrixExport) -> list[Column]:
                       words.column_description("row_code", language))]
     for code, kind in BENCHMARK_COLUMNS + RESPONSE_COLUMNS:
         columns.append(Column(code, words.header(code, language), kind, words.column_description(code, language),
-                              number_format="0.0" if kind == "number" else None))
-    kind = "integer" if measure in ("organisations", "activities") else "number"
-    description = words.text(words.MEASURES[measure], language)
+                              number_format=_number_format(code, kind)))
+    shown = measures.figure(measure)
+    kind = "integer" if shown.decimals == 0 else "number"
+    description = measures.description(measure, language)
     for code in matrix.column_labels.index:
         columns.append(Column(code, str(matrix.column_labels.at[code, label]), kind, description,
-                              number_format="0.0" if kind == "number" else None))
+                              number_format=shown.excel_format))
     columns.append(Column("lagging", words.header("lagging", language), "string",
                           words.column_description("lagging", language)))
     return columns
+
+
+def _number_format(code: str, kind: str) -> str | None:
+    return measures.FIGURES[code].excel_format if kind in ("number", "integer") and code in measures.FIGURES \
+        else None
 
 
 def matrix_table(export: MatrixExport) -> Table:
@@ -183,16 +189,14 @@ def matrix_table(export: MatrixExport) -> Table:
     values = export.values()
     keys = list(matrix.column_labels.index)
     first_cell = 2 + len(BENCHMARK_COLUMNS) + len(RESPONSE_COLUMNS)
-    integer = columns[first_cell].type == "integer"
     rows, highlight = [], set()
     for number, key in enumerate(matrix.row_order()):
         figures = matrix.rows.loc[key]
-        cells = [plain_int(value) if integer else plain(value) for value in values.loc[key, keys]]
+        cells = [measures.rounded(export.options.measure, value) for value in values.loc[key, keys]]
         lagging = [code for code in keys if bool(matrix.cells.at[(key, code), "lagging"])]
         highlight.update((number, first_cell + keys.index(code)) for code in lagging)
         rows.append((words.row_label(matrix, key, language), key, *_benchmark_values(figures, language),
-                     plain_int(figures["targeted"]), plain_int(figures["responded"]),
-                     plain_int(figures["declined"]), plain(figures["response_rate"]), *cells,
+                     *(measures.rounded(code, figures[code]) for code in measures.RESPONSE_FIGURES), *cells,
                      "; ".join(columns[first_cell + keys.index(code)].header for code in lagging) or None))
     return static_table("matrix", words.sheet("matrix", language), columns, rows,
                         description=words.text(words.MEASURES[export.options.measure], language),
@@ -201,8 +205,7 @@ def matrix_table(export: MatrixExport) -> Table:
 
 def _benchmark_values(figures, language: str) -> list:
     level = plain(figures.get("benchmark_level"))
-    return [plain(figures.get("benchmark_total")), plain(figures.get("benchmark_chain")),
-            plain_int(figures.get("benchmark_companies")), plain_int(figures.get("benchmark_listed")),
+    return [*(measures.rounded(code, figures.get(code)) for code in measures.BENCHMARK_FIGURES),
             plain_int(figures.get("benchmark_year")), words.code_label("level", level, language)]
 
 
@@ -247,8 +250,8 @@ def benchmark_table(conn, year: int, language: str) -> Table:
         rows.append((words.text(words.ROW_MARKERS["total"], language), TOTAL_KEY, *_benchmark_values(totals, language)))
     columns = [Column("sector", words.header("sector", language), "string"),
                Column("sector_code", words.header("sector_code", language), "string")]
-    columns += [Column(code, words.header(code, language), kind, words.column_description(code, language))
-                for code, kind in BENCHMARK_COLUMNS]
+    columns += [Column(code, words.header(code, language), kind, words.column_description(code, language),
+                       number_format=_number_format(code, kind)) for code, kind in BENCHMARK_COLUMNS]
     return static_table("benchmark", words.sheet("benchmark", language), columns, rows,
                         description=words.text(words.DEFINITIONS["benchmark"], language))
 
@@ -273,10 +276,7 @@ def explanation_table(export: MatrixExport) -> Table:
     rows += [(item("software"), f"imvo-survey {__version__}", None),
              (item("without_member_count"), matrix.notes.get("associations_without_member_count"), None),
              (item("without_member_share"), matrix.notes.get("activities_without_member_share"), None)]
-    for code, pair in words.MEASURES.items():
-        rows.append((words.text(pair, language), None, define(code)))
-    for code in ("targeted", "responded", "declined", "response_rate"):
-        rows.append((words.header(code, language), None, define(code)))
+    rows += figure_rows(language)
     for code, title in (("lagging", words.header("lagging", language)), ("empty", item("empty")),
                         ("benchmark", words.sheet("benchmark", language)),
                         ("activities_long", words.sheet("activities_long", language)),
@@ -286,6 +286,13 @@ def explanation_table(export: MatrixExport) -> Table:
                Column("value", words.header("value", language), "any"),
                Column("explanation", words.header("explanation", language), "string")]
     return static_table("explanation", words.sheet("explanation", language), columns, rows)
+
+
+def figure_rows(language: str) -> list[tuple[str, str, str]]:
+    """Every figure of the matrix: its name, its rounding, what it means (`measures.py`)."""
+    rounding = words.text(words.ITEMS["decimals"], language)
+    return [(measures.header(code, language), f"{rounding}: {figure.decimals}", measures.description(code, language))
+            for code, figure in measures.FIGURES.items()]
 
 
 def matrix_document(export: MatrixExport) -> dict:
@@ -302,13 +309,14 @@ def matrix_document(export: MatrixExport) -> dict:
         cells = {}
         for code in matrix.column_labels.index:
             cell = matrix.cells.loc[(key, code)]
-            cells[code] = {name: plain(cell[name]) for name in figures}
+            cells[code] = {name: measures.rounded(name, cell[name]) for name in figures}
             cells[code]["lagging"] = bool(cell["lagging"])
             if change is not None:
-                cells[code]["change"] = plain(change.get((key, code)))
+                cells[code]["change"] = measures.rounded("change", change.get((key, code)))
         row = matrix.rows.loc[key]
         rows.append({"code": key, "label": words.row_label(matrix, key, language),
-                     **{name: plain(row.get(name)) for name, _ in RESPONSE_COLUMNS + BENCHMARK_COLUMNS},
+                     **{name: measures.rounded(name, row.get(name)) if name in measures.FIGURES else plain(row.get(name))
+                        for name, _ in RESPONSE_COLUMNS + BENCHMARK_COLUMNS},
                      "lagging": bool(row.get("lagging", False)), "cells": cells})
     old = export.comparison.old.round if export.comparison is not None else None
     return {

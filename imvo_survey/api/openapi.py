@@ -6,6 +6,7 @@ the values the API accepts. tests/api/test_openapi.py runs schemathesis against 
 
 from __future__ import annotations
 
+from ..analysis import measures
 from ..analysis.filters import AUDIENCES, CHANGE_OF, COLUMNS, KINDS, LAGGING_MEASURES, MEASURES, ROWS, SIZES
 from ..analysis.matrix import SORTS
 from ..models import LEVELS, ActivityType, Aspect, Branch, Country, ProductGroup, Sector
@@ -20,7 +21,11 @@ DESCRIPTION = (
     "bottlenecks behind it, and the Transparantiebenchmark scores.\n\n"
     "Authenticate with a personal API token (made on the page 'API tokens' of your account): "
     "`Authorization: Bearer imvo_...`. Empty figures are null, never 0. Codes are the stable reference "
-    "codes (sectors, aspects, countries ...). Errors are `{\"error\": \"...\"}`.")
+    "codes (sectors, aspects, countries ...). Errors are `{\"error\": \"...\"}`.\n\n"
+    "The matrix's figures carry the names of the matrix page and the exports and are rounded as there "
+    "(half away from zero): " + "; ".join(
+        f"`{code}` {figure.name[1]} ({figure.name[0]}), {figure.decimals} decimals"
+        for code, figure in measures.FIGURES.items()) + ". The matrix document's `figures` repeats them.")
 SECURED = [{"bearerAuth": []}]
 
 

@@ -98,6 +98,9 @@ MATRIX = obj({
     "cells": {"type": "array", "items": ref("MatrixCell")},
     "notes": obj({"associations_without_member_count": integer(minimum=0),
                   "activities_without_member_share": integer(minimum=0)}),
+    "figures": {"type": "object", "description": "Every figure's names, unit, decimals and meaning, by code.",
+                "additionalProperties": obj({"name_nl": string(), "name_en": string(), "unit": string(),
+                                             "decimals": integer(minimum=0), "description_en": string()})},
 })
 
 RESPONDENT = obj({

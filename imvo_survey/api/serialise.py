@@ -1,5 +1,9 @@
 """Turning models and the analysis results into plain JSON values.
 
+The matrix's figures are rounded by their rule in `analysis/measures.py` (the same
+numbers as on the page and in the exports); the `figures` entry of the matrix document
+names each, with its meaning and decimals.
+
 Empty figures (NaN in the analysis: a row without responding organisations, say) become
 null, never 0, and numpy numbers become Python numbers."""
 
@@ -9,6 +13,7 @@ import math
 
 import pandas as pd
 
+from ..analysis import measures
 from ..analysis.export_labels import row_label
 from ..analysis.filters import MEASURE_COLUMNS
 from ..analysis.matrix import TOTAL_KEY, Matrix
@@ -57,10 +62,11 @@ def _row(matrix: Matrix, key: str) -> dict:
     return {
         "key": key, "label_nl": row_label(matrix, key, "nl"), "label_en": row_label(matrix, key, "en"),
         "targeted": whole(figures["targeted"]) or 0, "responded": whole(figures["responded"]) or 0,
-        "declined": whole(figures["declined"]) or 0, "response_rate": number(figures["response_rate"]),
+        "declined": whole(figures["declined"]) or 0,
+        "response_rate": measures.rounded("response_rate", figures["response_rate"]),
         "lagging": bool(figures.get("lagging", False)),
         "benchmark": {
-            **{name: number(figures.get(column)) for name, column in BENCHMARK_FIGURES.items()},
+            **{name: measures.rounded(column, figures.get(column)) for name, column in BENCHMARK_FIGURES.items()},
             "year": whole(figures.get("benchmark_year")), "level": text(figures.get("benchmark_level")),
         },
     }
@@ -72,10 +78,11 @@ def _cells(matrix: Matrix, measure: str, change: pd.Series | None, sort: str | N
     for (row, column), figures in matrix.cells.iterrows():
         if row not in row_keys:
             continue
-        cell = {"row": row, "column": column, **{name: number(figures[name]) for name in CELL_FIGURES},
+        cell = {"row": row, "column": column,
+                **{name: measures.rounded(name, figures[name]) for name in CELL_FIGURES},
                 "relevant": bool(figures["relevant"]), "lagging": bool(figures["lagging"])}
         if change is not None:
-            cell["change"] = number(change.get((row, column)))
+            cell["change"] = measures.rounded("change", change.get((row, column)))
         cell["value"] = cell[MEASURE_COLUMNS[measure]]
         cells.append(cell)
     order = {key: number for number, key in enumerate(row_keys)}
@@ -106,7 +113,15 @@ def matrix_document(matrix: Matrix, measure: str, comparison=None, change_of: st
         "totals": _row(matrix, TOTAL_KEY),
         "cells": _cells(matrix, measure, change, sort),
         "notes": {key: int(value) for key, value in matrix.notes.items()},
+        "figures": figure_vocabulary(),
     }
+
+
+def figure_vocabulary() -> dict:
+    """Every figure of the matrix: its names, meaning and decimals (`analysis/measures.py`)."""
+    return {code: {"name_nl": figure.name[0], "name_en": figure.name[1], "unit": figure.unit,
+                   "decimals": figure.decimals, "description_en": figure.description[1]}
+            for code, figure in measures.FIGURES.items()}
 
 
 def _codes(items) -> list[str]:

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from wtforms import BooleanField, DecimalField, SelectField
 from wtforms.validators import NumberRange, Optional
 
-from ..analysis.filters import DEFAULT_THRESHOLD
+from ..analysis.filters import CHANGE_OF, DEFAULT_THRESHOLD, LAGGING_MEASURES, MEASURES
 from ..extensions import db
+from ..figures import figure_header, figure_name
 from ..forms import code_choices, options
 from ..i18n import current_language
 from ..i18n import lazy_gettext as _l
@@ -64,14 +65,10 @@ class MatrixForm(FlaskForm):
         self.rows.choices = options([("sector", _l("Sector")), ("branch", _l("Branch")),
                                      ("sector_kind", _l("Sector and kind"))])
         self.columns.choices = options([("aspect", _l("IMVO aspect")), ("aspect_group", _l("Group of aspects"))])
-        self.measure.choices = options([("share", _l("Share of organisations (%)")),
-                                        ("organisations", _l("Organisations")),
-                                        ("members", _l("Member coverage (%)")), ("activities", _l("Activities")),
-                                        ("change", _l("Change since the comparison round (points)"))])
-        self.lagging_measure.choices = options([("share", _l("Share of organisations")),
-                                                ("members", _l("Member coverage"))])
-        self.change_of.choices = options([("share", _l("Share of organisations")),
-                                          ("members", _l("Member coverage"))])
+        # The measures' names are those of the table, the exports and the API (measures.py).
+        self.measure.choices = options([(key, figure_header(key)) for key in MEASURES])
+        self.lagging_measure.choices = options([(key, figure_name(key)) for key in LAGGING_MEASURES])
+        self.change_of.choices = options([(key, figure_name(key)) for key in CHANGE_OF])
         others = db.session.scalars(select(Round).where(Round.id != round.id).order_by(*Round.oldest_first())).all()
         self.compare.choices = options([("", _l("The baseline"))] + [(r.slug, r.name) for r in others])
         self.sort.choices = options([("", _l("Sector order")), ("gap", _l("Largest gap first"))])

@@ -19,46 +19,62 @@ from ..analysis.matrix import TOTAL_KEY
 from ..analysis.tables import cell_activities
 from ..extensions import db
 from ..i18n import current_language
-from ..models import STAFF_ROLES, Aspect, Bottleneck, Dilemma, Response, Round
+from ..models import STAFF_ROLES, Aspect, Bottleneck, Dilemma, Round
 from ..models.response import bottleneck_aspect, dilemma_aspect
 from ..risk.services import relevance_options
 from ..rounds.services import get_round
 from ..spreadsheets.writing import XLSX_MIMETYPE
 from . import bp
+from .chart import coverage_chart
+from .choosing import chooseable_rounds, latest_with_responses
 from .forms import MatrixForm
-from .view import activity_rows, cell_summary, column_views, row_views
+from .view import activity_rows, cell_summary, column_views, row_views, with_aspects
 
 FILTER_KEYS = ("audience", "kind", "size", "sector", "branch", "activity_type", "country", "product_group",
                "consented")
 QUERY_KEYS = (*FILTER_KEYS, "rows", "columns", "measure", "lagging_measure", "threshold", "compare", "panel",
               "change_of", "sort")
+#: Parameters of the page besides the form's: the aspect groups shown with their aspects.
+PAGE_KEYS = ("expand",)
 
 
 @bp.route("/")
 @roles(*STAFF_ROLES)
 def index():
-    """The newest round that has responses (or the newest round)."""
-    rounds = db.session.scalars(select(Round).where(Round.status != "draft").order_by(*Round.newest_first())).all()
-    with_responses = [r for r in rounds if db.session.scalar(select(Response.id).where(Response.round_id == r.id)
-                                                             .limit(1))]
-    chosen = (with_responses or rounds)
-    if not chosen:
+    """The latest round with submitted responses (or, while there is none, the newest round)."""
+    chosen = latest_with_responses() or next(iter(chooseable_rounds()), None)
+    if chosen is None:
         return render_template("matrix/no_rounds.html")
-    return redirect(url_for("matrix.page", slug=chosen[0].slug))
+    return redirect(url_for("matrix.page", slug=chosen.slug))
+
+
+@bp.route("/choose")
+@roles(*STAFF_ROLES)
+def choose():
+    """The round chooser's target: the chosen round's matrix, in the same view."""
+    round = get_round(request.args.get("round", ""))
+    kept = {key: value for key, value in page_query().items() if key != "compare"}
+    return redirect(url_for("matrix.page", slug=round.slug, **kept))
 
 
 def read_options(round: Round):
-    """The form and the analysis options from the query string. Values that do not fit
-    (an unknown measure, a threshold over 100, a sector that does not exist) fall back
-    to their defaults, with a message, rather than failing."""
+    """The form, the analysis options and what was wrong in the address. A value that
+    does not fit (an unknown measure, a threshold over 100, a sector that does not
+    exist) falls back to its default, and the page says so beside the field and above
+    the table, naming the value; parameters the page does not know are named too."""
     form = MatrixForm(request.args, round=round)
+    problems = []
     if not form.validate():
-        wrong = [field for field in form if field.errors]
-        for field in wrong:
-            field.data = field.default
-            field.errors = []
-        flash(_("These settings in the address were not valid and have been reset: %(fields)s.",
-                fields=", ".join(str(field.label.text) for field in wrong)), "info")
+        for field in (field for field in form if field.errors):
+            given = request.args.get(field.name, "")
+            message = (_("%(value)s is not one of the choices; the default is shown.", value=given)
+                       if field.type == "SelectField" else "; ".join(str(error) for error in field.errors))
+            field.data, field.errors = field.default, [message]
+            problems.append(f"{field.label.text}: {message}")
+    unknown = sorted(set(request.args) - set(QUERY_KEYS) - set(PAGE_KEYS))
+    if unknown:
+        problems.append(_("The address has settings the matrix does not know, which are left out: %(names)s.",
+                          names=", ".join(unknown)))
     params = {key: "1" if form[key].data is True else form[key].data for key in FILTER_KEYS if form[key].data}
     params["round"] = str(round.id)
     filters = Filters.from_params(params)
@@ -66,7 +82,7 @@ def read_options(round: Round):
     matrix_options = {"rows": form.rows.data or "sector", "columns": form.columns.data or "aspect",
                       "threshold": threshold, "lagging_measure": form.lagging_measure.data or "share",
                       **relevance_options(form.sort.data)}
-    return form, filters, matrix_options
+    return form, filters, matrix_options, problems
 
 
 def page_query() -> dict[str, str]:
@@ -75,32 +91,67 @@ def page_query() -> dict[str, str]:
     return {key: value for key, value in request.args.items() if key in QUERY_KEYS and value}
 
 
+def _matrices(form, filters, options: dict, measure: str):
+    """The matrix, and the comparison when the measure or the form asks for one."""
+    conn = db.session.connection()
+    comparison = None
+    if measure == "change" or form.compare.data or form.panel.data:
+        comparison = year_over_year(conn, filters, compare_with=form.compare.data or None,
+                                    panel=bool(form.panel.data), **options)
+    return (comparison.new if comparison else build_matrix(conn, filters, **options)), comparison
+
+
+def _expanded(matrix, problems: list) -> list[str]:
+    """The aspect groups asked to show their aspects (rows by group only)."""
+    asked = request.args.getlist("expand")
+    if matrix.columns_by != "aspect_group":
+        return []
+    known = [code for code in asked if code in matrix.column_labels.index]
+    if len(known) < len(asked):
+        problems.append(_("Unknown aspect group in the address, left out: %(codes)s.",
+                          codes=", ".join(code for code in asked if code not in known)))
+    return known
+
+
+def _toggle_links(slug: str, matrix, expanded: list[str]) -> dict[str, str]:
+    """Per group column: the address that shows (or hides) its aspects, the view kept."""
+    links = {}
+    for code in matrix.column_labels.index if matrix.columns_by == "aspect_group" else []:
+        toggled = [other for other in expanded if other != code] + ([] if code in expanded else [code])
+        links[code] = url_for("matrix.page", slug=slug, **page_query(), expand=toggled)
+    return links
+
+
 @bp.route("/<slug>")
 @roles(*STAFF_ROLES)
 def page(slug: str):
-    """The matrix of a round, with the benchmark beside it."""
+    """The matrix of a round, the benchmark beside it, and coverage against chain score."""
     round = get_round(slug)
     try:
-        form, filters, options = read_options(round)
-        conn = db.session.connection()
+        form, filters, options, problems = read_options(round)
         measure = form.measure.data or "share"
-        comparison = None
-        if measure == "change" or form.compare.data or form.panel.data:
-            comparison = year_over_year(conn, filters, compare_with=form.compare.data or None,
-                                        panel=bool(form.panel.data), **options)
-        matrix = comparison.new if comparison else build_matrix(conn, filters, **options)
+        matrix, comparison = _matrices(form, filters, options, measure)
+        expanded = _expanded(matrix, problems)
+        detail = _matrices(form, filters, {**options, "columns": "aspect"}, measure) if expanded else None
     except FilterError as error:
         flash(str(error), "error")
         return redirect(url_for("matrix.page", slug=slug))
     if measure == "change" and comparison is None:
-        flash(_("There is no round to compare with: choose one, or mark a round as the baseline."), "info")
+        problems.append(_("There is no round to compare with: choose one, or mark a round as the baseline."))
         measure = "share"
     change_of = form.change_of.data or "share"
-    change = comparison.change(change_of) if comparison else None
+    rows = row_views(matrix, measure, comparison.change(change_of) if comparison else None, form.sort.data)
+    columns = column_views(matrix)
+    if detail is not None:
+        aspects, aspect_comparison = detail
+        aspect_rows = row_views(aspects, measure, aspect_comparison.change(change_of) if aspect_comparison else None)
+        columns = with_aspects(columns, rows, column_views(aspects), aspect_rows, set(expanded))
+    latest = latest_with_responses()
     return render_template(
         "matrix/page.html", round=round, form=form, matrix=matrix, measure=measure, comparison=comparison,
-        change_of=change_of, columns=column_views(matrix), rows=row_views(matrix, measure, change, form.sort.data),
-        query=page_query())
+        change_of=change_of, columns=columns, rows=rows, query=page_query(), problems=problems,
+        rounds=chooseable_rounds(), is_latest=latest is not None and latest.id == round.id,
+        toggle_links=_toggle_links(slug, matrix, expanded), chart=coverage_chart(matrix))
 
 
 EXPORT_TYPES = {"xlsx": ("xlsx", XLSX_MIMETYPE),
@@ -119,7 +170,7 @@ def export(slug: str, fmt: str):
     extension, mimetype = EXPORT_TYPES[fmt]
     back = url_for("matrix.page", slug=slug, **page_query())
     try:
-        form, filters, options = read_options(round)
+        form, filters, options, _problems = read_options(round)
     except FilterError as error:
         flash(str(error), "error")
         return redirect(back)
@@ -151,7 +202,7 @@ def cell(slug: str):
     round = get_round(slug)
     row, column = request.args.get("row", ""), request.args.get("column", "")
     try:
-        _form, filters, options = read_options(round)
+        _form, filters, options, _problems = read_options(round)
         conn = db.session.connection()
         matrix = build_matrix(conn, filters, **options)
     except FilterError as error:

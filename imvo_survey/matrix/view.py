@@ -10,10 +10,11 @@ import math
 from dataclasses import dataclass, field
 
 import pandas as pd
-from flask_babel import format_decimal, gettext
+from flask_babel import gettext
 
 from ..analysis.filters import MEASURE_COLUMNS
 from ..analysis.matrix import TOTAL_KEY, Matrix, row_parts
+from ..figures import figure_text
 from ..i18n import code_label, current_language
 
 #: The benchmark figures beside a row, as `Matrix.rows` names them.
@@ -42,6 +43,12 @@ class ColumnView:
 
     code: str
     label: str
+    #: "aspect" or "group".
+    kind: str = "aspect"
+    #: An aspect's group code (None for a group).
+    group: str | None = None
+    #: A group whose aspects are shown beside it.
+    expanded: bool = False
 
 
 @dataclass
@@ -101,18 +108,40 @@ def row_label(matrix: Matrix, key: str) -> str:
 def column_views(matrix: Matrix) -> list[ColumnView]:
     """The column heads in order, labelled in the current language."""
     column = _label_column()
-    return [ColumnView(code, str(labels[column])) for code, labels in matrix.column_labels.iterrows()]
+    kind = "group" if matrix.columns_by == "aspect_group" else "aspect"
+    return [ColumnView(code, str(labels[column]), kind, None if kind == "group" else labels["group"])
+            for code, labels in matrix.column_labels.iterrows()]
+
+
+def with_aspects(columns: list[ColumnView], rows: list[RowView], aspect_columns: list[ColumnView],
+                 aspect_rows: list[RowView], expanded: set[str]) -> list[ColumnView]:
+    """Group columns, each expanded group followed by its aspects' columns (from the
+    aspect matrix of the same view): the columns in order, and each row's cells put in
+    that order in place."""
+    of_group: dict[str | None, list[int]] = {}
+    for index, column in enumerate(aspect_columns):
+        of_group.setdefault(column.group, []).append(index)
+    order, merged = [], []
+    for index, column in enumerate(columns):
+        column.expanded = column.code in expanded
+        order.append((False, index))
+        merged.append(column)
+        if column.expanded:
+            order += [(True, number) for number in of_group.get(column.code, [])]
+            merged += [aspect_columns[number] for number in of_group.get(column.code, [])]
+    detail = {row.key: row.cells for row in aspect_rows}
+    for row in rows:
+        aspects = detail.get(row.key, [])
+        row.cells = [aspects[number] if is_aspect and number < len(aspects) else
+                     CellView("\u2013", None, "cell-empty", False, True, merged[position].code)
+                     if is_aspect else row.cells[number]
+                     for position, (is_aspect, number) in enumerate(order)]
+    return merged
 
 
 def format_value(value, measure: str) -> str:
-    if _is_empty(value):
-        return "\u2013"
-    if measure in ("share", "members"):
-        return f"{format_decimal(value, format='#,##0')} %"
-    if measure == "change":
-        sign = "+" if value > 0 else ""
-        return f"{sign}{format_decimal(value, format='#,##0')}"
-    return format_decimal(value, format="#,##0")
+    """A cell's figure as shown: rounded by its measure's rule, with its unit; a change signed."""
+    return figure_text(measure, value, signed=measure == "change")
 
 
 def colour_class(value, measure: str) -> str:

@@ -44,6 +44,7 @@ from ..models import (
 from ..spreadsheets.writing import XLSX_MIMETYPE, csv_bytes, xlsx_bytes
 from ..whole_numbers import paginate
 from . import bp
+from .response_chart import response_chart
 from .services import get_round, status_counts, utc_to_local
 
 PER_PAGE = 50
@@ -263,7 +264,7 @@ def dashboard(slug: str):
         total=sum(counts.values()), overall=overall_rate(organisations), by_kind=rates_by_kind(organisations),
         by_sector=rates_by_taxonomy(organisations, Sector), by_branch=rates_by_taxonomy(organisations, Branch),
         outbox_counts=outbox_counts, failed=failed, failed_shown=FAILED_SHOWN,
-        show_outbox=current_user.role == "secretariat",
+        show_outbox=current_user.role == "secretariat", response_chart=response_chart(round),
         sort_links={key: sort_link(filters, round.slug, key) for key in SORT_KEYS})
 
 

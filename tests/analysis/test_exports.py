@@ -248,7 +248,9 @@ def test_csv_zip_with_datapackage_listing_every_column(tmp_path, rounds):
                    and field["description"] for field in resource["schema"]["fields"])
     matrix = next(r for r in package["resources"] if r["name"] == "matrix")
     share = next(f for f in matrix["schema"]["fields"] if f["name"] == "Afschaffen van kinderarbeid")
-    assert share["type"] == "number" and share["decimalChar"] == ","
+    assert share["type"] == "integer"  # the share is shown in whole percentages (measures.py)
+    rate = next(f for f in matrix["schema"]["fields"] if f["name"] == "Respons (%)")
+    assert rate["type"] == "number" and rate["decimalChar"] == ","
     long = next(r for r in package["resources"] if r["name"] == "activities_long")
     assert "Afschaffen van kinderarbeid" in next(f for f in long["schema"]["fields"]
                                                  if f["name"] == "Aspect")["constraints"]["enum"]
@@ -263,8 +265,8 @@ def test_csv_neutralises_text_and_keeps_negative_numbers(tmp_path, rounds):
     assert titles == sorted("'" + title for title in DANGEROUS)
     header, *rows = read_csv(archive, "Matrix.csv")
     food = next(row for row in rows if row[1] == "voedsel_drank")
-    assert food[header.index("Afschaffen van kinderarbeid")] == "-50,0"  # a number, not '-50
-    assert food[header.index("Respons (%)")] == "66,66666666666666"
+    assert food[header.index("Afschaffen van kinderarbeid")] == "-50"  # a number, not '-50
+    assert food[header.index("Respons (%)")] == "66,7"
     bank = next(row for row in rows if row[1] == "banken")
     assert bank[header.index("Afschaffen van kinderarbeid")] == ""
 
@@ -274,7 +276,7 @@ def test_csv_with_commas_and_decimal_points(tmp_path, rounds):
     _export_, archive = csv_zip_of(tmp_path, later, delimiter=",")
     header, *rows = read_csv(archive, "Matrix.csv", delimiter=",")
     food = next(row for row in rows if row[1] == "voedsel_drank")
-    assert food[header.index("Respons (%)")] == "66.66666666666666"
+    assert food[header.index("Respons (%)")] == "66.7"
     package = json.loads(archive.read("datapackage.json"))
     fields = package["resources"][0]["schema"]["fields"]
     assert package["resources"][0]["dialect"]["delimiter"] == "," and not any("decimalChar" in f for f in fields)
