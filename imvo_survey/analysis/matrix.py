@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from . import benchmark as benchmarks
-from . import queries
+from . import measures, queries
 from .filters import COLUMNS, DEFAULT_THRESHOLD, LAGGING_MEASURES, MEASURE_COLUMNS, ROWS, FilterError, Filters
 from .frames import MatrixFrames, load_comparison, load_matrix
-from .relevance import DEFAULT_RELEVANCE_THRESHOLD, RelevanceResult, relevance_for, relevance_lookup
+from .relevance import DEFAULT_RELEVANCE_THRESHOLD, RelevanceResult, is_relevant, relevance_for, relevance_lookup
 from .response import response_figures, total_response
 
 NONE_KEY = "_none"  # the row (or the part of a row key) of organisations without a sector or branch
@@ -262,10 +262,14 @@ def _mark_lagging(matrix: Matrix, relevance: Relevance | None) -> None:
     keys = cells.index.to_frame(index=False)
     cells["relevance"] = [1.0 if relevance is None else float(relevance(row, column))
                           for row, column in zip(keys["row"], keys["column"], strict=True)]
-    cells["relevant"] = (cells["relevance"] > matrix.relevance_threshold).astype(bool)
-    value = cells["share"] if matrix.lagging_measure == "share" else cells["member_coverage"]
+    # Relevant and lagging are decided on the figures as shown (measures.rounded), so that
+    # a cell shown as 25 % is never marked "under 25 %"; the gap keeps full precision.
+    cells["relevant"] = cells["relevance"].map(lambda value: is_relevant(value, matrix.relevance_threshold)).astype(bool)
+    measure = "share" if matrix.lagging_measure == "share" else "member_coverage"
+    value = cells[measure]
+    shown = value.map(lambda figure: measures.rounded(measure, figure)).astype(float)
     cells["gap"] = (cells["relevance"] * (1 - value / 100)).where(value.notna())
-    cells["lagging"] = (value.notna() & cells["relevant"] & (value < matrix.threshold)).astype(bool)
+    cells["lagging"] = (shown.notna() & cells["relevant"] & (shown < matrix.threshold)).astype(bool)
     matrix.rows["lagging"] = cells["lagging"].groupby(level="row").any().reindex(matrix.rows.index).fillna(False)
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from . import measures
+
 #: The weight of each risk level; relevance divides by the highest.
 LEVEL_WEIGHTS = {"low": 1, "medium": 2, "high": 3}
 MAX_LEVEL = max(LEVEL_WEIGHTS.values())
@@ -33,6 +35,15 @@ MAX_LEVEL = max(LEVEL_WEIGHTS.values())
 DEFAULT_RELEVANCE_THRESHOLD = 0.1
 #: Where a row's import profile came from.
 ORIGINS = ("imported", "round")
+
+
+def is_relevant(relevance: float, threshold: float) -> bool:
+    """Whether an aspect is relevant: its relevance as shown (two decimals, the
+    measure's rounding) above `threshold`, so that a flag never contradicts the figure
+    beside it (0,10 is not above 0,10)."""
+    shown = measures.rounded("relevance", relevance)
+    return shown is not None and shown > threshold
+
 
 PROFILE_COLUMNS = ["row", "product_group", "country", "share", "origin"]
 CHAIN_COLUMNS = ["row", "aspect", "product_group", "country", "share", "level", "contribution"]

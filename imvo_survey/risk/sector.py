@@ -14,7 +14,7 @@ from sqlalchemy import exists, select
 
 from ..analysis import Filters, build_matrix
 from ..analysis.matrix import NONE_KEY
-from ..analysis.relevance import OTHER, RelevanceResult, relevance_for
+from ..analysis.relevance import OTHER, RelevanceResult, is_relevant, relevance_for
 from ..analysis.risk_frames import load_risk_frames
 from ..extensions import db
 from ..i18n import current_language
@@ -104,7 +104,7 @@ def _names(language: str) -> dict[str, dict[str, str]]:
 def _aspect(aspect: Aspect, code: str, result: RelevanceResult | None, cells, threshold: float, names,
             language: str) -> AspectRisk:
     relevance = result.value(code, aspect.code) if result is not None else 1.0
-    item = AspectRisk(aspect.code, aspect.label(language), relevance, relevance, relevance > threshold)
+    item = AspectRisk(aspect.code, aspect.label(language), relevance, relevance, is_relevant(relevance, threshold))
     if result is not None and (code, aspect.code) in result.relevance.index:
         figures = result.relevance.loc[(code, aspect.code)]
         item.computed = float(figures["computed"])

@@ -130,3 +130,20 @@ def test_one_response_rate_definition():
     assert figures.loc["b", "response_rate"] == 0
     assert total_response(frame).tolist() == [4, 1, 1, 25]
     assert response_rate(1, 4) == 25 and response_rate(0, 0) is None
+
+
+def test_lagging_and_relevant_are_decided_on_the_figures_as_shown():
+    """67 % (66.67 exactly) is not "under 67 %", and a relevance shown as 0,10 is not
+    above a threshold of 0,10: the flags never contradict the numbers beside them."""
+    frames = food_frames()
+    shown = compute_matrix(frames, MatrixOptions(threshold=67))
+    assert cell(shown, FOOD, "child_labour", "share") == pytest.approx(66.667, abs=0.001)
+    assert not cell(shown, FOOD, "child_labour", "lagging")
+    assert cell(compute_matrix(frames, MatrixOptions(threshold=67.5)), FOOD, "child_labour", "lagging")
+    barely = compute_matrix(frames, MatrixOptions(threshold=50, relevance=lambda row, column: 0.104,
+                                                  relevance_threshold=0.1))
+    assert not cell(barely, FOOD, "climate", "relevant") and not cell(barely, FOOD, "climate", "lagging")
+    assert cell(barely, FOOD, "climate", "gap") == pytest.approx(0.104 * (1 - 1 / 3))  # full precision
+    above = compute_matrix(frames, MatrixOptions(threshold=50, relevance=lambda row, column: 0.106,
+                                                 relevance_threshold=0.1))
+    assert cell(above, FOOD, "climate", "relevant") and cell(above, FOOD, "climate", "lagging")
