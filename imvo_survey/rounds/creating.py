@@ -15,6 +15,10 @@ from ..models import QuestionnaireVersion, Round, User
 from ..questionnaires.services import find_version
 from .services import RoundError, add_targets, log
 
+#: Short names that are addresses of their own (/rounds/new, /matrix/choose): a round so
+#: named could not be reached there. A test checks the list against the URL map.
+RESERVED_SLUGS = frozenset({"new", "choose"})
+
 
 def default_texts(name: str) -> dict[str, str]:
     """Invitation subject and intro for a new round, in both languages."""
@@ -63,6 +67,8 @@ def create_round(name: str, slug: str, year: int, opens_at: datetime, closes_at:
                  association: QuestionnaireVersion | None = None, company: QuestionnaireVersion | None = None,
                  is_baseline: bool = False, user: User | None = None, **settings) -> Round:
     """A new draft round (times in UTC)."""
+    if slug in RESERVED_SLUGS:
+        raise RoundError(_("The short name %(slug)s is an address of the app itself; choose another.", slug=slug))
     if db.session.scalar(select(Round.id).where(Round.slug == slug)) is not None:
         raise RoundError(_("There is already a round with the short name %(slug)s.", slug=slug))
     if closes_at <= opens_at:

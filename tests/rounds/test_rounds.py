@@ -12,7 +12,7 @@ from imvo_survey.deadlines import deadline_for, is_open_for
 from imvo_survey.extensions import db
 from imvo_survey.models import Invitation, Round, RoundEvent, utcnow
 from imvo_survey.organisations.services import OrganisationFilter
-from imvo_survey.rounds.creating import copy_round
+from imvo_survey.rounds.creating import RESERVED_SLUGS, copy_round
 from imvo_survey.rounds.services import (
     RoundError,
     add_targets,
@@ -41,6 +41,24 @@ def test_slug_is_unique_and_dates_are_ordered():
     now = utcnow()
     with pytest.raises(RoundError):
         factories.make_round(opens_at=now, closes_at=now - timedelta(days=1))
+
+
+def test_a_short_name_that_is_an_address_of_its_own_is_refused(app):
+    """/matrix/choose and /rounds/new would hide a round named "choose" or "new"."""
+    fixed_where_a_slug_goes = set()
+    rules = [str(rule) for rule in app.url_map.iter_rules()]
+    for rule in rules:
+        if "/<slug>" not in rule:
+            continue
+        prefix = rule.split("/<slug>")[0] + "/"
+        for other in rules:
+            segment = other[len(prefix):].split("/")[0] if other.startswith(prefix) else ""
+            if segment and "<" not in segment:
+                fixed_where_a_slug_goes.add(segment)
+    assert fixed_where_a_slug_goes == RESERVED_SLUGS
+    for slug in sorted(RESERVED_SLUGS):
+        with pytest.raises(RoundError, match="is an address of the app itself"):
+            factories.make_round(slug=slug)
 
 
 def test_only_published_versions_for_the_right_audience():
