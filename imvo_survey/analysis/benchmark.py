@@ -16,7 +16,7 @@ import math
 import pandas as pd
 from sqlalchemy import select
 
-from ..models import BenchmarkScore, Organisation, Sector
+from ..models import DEFAULT_SOURCE, BenchmarkScore, Organisation, Sector
 
 COLUMNS = ["benchmark_total", "benchmark_chain", "benchmark_companies", "benchmark_listed", "benchmark_year",
            "benchmark_level", "benchmark_differs"]
@@ -24,20 +24,23 @@ COLUMNS = ["benchmark_total", "benchmark_chain", "benchmark_companies", "benchma
 TOLERANCE = {"total": 0.5, "chain": 0.05}
 
 
-def benchmark_by_sector(conn, year: int) -> pd.DataFrame:
-    """One row per sector that has benchmark data up to `year`, indexed by sector code."""
+def benchmark_by_sector(conn, year: int, source: str = DEFAULT_SOURCE) -> pd.DataFrame:
+    """One row per sector that has benchmark data of `source` up to `year`, indexed by
+    sector code. One source only: the matrix's columns are the Transparantiebenchmark's,
+    and two benchmarks' scores are never averaged together."""
     sector_rows = pd.DataFrame.from_records(list(conn.execute(
         select(Sector.code, BenchmarkScore.year, BenchmarkScore.total_score, BenchmarkScore.chain_score,
                BenchmarkScore.company_count, BenchmarkScore.listed_count)
         .join(Sector, Sector.id == BenchmarkScore.sector_id)
-        .where(BenchmarkScore.level == "sector", BenchmarkScore.year <= year))),
+        .where(BenchmarkScore.level == "sector", BenchmarkScore.year <= year, BenchmarkScore.source == source))),
         columns=["sector", "year", "total", "chain", "companies", "listed"])
     organisation_rows = pd.DataFrame.from_records(list(conn.execute(
         select(Sector.code, BenchmarkScore.year, BenchmarkScore.total_score, BenchmarkScore.chain_score,
                BenchmarkScore.listed_count, Organisation.is_listed)
         .join(Organisation, Organisation.id == BenchmarkScore.organisation_id)
         .join(Sector, Sector.id == Organisation.sector_id)
-        .where(BenchmarkScore.level == "organisation", BenchmarkScore.year <= year))),
+        .where(BenchmarkScore.level == "organisation", BenchmarkScore.year <= year,
+               BenchmarkScore.source == source))),
         columns=["sector", "year", "total", "chain", "listed_in_file", "is_listed"])
     # Listed as the benchmark file said (an import's "listed" column), else as the register says.
     registered = organisation_rows["is_listed"].astype(int)

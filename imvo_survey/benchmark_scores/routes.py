@@ -35,6 +35,12 @@ def sector_totals(rows: list[BenchmarkScore]) -> dict:
             "chain_score": weighted("chain_score")}
 
 
+def totals_by_source(rows: list[BenchmarkScore]) -> dict[str, dict]:
+    """`sector_totals` per source, in the rows' order: two benchmarks are never added up."""
+    sources = list(dict.fromkeys(row.source for row in rows))
+    return {source: sector_totals([row for row in rows if row.source == source]) for source in sources}
+
+
 @bp.route("/")
 @roles(*STAFF_ROLES)
 def list_scores():
@@ -54,7 +60,7 @@ def list_scores():
     figures = organisation_figures(db.session.connection(), year) if year is not None else None
     sectors = {sector.code: sector for sector in db.session.scalars(select(Sector))}
     return render_template("benchmark_scores/list.html", years=years, year=year, sector_rows=sector_rows,
-                           organisation_rows=organisation_rows, totals=sector_totals(sector_rows),
+                           organisation_rows=organisation_rows, totals=totals_by_source(sector_rows),
                            action_form=ActionForm(), imports=imports, describe=describe,
                            figures=figures or [], sectors=sectors)
 

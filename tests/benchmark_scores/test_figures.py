@@ -50,5 +50,37 @@ def test_organisation_figures_beside_the_sector_row():
 def test_the_matrix_page_says_the_sector_row_differs(analyst_client, food_round):  # noqa: F811
     _scores("voedsel_drank", {"total_score": 36, "chain_score": 3.0, "company_count": 20}, [(50, 4, 0), (60, 5, 1)])
     html = analyst_client.get("/matrix/imvo-2010").get_data(as_text=True)
-    assert cells_of(html, "Voedsel en drank")[-1] == "2009 (organisaties); de sectorrij wijkt af"
+    assert cells_of(html, "Voedsel en drank")[4] == "2009 (organisaties); de sectorrij wijkt af"  # after the four TB figures
     assert "wijkt af" not in cells_of(html, "Banken")[-1]
+
+
+def test_the_matrix_takes_the_transparantiebenchmark_alone():
+    """Another benchmark's scores of the same year neither replace nor join the
+    Transparantiebenchmark's in the matrix's TB columns."""
+    _scores("banken", {"total_score": 72, "chain_score": 5.5, "company_count": 5}, [])
+    vbdo = factories.make_organisation(name="VBDO-bank", kind="company", sector=factories.sector("banken"))
+    db.session.add_all([
+        BenchmarkScore(source="VBDO", year=2010, level="sector", sector=factories.sector("banken"), total_score=10,
+                       chain_score=1, company_count=9),
+        BenchmarkScore(source="VBDO", year=2009, level="organisation", organisation=vbdo, total_score=20),
+        BenchmarkScore(source="VBDO", year=2009, level="sector", sector=factories.sector("media"), total_score=30),
+    ])
+    db.session.commit()
+    chosen = benchmark_by_sector(db.session.connection(), 2010)
+    assert list(chosen.index) == ["banken"]
+    assert chosen.loc["banken", ["benchmark_total", "benchmark_companies", "benchmark_year", "benchmark_level"]
+                      ].tolist() == [72, 5, 2009, "sector"]
+    other = benchmark_by_sector(db.session.connection(), 2010, source="VBDO")
+    assert other.loc["banken", ["benchmark_total", "benchmark_year"]].tolist() == [10, 2010]
+
+
+def test_the_benchmark_page_totals_each_source_apart(analyst_client):
+    _scores("banken", {"total_score": 72, "chain_score": 5.5, "company_count": 5}, [])
+    db.session.add(BenchmarkScore(source="VBDO", year=2009, level="sector", sector=factories.sector("media"),
+                                  total_score=30, chain_score=1, company_count=4))
+    db.session.commit()
+    footer = analyst_client.get("/benchmark/?year=2009").get_data(as_text=True).split("<tfoot>")[1]
+    rows = footer.split("</tfoot>")[0].split("<tr>")[1:]
+    assert len(rows) == 2
+    assert ">5<" in rows[0] and "Transparantiebenchmark" in rows[0] and ">4<" not in rows[0]
+    assert ">4<" in rows[1] and "VBDO" in rows[1]
