@@ -27,7 +27,6 @@ NAMES = frozenset(QUESTION_TYPES)
 #: (file, what is read) -> why its comparisons with a type's name are not about a question.
 ALLOWED = {
     ("analysis/export_formats.py", "column.type"): "an export column's type (export_schema.TYPES), not a question's",
-    ("analysis/export_tables.py", "columns[first_cell].type"): "an export column's type, not a question's",
     ("analysis/export_xlsx.py", "column.type"): "an export column's type, not a question's",
 }
 
