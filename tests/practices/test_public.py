@@ -19,6 +19,11 @@ COFFEE = "Leden kopen cacao met keurmerk en controleren hun ketens."
 WATER = "Een jaarlijkse audit van het waterverbruik bij toeleveranciers."
 
 
+def _feed(answer) -> ET.Element:
+    """The feed parsed: our own answer, so the standard parser will do."""
+    return ET.fromstring(answer.get_data())  # noqa: S314  (our own feed)
+
+
 def _texts(client, query: str = "") -> list[str]:
     return [item["text"] for item in client.get(f"/openbaar/praktijken.json{query}").get_json()["practices"]]
 
@@ -74,7 +79,7 @@ def test_atom_feed_is_valid_atom(client):
     build()
     answer = client.get("/openbaar/praktijken.atom?sector=voedsel_drank")
     assert answer.mimetype == "application/atom+xml"
-    feed = ET.fromstring(answer.get_data())
+    feed = _feed(answer)
     assert feed.tag == f"{ATOM}feed"
     for child in ("id", "title", "updated"):
         assert feed.find(f"{ATOM}{child}").text
@@ -106,7 +111,7 @@ def test_hostile_text_and_name_are_escaped_everywhere(client, hostile):
                 if i["text"].startswith("Tekst"))
     assert item["text"] == f"Tekst {hostile}" and item["organisation"] == name
     atom = client.get("/openbaar/praktijken.atom")
-    entry = next(e for e in ET.fromstring(atom.get_data()).findall(f"{ATOM}entry")
+    entry = next(e for e in _feed(atom).findall(f"{ATOM}entry")
                  if e.find(f"{ATOM}content").text.startswith("Tekst"))
     assert entry.find(f"{ATOM}content").text == f"Tekst {hostile}"
     assert entry.find(f"{ATOM}title").text.endswith(name)
@@ -117,7 +122,7 @@ def test_characters_xml_forbids_do_not_break_the_feed(client):
     world = build()
     practice(world["coffee"], "Met\x00een\x0bstuurteken")
     db.session.commit()
-    feed = ET.fromstring(client.get("/openbaar/praktijken.atom").get_data())
+    feed = _feed(client.get("/openbaar/praktijken.atom"))
     assert "Meteenstuurteken" in [e.find(f"{ATOM}content").text for e in feed.findall(f"{ATOM}entry")]
 
 
