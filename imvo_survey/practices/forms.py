@@ -9,13 +9,19 @@ from wtforms.validators import DataRequired, Length
 from ..forms import MultilineField, strip_filter
 from ..i18n import lazy_gettext as _l
 from ..models import PUBLIC_TEXT_MAX
+from . import NOT_IN_XML
+
+
+def without_control_characters(value):
+    """Leave out what XML forbids (the feed) and PostgreSQL refuses (NUL)."""
+    return NOT_IN_XML.sub("", value) if isinstance(value, str) else value
 
 
 class PracticeForm(FlaskForm):
     """The public text of a good practice."""
 
     public_text = MultilineField(
-        _l("Public text"), filters=[strip_filter],
+        _l("Public text"), filters=[without_control_characters, strip_filter],
         validators=[DataRequired(_l("Write the public text.")), Length(max=PUBLIC_TEXT_MAX)],
         description=_l("Shown on the public page of good practices. Describe the practice in a few sentences; "
                        "the organisation's name is added only where it consented."),

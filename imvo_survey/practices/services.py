@@ -13,6 +13,7 @@ from ..answers.document import set_answer
 from ..answers.services import Actor
 from ..extensions import db
 from ..models import Activity, Answer, GoodPractice, Response, User, utcnow
+from . import NOT_IN_XML
 
 #: The question by which an organisation consents to its name being published.
 NAME_CONSENT_CODE = "publish_name_consent"
@@ -33,6 +34,10 @@ def mark(activity: Activity, public_text: str, user: User | None) -> GoodPractic
     """Mark the activity as good practice with this public text, or change the text."""
     if activity.publish_consent is not True:
         raise PracticeError("The organisation did not consent to publishing this activity.")
+    # Control characters would break the Atom feed, and PostgreSQL refuses NUL.
+    public_text = NOT_IN_XML.sub("", public_text).strip()
+    if not public_text:
+        raise PracticeError("The public text is empty.")
     if activity.response.status not in PUBLISHABLE_STATUSES:
         raise PracticeError("Only activities of a submitted response can be marked.")
     practice = practice_of(activity)
@@ -70,11 +75,11 @@ def set_consent(response: Response, name: bool, activities: dict[int, bool], act
     old_name = name_consent(response)
     if name != old_name:
         set_answer(response, answer_services.layout_of(response.version), NAME_CONSENT_CODE, _word(name))
-        changes.append({"code": NAME_CONSENT_CODE, "entry": 0, "old": _word(old_name), "new": _word(name)})
+        changes.append({"code": NAME_CONSENT_CODE, "entry": None, "old": _word(old_name), "new": _word(name)})
     for activity in response.activities:
         wanted = activities.get(activity.id, False)
         if bool(activity.publish_consent) != wanted:
-            changes.append({"code": "publish_consent", "entry": activity.position,
+            changes.append({"code": "publish_consent", "entry": f"activity:{activity.id}",
                             "old": _word(bool(activity.publish_consent)), "new": _word(wanted)})
             activity.publish_consent = wanted
     if changes:

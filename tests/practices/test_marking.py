@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from imvo_survey.answers.services import Actor
 from imvo_survey.extensions import db
 from imvo_survey.models import Activity, GoodPractice, ResponseEvent
-from imvo_survey.practices.services import PracticeError, mark
+from imvo_survey.practices.services import PracticeError, mark, set_consent
 
 from .. import factories
 from ..analysis.builders import respond
@@ -135,3 +136,25 @@ def test_the_review_page_and_the_drill_down_link_to_marking(secretariat_client, 
     cell = f"/matrix/{world['round'].slug}/cell?row=voedsel_drank&column=child_labour"
     assert link in secretariat_client.get(cell).get_data(as_text=True)
     assert link not in analyst_client.get(cell).get_data(as_text=True)
+
+
+def test_a_consent_change_shows_in_the_audit_trail(secretariat_client, secretariat):
+    world = build()
+    set_consent(world["coffee"], False, {}, Actor(user=secretariat))
+    db.session.commit()
+    page = secretariat_client.get(f"/review/responses/{world['coffee'].id}").get_data(as_text=True)
+    assert "Toestemming voor publicatie gewijzigd" in page
+    assert not any("cacao" in text for text in _public_texts(secretariat_client))
+
+
+def test_a_text_of_control_characters_only_is_refused(app):
+    world = build()
+    with pytest.raises(PracticeError):
+        mark(_activity(world["coffee"]), "\x00\x01 ", None)
+
+
+def test_the_page_refuses_a_text_of_control_characters_at_the_field(secretariat_client):
+    world = build()
+    activity = _activity(world["coffee"])
+    answer = secretariat_client.post(f"/praktijken/activiteiten/{activity.id}", data={"public_text": "\x00\x01"})
+    assert answer.status_code == 400 and "Schrijf de openbare tekst." in answer.get_data(as_text=True)

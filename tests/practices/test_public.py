@@ -118,7 +118,7 @@ def test_hostile_text_and_name_are_escaped_everywhere(client, hostile):
     assert b"<script>" not in atom.get_data()
 
 
-def test_characters_xml_forbids_do_not_break_the_feed(client):
+def test_characters_xml_forbids_are_left_out(client):
     world = build()
     practice(world["coffee"], "Met\x00een\x0bstuurteken")
     db.session.commit()
