@@ -83,6 +83,9 @@ def set_consent(response: Response, name: bool, activities: dict[int, bool], act
                             "old": _word(bool(activity.publish_consent)), "new": _word(wanted)})
             activity.publish_consent = wanted
     if changes:
+        # A questionnaire page opened before this change must not save the old consent
+        # back silently: it meets the conflict page, as after any other save.
+        response.lock_version += 1
         answer_services.log(response, "consent_changed", actor, changes=changes)
     db.session.flush()
     return changes

@@ -112,6 +112,7 @@ def test_the_respondent_withdraws_consent_after_submission(app, respondent_clien
     db.session.expire_all()
     assert [a.publish_consent for a in response.activities] == [False, True]
     assert _public_texts(respondent_client) == []
+    assert response.lock_version == 2  # an older questionnaire page cannot save the consent back
     event = db.session.scalar(select(ResponseEvent).where(ResponseEvent.kind == "consent_changed"))
     assert {change["code"] for change in event.changes} == {"publish_name_consent", "publish_consent"}
 
