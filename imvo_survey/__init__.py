@@ -100,6 +100,7 @@ BLUEPRINTS = (
     ("matrix", "/matrix", ("routes",)),
     ("risk", "/risk", ("routes",)),
     ("privacy", "/privacy", ("routes",)),
+    ("practices", None, ("routes", "public_routes")),
 )
 
 

@@ -117,6 +117,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "questionnaires.create_questionnaire": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "questionnaires.edit_questionnaire": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "questionnaires.import_questionnaire": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
+    "practices.mark": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
+    "practices.remove": {"POST": _SECRETARIAT},
+    "practices.consent": {"GET": _RESPOND, "POST": _RESPOND},
+    "practices.page": {"GET": _PUBLIC},
+    "practices.as_json": {"GET": _PUBLIC},
+    "practices.feed": {"GET": _PUBLIC},
     "questionnaires.copy_version": {"POST": _SECRETARIAT},
     "questionnaires.delete_version": {"POST": _SECRETARIAT},
     "questionnaires.publish_version": {"POST": _SECRETARIAT},
@@ -247,7 +253,7 @@ def _world() -> dict:
     return {
         "values": {
             "organisation_id": other.id, "contact_id": other_contact.id, "invitation_id": other_invitation.id,
-            "response_id": response.id, "slug": round.slug, "reference": round.slug, "user_id": colleague.id,
+            "response_id": response.id, "activity_id": response.activities[0].id, "slug": round.slug, "reference": round.slug, "user_id": colleague.id,
             "token_id": api_token.id, "message_id": message.id, "score_id": score.id, "import_id": benchmark_import.id,
             "registration_id": registration.id, "code": version.questionnaire.code, "number": version.number,
             "section_id": section.id, "question_id": question.id, "section_code": "profile",

@@ -17,6 +17,7 @@ from .organisation import (
     organisation_membership,
 )
 from .outbox import OUTBOX_STATUSES, OutboxMessage
+from .practice import PUBLIC_TEXT_MAX, GoodPractice
 from .privacy import PRIVACY_ACTIONS, PrivacyEvent
 from .questionnaire import (
     Choice,
@@ -85,5 +86,6 @@ __all__ = [
     "QuestionnaireVersion", "Section", "Country", "Organisation", "ProductGroup",
     "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",
     "country_region", "name_key",
+    "GoodPractice", "PUBLIC_TEXT_MAX",
     "RISK_LEVELS", "SUBJECTS", "ImportShare", "ManualRelevance", "RiskEntry", "organisation_membership", "saved_id", "utcnow",
 ]

@@ -35,6 +35,7 @@ EVENT_LABELS = {
     "declined": _l("Declined"),
     "undeclined": _l("Declining undone"),
     "imported": _l("Imported"),
+    "consent_changed": _l("Consent to publication changed"),
 }
 #: The secretariat's own decisions: never "on behalf of the organisation", although the
 #: services record every event of a secretariat account with on_behalf set.
