@@ -18,6 +18,7 @@ from .organisation import (
 )
 from .outbox import OUTBOX_STATUSES, OutboxMessage
 from .privacy import PRIVACY_ACTIONS, PrivacyEvent
+from .public_figures import FiguresPublication
 from .questionnaire import (
     Choice,
     PublishedVersionError,
@@ -77,7 +78,7 @@ __all__ = [
     "Response", "ResponseEvent", "ResponseNote", "ResponseSection",
     "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES", "NOT_YET_ACTED_STATUSES",
     "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
-    "LoginSession", "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "Registration", "Reminder", "Round",
+    "LoginSession", "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "FiguresPublication", "Registration", "Reminder", "Round",
     "RoundEvent",
     "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "STAFF_ROLES", "SIZES",
     "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkAlias", "BenchmarkImport", "BenchmarkScore", "Branch",
