@@ -48,7 +48,7 @@ def suppress(counts: pd.DataFrame, threshold: int = DEFAULT_MINIMUM, *, total_ro
     while True:
         changed = _secondary_pass(values, reasons, lines, base_column)
         if not changed:
-            changed = _protect_determined(values, reasons, lines)
+            changed = _protect_determined(values, reasons, lines, base_column)
         if not changed:
             return reasons
 
@@ -65,10 +65,15 @@ def _lines(counts: pd.DataFrame, total_row, total_column) -> list[tuple[tuple, l
     return lines
 
 
-def _hide(reasons: pd.DataFrame, cell: tuple) -> bool:
+def _hide(reasons: pd.DataFrame, cell: tuple, base_column=None) -> bool:
+    """Hide a cell as a complement; a row's base hides its whole row at once (so that
+    the next line sees the row hidden and takes no other complement for it)."""
     if reasons.at[cell]:
         return False
     reasons.at[cell] = SECONDARY
+    if cell[1] == base_column:
+        row = reasons.loc[cell[0]]
+        reasons.loc[cell[0], row.index[row == ""]] = SECONDARY
     return True
 
 
@@ -82,18 +87,16 @@ def _smallest(values: pd.DataFrame, cells: list[tuple]) -> tuple | None:
 
 def _secondary_pass(values, reasons, lines, base_column) -> bool:
     changed = False
-    if base_column is not None:
-        for row in reasons.index[reasons[base_column] != ""]:
-            for column in reasons.columns:
-                changed |= _hide(reasons, (row, column))
-    for total, members in lines:
+    # The base column's line first: a row it hides is hidden whole before any other
+    # line picks its complement.
+    for total, members in sorted(lines, key=lambda line: line[0][1] != base_column):
         hidden = [cell for cell in members if reasons.at[cell]]
         shown = [cell for cell in members if not reasons.at[cell]]
         total_shown = not reasons.at[total]
         if (total_shown and len(hidden) == 1) or (not total_shown and not hidden):
             complement = _smallest(values, shown)
             if complement is not None:
-                changed |= _hide(reasons, complement)
+                changed |= _hide(reasons, complement, base_column)
     return changed
 
 
@@ -128,7 +131,7 @@ def determined_cells(values: pd.DataFrame, hidden: pd.DataFrame, lines) -> list[
     return fixed
 
 
-def _protect_determined(values, reasons, lines) -> bool:
+def _protect_determined(values, reasons, lines, base_column) -> bool:
     """Hide one more cell beside the first hidden cell that can still be worked out."""
     fixed = determined_cells(values, reasons != "", lines)
     for cell in fixed:
@@ -137,5 +140,5 @@ def _protect_determined(values, reasons, lines) -> bool:
                 shown = [member for member in [total, *members] if not reasons.at[member]]
                 complement = _smallest(values, shown)
                 if complement is not None:
-                    return _hide(reasons, complement)
+                    return _hide(reasons, complement, base_column)
     return False
