@@ -100,6 +100,7 @@ BLUEPRINTS = (
     ("matrix", "/matrix", ("routes",)),
     ("risk", "/risk", ("routes",)),
     ("privacy", "/privacy", ("routes",)),
+    ("public_figures", "/openbaar/cijfers", ("routes",)),
 )
 
 
