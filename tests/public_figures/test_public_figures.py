@@ -137,3 +137,24 @@ def test_the_threshold_is_a_setting(app, monkeypatch, secretariat_client, figure
     _page, data = _page_and_csv(app, secretariat_client)
     text = data.decode("utf-8-sig")
     assert "Banken;2;" in text and "minder dan 2 organisaties" in text
+
+
+@pytest.fixture
+def formula_label():
+    """The banks' Dutch label as a formula, put back afterwards."""
+    banks = factories.sector("banken")
+    label, banks.label_nl = banks.label_nl, "=1+1"
+    db.session.commit()
+    yield
+    db.session.rollback()
+    factories.sector("banken").label_nl = label
+    db.session.commit()
+
+
+def test_the_csv_neutralises_formulas(app, secretariat_client, figures_round, formula_label):
+    """Labels come from reference lists, but the CSV treats every text as the other
+    exports do: a label a spreadsheet would run is written as text."""
+    _page, data = _page_and_csv(app, secretariat_client)
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert "'=1+1" in [row[0] for row in rows if row]
+    assert not any(cell.startswith("=") for row in rows for cell in row)
