@@ -5,6 +5,7 @@ published a round's figures (a 404 before and after), the switch on the round's 
 from __future__ import annotations
 
 import csv
+import html
 import io
 
 import pytest
@@ -158,3 +159,27 @@ def test_the_csv_neutralises_formulas(app, secretariat_client, figures_round, fo
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert "'=1+1" in [row[0] for row in rows if row]
     assert not any(cell.startswith("=") for row in rows for cell in row)
+
+
+#: Markup an outsider might try to have a page run, and what must never reach it as markup.
+XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "</abbr><svg onload=alert(1)>", "{{ 7*7 }}"]
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_names_are_never_markup_on_the_public_pages(app, secretariat_client, figures_round, payload):
+    """The round's name (typed by the secretariat) and a sector's label are escaped on
+    the list and the round's page."""
+    figures_round.name = f"Ronde {payload}"
+    factories.sector("voedsel_drank").label_nl, label = payload, factories.sector("voedsel_drank").label_nl
+    db.session.commit()
+    try:
+        page, _data = _page_and_csv(app, secretariat_client)
+        listing = app.test_client().get("/openbaar/cijfers/").get_data(as_text=True)
+        for text in (page, listing):
+            assert "<script>alert" not in text and "<img" not in text and "<svg" not in text
+            assert html.escape(f"Ronde {payload}", quote=False) in text.replace("&#34;", '"').replace("&#39;", "'")
+        assert html.escape(payload, quote=False) in page.replace("&#34;", '"')  # the sector's row, as text
+    finally:
+        db.session.rollback()
+        factories.sector("voedsel_drank").label_nl = label
+        db.session.commit()
