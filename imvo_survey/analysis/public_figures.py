@@ -26,12 +26,14 @@ SUPPRESSED = "*"
 BASE = "responded"
 #: The rule as stated on the page and in the CSV (Dutch, English); {minimum} is the setting.
 RULE = (
-    "* = niet gepubliceerd: een cijfer over minder dan {minimum} organisaties (een cel met 1 tot {minimum} "
-    "organisaties met een activiteit, of een rij met minder dan {minimum} responderende organisaties) wordt "
-    "niet getoond, en ook niet een ander cijfer waaruit het via een totaal terug te rekenen zou zijn.",
-    "* = not published: a figure about fewer than {minimum} organisations (a cell with 1 up to {minimum} "
-    "organisations with an activity, or a row with fewer than {minimum} responding organisations) is not "
-    "shown, nor any other figure from which it could be worked back through a total.",
+    "* = niet gepubliceerd: een cijfer over minder dan {minimum} organisaties (een cel waarin minder dan "
+    "{minimum}, maar minstens één, organisaties een activiteit hebben, of een rij met minder dan {minimum} "
+    "responderende organisaties) wordt niet getoond, en ook geen ander cijfer waaruit het via een totaal terug "
+    "te rekenen zou zijn.",
+    "* = not published: a figure about fewer than {minimum} organisations (a cell in which fewer than "
+    "{minimum}, but at least one, organisations have an activity, or a row with fewer than {minimum} "
+    "responding organisations) is not shown, nor any other figure from which it could be worked back "
+    "through a total.",
 )
 
 __all__ = ["RULE", "SUPPRESSED", "PublicFigures", "public_figures", "rule"]

@@ -17,7 +17,7 @@ from ..rounds.services import get_round
 from ..spreadsheets.writing import csv_bytes
 from ..unit_of_work import saving
 from . import bp
-from .services import build, minimum, publication, publish, published_rounds, withdraw
+from .services import build, publication, publish, published_rounds, withdraw
 
 
 @bp.app_template_global("figures_publication")
@@ -60,7 +60,7 @@ def download(slug: str):
     round, _published = _published_round(slug)
     language = current_language()
     figures = build(round)
-    rows = [*figures.table(language), [], [rule(minimum(), language)]]
+    rows = [*figures.table(language), [], [rule(figures.minimum, language)]]
     return send_file(io.BytesIO(csv_bytes(figures.headers(language), rows)), mimetype="text/csv",
                      as_attachment=True, download_name=f"imvo-{round.slug}-cijfers.csv")
 
