@@ -111,6 +111,9 @@ class BaseConfig:
         env = os.environ
         # The language of the interface when neither the user nor the session chose one.
         self.BABEL_DEFAULT_LOCALE = env.get("IMVO_LANGUAGE", "nl")
+        # Public figures (imvo_survey/public): a cell or row describing fewer than this many
+        # organisations is not shown, nor any figure it could be worked out from.
+        self.PUBLIC_FIGURES_MINIMUM = _env_int("IMVO_PUBLIC_FIGURES_MINIMUM", 3)
         # Rate limits. memory:// counts in each process apart, so with several gunicorn
         # workers a limit does not hold: production needs RATELIMIT_STORAGE_URI set
         # (redis://host:6379), see ProductionConfig.check. If Redis goes away, each

@@ -101,6 +101,7 @@ BLUEPRINTS = (
     ("risk", "/risk", ("routes",)),
     ("privacy", "/privacy", ("routes",)),
     ("practices", None, ("routes", "public_routes")),
+    ("public_figures", "/openbaar/cijfers", ("routes",)),
 )
 
 

@@ -109,6 +109,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "privacy.export_contact": {"POST": _SECRETARIAT},
     "privacy.erase_contact": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "privacy.privacy_log": {"GET": _SECRETARIAT},
+    "public_figures.index": {"GET": _PUBLIC},
+    # The world's round is not published: its public figures are nobody's to see.
+    "public_figures.page": {"GET": "NNNNN"},
+    "public_figures.download": {"GET": "NNNNN"},
+    "public_figures.publish_figures": {"POST": _SECRETARIAT},
+    "public_figures.withdraw_figures": {"POST": _SECRETARIAT},
     "questionnaires.list_questionnaires": {"GET": _STAFF_READ},
     "questionnaires.compare_versions": {"GET": _STAFF_READ},
     "questionnaires.show_version": {"GET": _STAFF_READ},

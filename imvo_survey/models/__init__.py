@@ -19,6 +19,7 @@ from .organisation import (
 from .outbox import OUTBOX_STATUSES, OutboxMessage
 from .practice import PUBLIC_TEXT_MAX, GoodPractice
 from .privacy import PRIVACY_ACTIONS, PrivacyEvent
+from .public_figures import FiguresPublication
 from .questionnaire import (
     Choice,
     PublishedVersionError,
@@ -78,7 +79,7 @@ __all__ = [
     "Response", "ResponseEvent", "ResponseNote", "ResponseSection",
     "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES", "NOT_YET_ACTED_STATUSES",
     "RESPONDED_STATUSES", "ROUND_STATUSES", "DeadlineExtension", "Invitation", "InvitationToken",
-    "LoginSession", "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "Registration", "Reminder", "Round",
+    "LoginSession", "OutboxMessage", "PRIVACY_ACTIONS", "PrivacyEvent", "FiguresPublication", "Registration", "Reminder", "Round",
     "RoundEvent",
     "ASSOCIATION_KINDS", "DEFAULT_SOURCE", "KINDS", "LANGUAGES", "LEVELS", "ROLES", "STAFF_ROLES", "SIZES",
     "TAXONOMIES", "ActivityType", "Aspect", "AspectGroup", "BenchmarkAlias", "BenchmarkImport", "BenchmarkScore", "Branch",
