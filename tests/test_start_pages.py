@@ -91,3 +91,13 @@ def test_the_secretariat_sees_organisations_without_a_contact(secretariat_client
     assert "Check the register: 2 active organisations" in page
     assert "1 active organisation has no contact yet, so it cannot be invited." in page
     assert "Import the organisations you want to invite" not in page
+
+
+def test_every_page_links_the_public_pages_in_its_footer(client):
+    """The good practices and the public figures need no login; visitors find them from
+    any page, the start page included."""
+    footer = client.get("/").get_data(as_text=True).split('<footer class="site-footer">')[1]
+    assert 'href="/openbaar/praktijken"' in footer and "Goede voorbeelden" in footer
+    assert 'href="/openbaar/cijfers/"' in footer and "Openbare cijfers" in footer
+    assert client.get("/openbaar/praktijken").status_code == 200
+    assert client.get("/openbaar/cijfers/").status_code == 200
