@@ -99,6 +99,7 @@ BLUEPRINTS = (
     ("api", "/api/v1", ("routes", "auth")),
     ("matrix", "/matrix", ("routes",)),
     ("risk", "/risk", ("routes",)),
+    ("verification", "/samples", ("routes",)),
     ("privacy", "/privacy", ("routes",)),
 )
 
