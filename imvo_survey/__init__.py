@@ -99,7 +99,7 @@ BLUEPRINTS = (
     ("api", "/api/v1", ("routes", "auth")),
     ("matrix", "/matrix", ("routes",)),
     ("risk", "/risk", ("routes",)),
-    ("verification", "/samples", ("routes",)),
+    ("verification", "/samples", ("routes", "evidence_routes")),
     ("privacy", "/privacy", ("routes",)),
 )
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import select
 from wtforms import RadioField, SelectField, SubmitField
-from wtforms.validators import DataRequired, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..extensions import db
-from ..forms import DecimalCommaField, WholeNumberField, coerce_optional_int, options
+from ..forms import DecimalCommaField, MultilineField, WholeNumberField, coerce_optional_int, options, strip_filter
+from ..i18n import CODE_LABELS
 from ..i18n import lazy_gettext as _l
-from ..models import Round
+from ..models import OUTCOMES, Round
 from .services import MAX_SEED
 
 
@@ -44,3 +46,23 @@ class DrawSampleForm(FlaskForm):
             self.percent.errors.append(_l("A percentage lies above 0 and at most 100."))
             return False
         return valid
+
+
+class EvidenceForm(FlaskForm):
+    """One evidence file: its kind is told by its content, not its name."""
+
+    file = FileField(_l("File (PDF, PNG, JPEG, XLSX or DOCX)"), validators=[FileRequired(_l("Choose a file."))])
+    submit = SubmitField(_l("Upload"))
+
+
+class CheckForm(FlaskForm):
+    """What the check of one activity found, with a note."""
+
+    outcome = SelectField(_l("Outcome"), validators=[DataRequired(_l("Choose the outcome."))])
+    note = MultilineField(_l("Note"), filters=[strip_filter], validators=[Optional(), Length(max=4000)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.outcome.choices = options([("", _l("Choose..."))]
+                                       + [(code, CODE_LABELS["check_outcome"][code]) for code in OUTCOMES])

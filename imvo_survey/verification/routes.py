@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from ..access import access, roles, signed_in_user
 from ..extensions import db
+from ..forms import ActionForm
 from ..models import STAFF_ROLES, Round, VerificationSample
 from ..unit_of_work import saving
 from . import bp
@@ -45,4 +46,4 @@ def new_sample():
 def show_sample(sample_id: int):
     """One sample: how it was drawn, and its responses by sector."""
     sample = db.session.get(VerificationSample, sample_id) or abort(404)
-    return render_template("verification/show.html", sample=sample)
+    return render_template("verification/show.html", sample=sample, action_form=ActionForm())
