@@ -85,7 +85,8 @@ class BaseConfig:
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
     FEEDBACK_LINK_DAYS = 365  # days a feedback link (sent after a round) keeps working
     EVIDENCE_LINK_DAYS = 60  # days a verification sample's evidence link keeps working
-    # An evidence file (PDF, PNG, JPEG, XLSX, DOCX) may be at most this many MB. The
+    # An evidence file (PDF, PNG, JPEG, XLSX, DOCX) may be at most this many MB (a decimal
+    # number is allowed). The
     # request as a whole is capped by MAX_CONTENT_LENGTH (20 MB) as well.
     EVIDENCE_MAX_MB = 20
 

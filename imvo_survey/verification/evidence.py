@@ -41,7 +41,7 @@ EXTENSIONS = {"pdf": ".pdf", "png": ".png", "jpeg": ".jpg", "xlsx": ".xlsx", "do
 
 def max_bytes() -> int:
     """The largest evidence file allowed (the setting `EVIDENCE_MAX_MB`)."""
-    return int(current_app.config["EVIDENCE_MAX_MB"]) * 1024 * 1024
+    return int(float(current_app.config["EVIDENCE_MAX_MB"]) * 1024 * 1024)
 
 
 def evidence_kind(data: bytes, limit: int) -> str:
@@ -51,7 +51,7 @@ def evidence_kind(data: bytes, limit: int) -> str:
     if len(data) > limit:
         raise UploadRefused(_l("The file is %(found)s MB, more than the limit of %(limit)s MB.",
                                found=number(round(len(data) / 1024 / 1024, 1)),
-                               limit=number(limit // 1024 // 1024)))
+                               limit=number(round(limit / 1024 / 1024, 1))))
     for kind, signature in SIGNATURES:
         if data.startswith(signature):
             return kind

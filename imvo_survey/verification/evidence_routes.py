@@ -22,7 +22,7 @@ from ..respondent.access import SEEN_KEY, link_limit, link_session_alive
 from ..unit_of_work import saving
 from ..uploads import UploadRefused
 from . import bp
-from .evidence import EXTENSIONS, MIMETYPES, stored_path
+from .evidence import EXTENSIONS, MIMETYPES, max_bytes, stored_path
 from .forms import CheckForm, EvidenceForm
 from .requests import add_evidence, member_for_token, record_check, request_evidence
 from .services import SampleError
@@ -91,8 +91,11 @@ def upload_evidence(member_id: int):
         return login_manager.unauthorized()
     form = EvidenceForm()
     if form.validate_on_submit():
+        upload = form.file.data
+        with upload.stream:  # a large upload is spooled to a temporary file: close it now
+            data = upload.read(max_bytes() + 1)
         with saving(UploadRefused) as outcome:
-            add_evidence(member, form.file.data.filename or "", form.file.data.read())
+            add_evidence(member, upload.filename or "", data)
         if not outcome.refused:
             flash(_("Thank you: the file has been received."), "success")
             return redirect(url_for("verification.upload_evidence", member_id=member.id))

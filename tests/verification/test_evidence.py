@@ -127,11 +127,12 @@ def test_a_file_whose_content_is_not_an_accepted_kind_is_refused_whatever_its_na
 
 
 def test_a_file_over_the_size_limit_is_refused(app, sample, monkeypatch):
-    monkeypatch.setitem(app.config, "EVIDENCE_MAX_MB", 1)
+    # A tenth of a MB: the test stays below the size from which uploads are spooled to disk.
+    monkeypatch.setitem(app.config, "EVIDENCE_MAX_MB", 0.1)
     member = member_of(sample, "A")
     client = link_client(app, member)
-    page = upload(client, member, PDF + b"0" * (1024 * 1024), "groot.pdf")
-    assert "1 MB" in page.get_data(as_text=True)
+    page = upload(client, member, PDF + b"0" * 110_000, "groot.pdf")
+    assert "0,1 MB" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count(EvidenceFile.id))) == 0
     assert upload(client, member, PDF, "klein.pdf").status_code == 302
 
