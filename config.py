@@ -86,8 +86,7 @@ class BaseConfig:
     FEEDBACK_LINK_DAYS = 365  # days a feedback link (sent after a round) keeps working
     EVIDENCE_LINK_DAYS = 60  # days a verification sample's evidence link keeps working
     # An evidence file (PDF, PNG, JPEG, XLSX, DOCX) may be at most this many MB (a decimal
-    # number is allowed). The
-    # request as a whole is capped by MAX_CONTENT_LENGTH (20 MB) as well.
+    # number is allowed). The request as a whole is capped by MAX_CONTENT_LENGTH as well.
     EVIDENCE_MAX_MB = 20
 
     # Uploaded files are checked before anything reads them (imvo_survey/uploads): a

@@ -9,10 +9,12 @@ from flask_babel import gettext as _
 from ..access import access, roles, signed_in_user
 from ..extensions import db
 from ..forms import ActionForm
+from ..i18n import current_language
 from ..models import STAFF_ROLES, Round, VerificationSample
 from ..unit_of_work import saving
 from . import bp
 from .forms import DrawSampleForm
+from .results import MIN_CHECKED, sample_results
 from .services import SampleError, draw_sample, samples_of
 
 
@@ -46,4 +48,6 @@ def new_sample():
 def show_sample(sample_id: int):
     """One sample: how it was drawn, and its responses by sector."""
     sample = db.session.get(VerificationSample, sample_id) or abort(404)
-    return render_template("verification/show.html", sample=sample, action_form=ActionForm())
+    rows, total = sample_results(sample, current_language(), _("No sector"))
+    return render_template("verification/show.html", sample=sample, action_form=ActionForm(), rows=rows, total=total,
+                           minimum=MIN_CHECKED)
