@@ -84,6 +84,10 @@ class BaseConfig:
     ARGON2_PARALLELISM = 4
     PASSWORD_RESET_MAX_AGE = 60 * 60  # seconds a reset link stays valid
     FEEDBACK_LINK_DAYS = 365  # days a feedback link (sent after a round) keeps working
+    EVIDENCE_LINK_DAYS = 60  # days a verification sample's evidence link keeps working
+    # An evidence file (PDF, PNG, JPEG, XLSX, DOCX) may be at most this many MB (a decimal
+    # number is allowed). The request as a whole is capped by MAX_CONTENT_LENGTH as well.
+    EVIDENCE_MAX_MB = 20
 
     # Uploaded files are checked before anything reads them (imvo_survey/uploads): a
     # workbook unpacks to at most this many MB and has at most so many sheets; a sheet or

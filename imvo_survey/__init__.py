@@ -99,6 +99,7 @@ BLUEPRINTS = (
     ("api", "/api/v1", ("routes", "auth")),
     ("matrix", "/matrix", ("routes",)),
     ("risk", "/risk", ("routes",)),
+    ("verification", "/samples", ("routes", "evidence_routes")),
     ("privacy", "/privacy", ("routes",)),
     ("practices", None, ("routes", "public_routes")),
     ("public_figures", "/openbaar/cijfers", ("routes",)),

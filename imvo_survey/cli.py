@@ -17,7 +17,7 @@ from .i18n.commands import i18n_group
 
 #: The packages whose `commands.py` adds commands to `imvo`, in the order of `imvo --help`.
 COMMAND_MODULES = ("seed", "users", "organisations", "benchmark_scores", "questionnaires", "rounds", "mail",
-                   "matrix", "risk", "backup", "privacy")
+                   "matrix", "risk", "verification", "backup", "privacy")
 
 
 def _create_app():

@@ -28,8 +28,11 @@ from imvo_survey.models import (
     ProductGroup,
     Registration,
     RiskEntry,
+    SampledResponse,
+    VerificationSample,
 )
 from imvo_survey.rounds.services import issue_token
+from imvo_survey.verification.requests import add_evidence
 
 from . import factories
 from .answering import add_activity
@@ -207,6 +210,18 @@ EXPECTED: dict[str, dict[str, str]] = {
     "users.activate": {"POST": _SECRETARIAT},
     "users.deactivate": {"POST": _SECRETARIAT},
     "users.send_reset": {"POST": _SECRETARIAT},
+    "verification.list_samples": {"GET": _STAFF_READ},
+    "verification.new_sample": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
+    "verification.show_sample": {"GET": _STAFF_READ},
+    "verification.request_sample_evidence": {"POST": _SECRETARIAT},
+    "verification.request_member_evidence": {"POST": _SECRETARIAT},
+    "verification.check_member": {"GET": _SECRETARIAT},
+    "verification.record_activity_check": {"POST": _SECRETARIAT},
+    "verification.download_evidence": {"GET": _SECRETARIAT},
+    "verification.evidence_link": {"GET": "NNNNN"},  # an unknown evidence link
+    # The upload page checks inside the view (an evidence link may open it): B's sampled
+    # response is not found for A's respondent, and A's invitation link does not open it.
+    "verification.upload_evidence": {"GET": "LLNFO", "POST": "LLNFO"},
 }
 
 
@@ -251,6 +266,10 @@ def _world() -> dict:
                       product_group=db.session.scalar(db.select(ProductGroup).filter_by(code="cocoa")),
                       aspect=db.session.scalar(db.select(Aspect).filter_by(code="child_labour")))
     db.session.add_all([score, registration, benchmark_import, entry])
+    sample = VerificationSample(round=round, method="simple", seed=1, requested_size=1, population=1)
+    member = SampledResponse(sample=sample, response=response)
+    db.session.add(sample)
+    evidence = add_evidence(member, "beleid.pdf", b"%PDF-1.4\n%%EOF\n")
     api_token, _secret = create_token(colleague, "script")
     version = round.association_version
     section = version.sections[0]
@@ -265,6 +284,7 @@ def _world() -> dict:
             "section_id": section.id, "question_id": question.id, "section_code": "profile",
             "repeat_code": "activity", "key": key, "token": other_token, "fmt": "csv", "format": "csv",
             "path": "onbekend", "entry_id": entry.id, "subject": "sector", "aspect": "wages",
+            "sample_id": sample.id, "member_id": member.id, "file_id": evidence.id,
         },
         "own_token": own_token,
         "respondent": respondent.email,

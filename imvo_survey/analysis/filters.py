@@ -23,6 +23,10 @@ CHANGE_OF = ("share", "members")
 #: What a cell's lagging is measured by: the share of organisations or the member coverage.
 LAGGING_MEASURES = ("share", "members")
 SIZES = ("large", "mkb")
+#: Evidence levels, lowest first: an activity is stated (answered), documented (its
+#: response's respondent uploaded evidence in a verification sample) or verified
+#: (confirmed in a sample's check). A filter on a level keeps that level and those above.
+EVIDENCE_LEVELS = ("stated", "documented", "verified")
 
 
 class FilterError(ValueError):
@@ -43,9 +47,10 @@ class Filters:
     country: str | None = None              #: ISO code or region code (west_africa, ...)
     product_group: str | None = None        #: product group code
     consented: bool = False                 #: only activities that may be published
+    evidence: str | None = None             #: the lowest evidence level counted (EVIDENCE_LEVELS)
 
     KEYS = ("round", "audience", "kind", "size", "sector", "branch", "activity_type", "country", "product_group",
-            "consented")
+            "consented", "evidence")
 
     @classmethod
     def from_params(cls, params: Mapping[str, object]) -> Filters:
@@ -74,6 +79,8 @@ class Filters:
             raise FilterError(f"kind must be one of {', '.join(KINDS)}.")
         if self.size is not None and self.size not in SIZES:
             raise FilterError(f"size must be one of {', '.join(SIZES)}.")
+        if self.evidence is not None and self.evidence not in EVIDENCE_LEVELS:
+            raise FilterError(f"evidence must be one of {', '.join(EVIDENCE_LEVELS)}.")
 
     def params(self) -> dict[str, str]:
         """The non-default filters as strings (for links and the export's explanation)."""
@@ -91,4 +98,5 @@ class Filters:
     @property
     def filters_activities(self) -> bool:
         """Whether activity-level filters apply (they narrow the cells, not the rows)."""
-        return bool(self.activity_type or self.country or self.product_group or self.consented)
+        return bool(self.activity_type or self.country or self.product_group or self.consented
+                    or self.evidence in ("documented", "verified"))

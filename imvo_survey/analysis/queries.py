@@ -16,17 +16,20 @@ from sqlalchemy.orm import aliased
 from ..models import (
     ASSOCIATION_KINDS,
     RESPONDED_STATUSES,
+    ActivityCheck,
     ActivityCount,
     ActivityType,
     Aspect,
     AspectGroup,
     Branch,
     Country,
+    EvidenceFile,
     Invitation,
     Organisation,
     ProductGroup,
     Response,
     Round,
+    SampledResponse,
     Sector,
     country_region,
 )
@@ -157,6 +160,17 @@ def _country_ids(conn, code: str) -> list[int]:
     return ids
 
 
+def evidence_condition(level: str):
+    """Activities at `level` or above: verified means confirmed in a sample's check;
+    documented, that its response's respondent uploaded evidence (or that it is verified)."""
+    verified = exists().where(ActivityCheck.activity_id == Activity.id, ActivityCheck.outcome == "confirmed")
+    if level == "verified":
+        return verified
+    documented = exists().where(SampledResponse.response_id == Activity.response_id,
+                                EvidenceFile.member_id == SampledResponse.id)
+    return or_(documented, verified)
+
+
 def activity_conditions(conn, round_id: int, filters: Filters) -> list:
     """WHERE clauses on activities: the round's counted responses, not ended carry-overs,
     and the activity-level filters."""
@@ -167,6 +181,8 @@ def activity_conditions(conn, round_id: int, filters: Filters) -> list:
                           .where(ActivityType.code == filters.activity_type).scalar_subquery())
     if filters.consented:
         conditions.append(Activity.publish_consent.is_(True))
+    if filters.evidence in ("documented", "verified"):
+        conditions.append(evidence_condition(filters.evidence))
     if filters.country:
         ids = _country_ids(conn, filters.country)
         conditions.append(exists().where(activity_country.c.activity_id == Activity.id,

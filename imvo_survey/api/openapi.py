@@ -7,7 +7,17 @@ the values the API accepts. tests/api/test_openapi.py runs schemathesis against 
 from __future__ import annotations
 
 from ..analysis import measures
-from ..analysis.filters import AUDIENCES, CHANGE_OF, COLUMNS, KINDS, LAGGING_MEASURES, MEASURES, ROWS, SIZES
+from ..analysis.filters import (
+    AUDIENCES,
+    CHANGE_OF,
+    COLUMNS,
+    EVIDENCE_LEVELS,
+    KINDS,
+    LAGGING_MEASURES,
+    MEASURES,
+    ROWS,
+    SIZES,
+)
 from ..analysis.matrix import SORTS
 from ..models import LEVELS, ActivityType, Aspect, Branch, Country, ProductGroup, Sector
 from ..whole_numbers import MAX_INT
@@ -54,6 +64,10 @@ def _parameters() -> dict:
         "country": _query("country", reference["country"], "Country, or region with its countries."),
         "product_group": _query("product_group", reference["product_group"], "Product group."),
         "consented": _query("consented", {"type": "boolean"}, "Only activities that may be published."),
+        "evidence": _query("evidence", _enum(EVIDENCE_LEVELS),
+                           "The lowest evidence level counted: stated (every answered activity, the default), "
+                           "documented (evidence uploaded for a verification sample) or verified (confirmed in "
+                           "a sample's check)."),
         "rows": _query("rows", _enum(ROWS), "What the rows are (default sector)."),
         "columns": _query("columns", _enum(COLUMNS), "What the columns are (default aspect)."),
         "measure": _query("measure", _enum(MEASURES),
@@ -111,7 +125,8 @@ def _operation(operation_id: str, summary: str, schema: str, parameters: list[st
                     "responses": responses}}
 
 
-FILTERS = ["audience", "kind", "size", "sector", "branch", "activity_type", "country", "product_group", "consented"]
+FILTERS = ["audience", "kind", "size", "sector", "branch", "activity_type", "country", "product_group", "consented",
+           "evidence"]
 
 
 def _paths() -> dict:

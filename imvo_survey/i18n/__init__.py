@@ -80,6 +80,14 @@ CODE_LABELS = {
                        "messages": _l("messages"), "events": _l("audit-trail events"),
                        "submissions": _l("submitted responses"), "registrations": _l("registrations"),
                        "bounces": _l("bounce reports"), "traces": _l("addresses of contacts removed earlier")},
+    "sample_method": {"simple": _l("simple random"), "stratified": _l("stratified by sector")},
+    "check_outcome": {
+        "confirmed": _l("confirmed"),
+        "partly_confirmed": _l("partly confirmed"),
+        "not_confirmed": _l("not confirmed"),
+        "not_verifiable": _l("not verifiable"),
+    },
+    "evidence_level": {"stated": _l("stated"), "documented": _l("documented"), "verified": _l("verified")},
 }
 
 

@@ -39,6 +39,7 @@ class MatrixForm(FlaskForm):
     country = SelectField(_l("Country or region"), default="")
     product_group = SelectField(_l("Product group"), default="")
     consented = BooleanField(_l("Only activities that may be published"))
+    evidence = SelectField(_l("Evidence at least"), default="")
     rows = SelectField(_l("Rows"), default="sector")
     columns = SelectField(_l("Columns"), default="aspect")
     measure = SelectField(_l("Show"), default="share")
@@ -57,6 +58,9 @@ class MatrixForm(FlaskForm):
                                          ("company", _l("Companies"))])
         self.kind.choices = code_choices("kind", blank=_l("All kinds"))
         self.size.choices = code_choices("size", blank=_l("All sizes"))
+        self.evidence.choices = options([("", _l("stated (every answered activity)")),
+                                         ("documented", _l("documented (evidence uploaded)")),
+                                         ("verified", _l("verified (confirmed in a sample)"))])
         self.sector.choices = _reference(Sector, _l("All sectors"))
         self.branch.choices = _reference(Branch, _l("All branches"))
         self.activity_type.choices = _reference(ActivityType, _l("All kinds of activity"))

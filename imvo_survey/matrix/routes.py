@@ -31,7 +31,7 @@ from .forms import MatrixForm
 from .view import activity_rows, cell_summary, column_views, row_views, with_aspects
 
 FILTER_KEYS = ("audience", "kind", "size", "sector", "branch", "activity_type", "country", "product_group",
-               "consented")
+               "consented", "evidence")
 QUERY_KEYS = (*FILTER_KEYS, "rows", "columns", "measure", "lagging_measure", "threshold", "compare", "panel",
               "change_of", "sort")
 #: Parameters of the page besides the form's: the aspect groups shown with their aspects.

@@ -71,6 +71,15 @@ from .round import (
     Round,
     RoundEvent,
 )
+from .sample import (
+    EVIDENCE_KINDS,
+    OUTCOMES,
+    SAMPLE_METHODS,
+    ActivityCheck,
+    EvidenceFile,
+    SampledResponse,
+    VerificationSample,
+)
 from .user import ROLES, STAFF_ROLES, User
 
 __all__ = [
@@ -88,5 +97,7 @@ __all__ = [
     "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",
     "country_region", "name_key",
     "GoodPractice", "PUBLIC_TEXT_MAX",
+    "EVIDENCE_KINDS", "OUTCOMES", "SAMPLE_METHODS", "ActivityCheck", "EvidenceFile", "SampledResponse",
+    "VerificationSample",
     "RISK_LEVELS", "SUBJECTS", "ImportShare", "ManualRelevance", "RiskEntry", "organisation_membership", "saved_id", "utcnow",
 ]

@@ -23,8 +23,9 @@ SESSION_KEY = "invitation_token_id"
 #: When this browser session last made a request with a link's access (a POSIX time),
 #: written at most once a minute. Feedback links (`respond.feedback`) share it.
 SEEN_KEY = "link_seen_at"
-#: The session keys that give access by a link.
-LINK_KEYS = (SESSION_KEY, "feedback_token")
+#: The session keys that give access by a link (an invitation, feedback, or a
+#: verification sample's evidence link: `verification.evidence_routes`).
+LINK_KEYS = (SESSION_KEY, "feedback_token", "evidence_token")
 
 
 def remember_token(token: InvitationToken) -> None:

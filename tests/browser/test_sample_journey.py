@@ -1,0 +1,77 @@
+"""A verification sample in a real browser: the secretariat draws one (a form mistake
+first: kept and pointed at), asks for evidence; the respondent opens the link from the
+mail and uploads a PDF (a text file named .pdf first: refused); the secretariat sees
+the file and records a check. Accessibility scans (axe-core) of the pages."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from imvo_survey.extensions import db
+from imvo_survey.mail.outbox import parse
+from imvo_survey.models import OutboxMessage
+
+from .. import factories
+from ..analysis.builders import association, company, respond
+from .conftest import serious_violations
+from .test_register_journey import login
+
+
+def test_draw_ask_upload_and_check(page, tmp_path):
+    factories.make_user("secretariat", email="secretariaat@example.org")
+    round = factories.make_round(slug="imvo-2010", year=2010, status="closed")
+    food = association("Vereniging A")
+    factories.make_contact(food, email="a@example.org")
+    respond(round, food, [{"title": "Audits cacao", "aspects": ["child_labour"]}])
+    bank = company("Bank B", sector="banken")
+    factories.make_contact(bank, email="b@example.org")
+    respond(round, bank, [{"title": "Beleid mensenrechten", "aspects": ["human_rights"]}])
+    db.session.commit()
+    login(page, "secretariaat@example.org")
+    page.goto("/samples/new")
+    assert serious_violations(page) == []
+    page.get_by_label("Uitvraag").select_option(label=round.name)
+    page.get_by_label("Aantal antwoorden").fill("1")
+    page.get_by_label("Percentage van de antwoorden").fill("50")
+    page.get_by_label("Seed", exact=True).fill("2010")
+    page.get_by_role("button", name="Nieuwe steekproef trekken").click()
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_label("Seed", exact=True).input_value() == "2010"  # what was typed is kept
+    page.get_by_label("Percentage van de antwoorden").fill("")
+    page.get_by_role("button", name="Nieuwe steekproef trekken").click()
+    # One asked, two sectors: one per sector.
+    assert "2 van 2 ingediende antwoorden" in page.content() and "2010" in page.content()
+    assert serious_violations(page) == []
+    page.get_by_role("button", name="Iedereen die nog niet gevraagd is om bewijs vragen").click()
+    assert "2 verzoeken om bewijs" in page.content()
+
+    db.session.expire_all()
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "a@example.org"))
+    link = re.search(r"https?://[^/\s]+(/samples/evidence/\S+)", parse(message).get_body(("plain",)).get_content())
+    page.context.clear_cookies()
+    page.goto(link.group(1))
+    assert page.get_by_role("heading", level=1).inner_text() == "Bewijs bij uw antwoorden"
+    assert serious_violations(page) == []
+    fake = tmp_path / "rapport.pdf"
+    fake.write_text("geen pdf")
+    page.get_by_label("Bestand (PDF, PNG, JPEG, XLSX of DOCX)").set_input_files(str(fake))
+    page.get_by_role("button", name="Uploaden").click()
+    assert "geen PDF" in page.get_by_role("alert").inner_text()
+    real = tmp_path / "beleid.pdf"
+    real.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.get_by_label("Bestand (PDF, PNG, JPEG, XLSX of DOCX)").set_input_files(str(real))
+    page.get_by_role("button", name="Uploaden").click()
+    assert "het bestand is ontvangen" in page.content() and "beleid.pdf" in page.content()
+
+    login(page, "secretariaat@example.org")
+    page.goto("/samples/")
+    page.get_by_role("link", name="Steekproef 1").click()
+    page.get_by_role("link", name="Vereniging A").click()
+    assert page.get_by_role("link", name="beleid.pdf").is_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("Uitkomst").select_option(label="deels bevestigd")
+    page.get_by_label("Notitie").fill("Beleid gezien, audit ontbreekt")
+    page.get_by_role("button", name="Opslaan").click()
+    assert "Vastgelegd: deels bevestigd" in page.content()
