@@ -278,7 +278,8 @@ def _world() -> dict:
     return {
         "values": {
             "organisation_id": other.id, "contact_id": other_contact.id, "invitation_id": other_invitation.id,
-            "response_id": response.id, "activity_id": response.activities[0].id, "slug": round.slug, "reference": round.slug, "user_id": colleague.id,
+            "response_id": response.id, "activity_id": response.activities[0].id, "slug": round.slug,
+            "reference": round.slug, "user_id": colleague.id,
             "token_id": api_token.id, "message_id": message.id, "score_id": score.id, "import_id": benchmark_import.id,
             "registration_id": registration.id, "code": version.questionnaire.code, "number": version.number,
             "section_id": section.id, "question_id": question.id, "section_code": "profile",
