@@ -3,6 +3,8 @@ a drill-down, and accessibility scans (axe-core) of both pages."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from imvo_survey.extensions import db
 
 from .. import factories
@@ -29,5 +31,5 @@ def test_the_analyst_reads_the_matrix_and_a_cell(page):
     assert "40\u00a0%" in food.inner_text()  # a number and its unit never split over two lines
     food.get_by_role("link", name="40 %").click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Voedsel en drank")
-    assert page.get_by_role("cell", name="Convenant kinderarbeid").is_visible()
+    expect(page.get_by_role("cell", name="Convenant kinderarbeid")).to_be_visible()
     assert serious_violations(page) == []

@@ -5,6 +5,8 @@ accessibility scans (axe-core) of the public page and the consent page."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from imvo_survey.extensions import db
 
 from .. import factories
@@ -27,7 +29,7 @@ def test_publish_find_and_withdraw(page, browser, live_server):
     page.get_by_role("row", name="Cacao zonder kinderarbeid").get_by_role("link", name="Publiceren of bewerken").click()
     page.get_by_label("Openbare tekst").fill("")
     page.get_by_role("button", name="Publiceren als goed voorbeeld").click()
-    assert page.get_by_role("alert").is_visible()  # the empty text is pointed at
+    expect(page.get_by_role("alert")).to_be_visible()  # the empty text is pointed at
     page.get_by_label("Openbare tekst").fill(TEXT)
     page.get_by_role("button", name="Publiceren als goed voorbeeld").click()
     assert "De activiteit is gepubliceerd als goed voorbeeld." in page.content()

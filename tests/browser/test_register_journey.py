@@ -25,7 +25,7 @@ def test_login_page_is_accessible(page):
     assert serious_violations(page) == []
     page.get_by_role("button", name="Inloggen").click()  # empty: the error summary appears
     summary = page.locator("[data-error-summary]")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     # The script moves the focus once the page has loaded: wait for it (an expect retries;
     # reading the focus at once races the script on a busy machine).
     expect(summary).to_be_focused()
@@ -116,7 +116,7 @@ def test_questionnaire_preview_is_accessible_and_conditions_work(page, secretari
     follow_up = page.locator("#q-complaint_mechanism_type")
     assert follow_up.is_hidden()  # shown only when a mechanism exists
     page.get_by_label("Ja", exact=True).check()
-    assert follow_up.is_visible()
+    expect(follow_up).to_be_visible()
     page.get_by_label("Nee", exact=True).check()
     assert follow_up.is_hidden()
     assert serious_violations(page) == []

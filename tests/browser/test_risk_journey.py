@@ -4,6 +4,8 @@ follow it; accessibility scans (axe-core) of the risk page."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from imvo_survey.extensions import db
 
 from .. import factories
@@ -33,7 +35,7 @@ def test_the_secretariat_sets_a_relevance_by_hand_from_the_matrix(page):
     page.get_by_label("Relevantie (0-1)").fill("2")
     page.get_by_label("Reden").fill("Energie-intensieve verwerking")
     page.get_by_role("button", name="Relevantie zetten").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.get_by_label("Relevantie (0-1)").input_value() == "2"  # what was typed is kept
     assert page.get_by_label("Reden").input_value() == "Energie-intensieve verwerking"
     page.get_by_label("Relevantie (0-1)").fill("0,9")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
@@ -37,7 +38,7 @@ def test_draw_ask_upload_and_check(page, tmp_path):
     page.get_by_label("Percentage van de antwoorden").fill("50")
     page.get_by_label("Seed", exact=True).fill("2010")
     page.get_by_role("button", name="Nieuwe steekproef trekken").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert page.get_by_label("Seed", exact=True).input_value() == "2010"  # what was typed is kept
     page.get_by_label("Percentage van de antwoorden").fill("")
     page.get_by_role("button", name="Nieuwe steekproef trekken").click()
@@ -69,7 +70,7 @@ def test_draw_ask_upload_and_check(page, tmp_path):
     page.goto("/samples/")
     page.get_by_role("link", name="Steekproef 1").click()
     page.get_by_role("link", name="Vereniging A").click()
-    assert page.get_by_role("link", name="beleid.pdf").is_visible()
+    expect(page.get_by_role("link", name="beleid.pdf")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("Uitkomst").select_option(label="deels bevestigd")
     page.get_by_label("Notitie").fill("Beleid gezien, audit ontbreekt")
