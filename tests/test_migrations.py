@@ -7,7 +7,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import Column, Integer, Table, inspect, text
 
 from imvo_survey import create_app
 from imvo_survey.extensions import db
@@ -29,6 +29,26 @@ def test_upgraded_database_matches_the_models(app):
 def test_db_check_command_agrees(runner):
     result = runner.invoke(args=["db", "check"])
     assert result.exit_code == 0, result.output
+
+
+def test_db_check_needs_no_upgraded_database_and_fails_when_the_models_differ(scratch_database, tmp_path):
+    """A fresh checkout's empty database is no difference between models and migrations
+    (Flask-Migrate's own check failed there); a table the migrations lack is one."""
+    app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    with app.app_context():  # the command uses the active app: this one, not the suite's
+        result = app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+    assert "The migrations build exactly the schema the models declare." in result.output
+    assert "`imvo db upgrade` brings it up to date" in result.output
+    probe = Table("check_probe", db.metadata, Column("id", Integer, primary_key=True))
+    try:
+        result = app.test_cli_runner().invoke(args=["db", "check"])
+    finally:
+        db.metadata.remove(probe)
+    assert result.exit_code == 1
+    assert "check_probe" in result.output and "The models and the migrations differ" in result.output
+    with app.app_context():
+        db.engine.dispose()
 
 
 @pytest.fixture
