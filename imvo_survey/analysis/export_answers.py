@@ -127,13 +127,13 @@ def codebook_table(catalogue: list[QuestionInfo], language: str) -> Table:
 
 
 def figure_codes(language: str) -> list[tuple]:
-    """The matrix's figures after the questions: code, name and meaning, type and
-    decimals, on the Matrix sheet (the same as on the page and in the API)."""
-    matrix = words.sheet("matrix", language)
+    """The figures after the questions: code, name and meaning, type and decimals, and
+    the sheet they are on (the same as on the page and in the API)."""
     decimals = words.text(words.ITEMS["decimals"], language)
     return [(code, f"{measures.header(code, language)}: {measures.description(code, language)}",
              "integer" if figure.decimals == 0 else f"number ({decimals}: {figure.decimals})", None, None, None,
-             matrix, None, None, None) for code, figure in measures.FIGURES.items()]
+             words.sheet("verification" if code in measures.VERIFICATION_FIGURES else "matrix", language),
+             None, None, None) for code, figure in measures.FIGURES.items()]
 
 
 def _answer_value(kind: str, text, number, day, many):

@@ -24,7 +24,7 @@ import pandas as pd
 from ..spreadsheets.writing import write_csv
 from . import export_labels as words
 from .export_schema import Table
-from .export_tables import ExportOptions, export_tables, matrix_document, prepare_export
+from .export_tables import ExportOptions, export_tables, json_document, prepare_export
 from .export_xlsx import PROGRESS_EVERY, Progress, ProgressEvent, write_xlsx
 
 __all__ = ["FORMATS", "Progress", "ProgressEvent", "datapackage", "write_csv_zip", "write_export", "write_json",
@@ -51,7 +51,7 @@ def write_export(conn, filters, file_format: str, target, language: str = "nl", 
                                                                                  **options)
     export = prepare_export(conn, settings)
     if file_format == "json":
-        write_json(target, matrix_document(export))
+        write_json(target, json_document(conn, export))
         return {"matrix": len(export.matrix.row_order())}
     if file_format == "sav":
         (table,) = export_tables(conn, export, keys=("activities_long",))

@@ -24,6 +24,7 @@ SHEETS: dict[str, Pair] = {
     "codebook": ("Codeboek", "Codebook"),
     "response": ("Respons", "Response"),
     "benchmark": ("Benchmark", "Benchmark"),
+    "verification": ("Verificatie", "Verification"),
     "explanation": ("Toelichting", "Explanation"),
 }
 

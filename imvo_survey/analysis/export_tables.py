@@ -25,13 +25,15 @@ from .export_answers import answers_table, codebook_table, local_time, questions
 from .export_inventory import activities_long_table, activities_table, bottlenecks_table, dilemmas_table
 from .export_reading import describe_organisations, load_vocabulary, responders, select_activities
 from .export_schema import Column, Table, plain, plain_int, static_table
+from .export_verification import definition as verification_definition
+from .export_verification import verification_document, verification_table
 from .filters import CHANGE_OF, DEFAULT_THRESHOLD, MEASURES, FilterError, Filters
 from .matrix import TOTAL_KEY, Comparison, Matrix, build_matrix, year_over_year
 from .relevance import DEFAULT_RELEVANCE_THRESHOLD
 
 #: The sheets in workbook order.
 TABLE_KEYS = ("matrix", "activities", "activities_long", "dilemmas", "bottlenecks", "answers", "codebook",
-              "response", "benchmark", "explanation")
+              "response", "benchmark", "verification", "explanation")
 BENCHMARK_COLUMNS = (("benchmark_total", "number"), ("benchmark_chain", "number"),
                      ("benchmark_companies", "integer"), ("benchmark_listed", "integer"),
                      ("benchmark_year", "integer"), ("benchmark_level", "string"))
@@ -58,6 +60,8 @@ class ExportOptions:
     relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD
     #: "gap": the rows with the largest gap first.
     sort: str | None = None
+    #: Whether the verification samples' results go in (the secretariat's; see the matrix export route).
+    verification: bool = True
 
     def matrix_options(self) -> dict:
         return {"rows": self.rows, "columns": self.columns, "threshold": self.threshold,
@@ -125,6 +129,7 @@ def export_tables(conn, export: MatrixExport, keys=TABLE_KEYS) -> list[Table]:
         "codebook": lambda: codebook_table(catalogue(), language),
         "response": lambda: response_table(conn, round_id, matrix.organisations, described, language),
         "benchmark": lambda: benchmark_table(conn, matrix.round.year, language),
+        "verification": lambda: verification_table(conn, round_id, language),
         "explanation": lambda: explanation_table(export),
     }
     found: dict[str, object] = {}
@@ -139,6 +144,8 @@ def export_tables(conn, export: MatrixExport, keys=TABLE_KEYS) -> list[Table]:
             found["catalogue"] = questions(conn, _version_ids(conn, round_id), language)
         return found["catalogue"]
 
+    if not export.options.verification:
+        keys = [key for key in keys if key != "verification"]
     return [builders[key]() for key in TABLE_KEYS if key in keys]
 
 
@@ -282,6 +289,8 @@ def explanation_table(export: MatrixExport) -> Table:
                         ("activities_long", words.sheet("activities_long", language)),
                         ("answers", words.sheet("answers", language)), ("neutralised", item("neutralised"))):
         rows.append((title, None, define(code)))
+    if export.options.verification:
+        rows.append((words.sheet("verification", language), None, verification_definition(language)))
     columns = [Column("item", words.header("item", language), "string"),
                Column("value", words.header("value", language), "any"),
                Column("explanation", words.header("explanation", language), "string")]
@@ -293,6 +302,14 @@ def figure_rows(language: str) -> list[tuple[str, str, str]]:
     rounding = words.text(words.ITEMS["decimals"], language)
     return [(measures.header(code, language), f"{rounding}: {figure.decimals}", measures.description(code, language))
             for code, figure in measures.FIGURES.items()]
+
+
+def json_document(conn, export: MatrixExport) -> dict:
+    """The JSON export: the matrix document, with the verification results when included."""
+    document = matrix_document(export)
+    if export.options.verification:
+        document["verification"] = verification_document(conn, export.matrix.round.id, export.language)
+    return document
 
 
 def matrix_document(export: MatrixExport) -> dict:

@@ -113,10 +113,23 @@ FIGURES: dict[str, Figure] = _figures(
     Figure("gap", ("Achterstand", "Gap"),
            ("Relevantie maal (1 min de dekking als fractie): hoe groter, hoe meer de activiteit achterblijft.",
             "Relevance times (1 minus the coverage as a fraction): the larger, the more activity lags."), 2),
+    Figure("verification_share", ("Aandeel bevestigd", "Share confirmed"),
+           ("Verificatiesteekproef: bevestigde activiteiten als percentage van de gecontroleerde (deels en niet "
+            "bevestigd tellen als niet bevestigd; niet te verifiëren telt niet mee).",
+            "Verification sample: confirmed activities as a percentage of those checked (partly and not "
+            "confirmed count as not confirmed; not verifiable is left out)."), 0, "%"),
+    Figure("verification_low", ("Interval ondergrens", "Interval low"),
+           ("Ondergrens van het 95%-betrouwbaarheidsinterval (Wilson) van het aandeel bevestigd.",
+            "Lower bound of the 95 % confidence interval (Wilson) of the share confirmed."), 0, "%"),
+    Figure("verification_high", ("Interval bovengrens", "Interval high"),
+           ("Bovengrens van het 95%-betrouwbaarheidsinterval (Wilson) van het aandeel bevestigd.",
+            "Upper bound of the 95 % confidence interval (Wilson) of the share confirmed."), 0, "%"),
 )
 
 #: The response figures, in the order every table shows them.
 RESPONSE_FIGURES = ("targeted", "responded", "declined", "response_rate")
+#: The verification results' figures (analysis/verification.py), in the order every table shows them.
+VERIFICATION_FIGURES = ("verification_share", "verification_low", "verification_high")
 #: The benchmark scores beside a row, in the order every table shows them.
 BENCHMARK_FIGURES = ("benchmark_total", "benchmark_chain", "benchmark_companies", "benchmark_listed")
 

@@ -28,7 +28,8 @@ from .openapi_schemas import ref, schemas
 DESCRIPTION = (
     "Read-only access for analysts to the IMVO inventory: rounds, the coverage matrix (sectors or branches "
     "by IMVO aspects) with the filters and measures of the matrix page, the activities, dilemmas and "
-    "bottlenecks behind it, and the Transparantiebenchmark scores.\n\n"
+    "bottlenecks behind it, the Transparantiebenchmark scores, and (for the secretariat) the verification "
+    "samples' results with their 95 % confidence intervals.\n\n"
     "Authenticate with a personal API token (made on the page 'API tokens' of your account): "
     "`Authorization: Bearer imvo_...`. Empty figures are null, never 0. Codes are the stable reference "
     "codes (sectors, aspects, countries ...). Errors are `{\"error\": \"...\"}`.\n\n"
@@ -91,6 +92,8 @@ def _parameters() -> dict:
         "page": _query("page", {"type": "integer", "minimum": 1, "maximum": MAX_INT}, "Page number (default 1)."),
         "per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
                            f"Activities per page (default {DEFAULT_PER_PAGE})."),
+        "samples_per_page": _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+                                   f"Samples per page (default {DEFAULT_PER_PAGE})."),
         "year": _query("year", {"type": "integer", "minimum": 1990, "maximum": 2100}, "Benchmark year."),
         "benchmark_sector": _query("sector", reference["sector"],
                                    "Sector (an organisation's scores count in its register sector)."),
@@ -106,7 +109,8 @@ def _responses() -> dict:
         "BadRequest": error("A parameter is unknown or has a value that is not allowed."),
         "Unauthorized": error("No token, or an unknown or revoked token, or a deactivated account.",
                               headers={"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}}),
-        "Forbidden": error("The account has no access to the API."),
+        "Forbidden": error("The account has no access to the API (or, for the verification results, is not "
+                           "the secretariat's)."),
         "NotFound": error("There is no such round."),
     }
 
@@ -145,6 +149,9 @@ def _paths() -> dict:
                                                organisation_filters, True),
         "/rounds/{round}/bottlenecks": _operation("listBottlenecks", "The bottlenecks of a round",
                                                   "BottleneckList", organisation_filters, True),
+        "/rounds/{round}/verification": _operation(
+            "listVerificationResults", "The verification samples of a round with their results (secretariat only)",
+            "VerificationPage", ["page", "samples_per_page"], True),
         "/benchmark": _operation("listBenchmarkScores", "Transparantiebenchmark scores", "BenchmarkList",
                                  ["year", "benchmark_sector", "level"], False),
         "/openapi.json": {"get": {

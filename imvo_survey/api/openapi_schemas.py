@@ -6,7 +6,7 @@ exactly what the API sends; figures that can be empty are nullable (null, never 
 from __future__ import annotations
 
 from ..analysis.filters import CHANGE_OF, COLUMNS, KINDS, LAGGING_MEASURES, MEASURES, ROWS, SIZES
-from ..models import CARRY_STATUSES, LEVELS, ROUND_STATUSES
+from ..models import CARRY_STATUSES, LEVELS, ROUND_STATUSES, SAMPLE_METHODS
 
 
 def ref(name: str) -> dict:
@@ -134,6 +134,27 @@ BENCHMARK_SCORE = obj({
 })
 
 
+VERIFICATION_RESULT = obj({
+    "sector": string(description="Sector code; `_none` for responses without a sector, `_total` for the sample."),
+    "label": string(description="The sector's English label (`Total` for the sample)."),
+    "confirmed": integer(minimum=0), "partly": integer(minimum=0), "not_confirmed": integer(minimum=0),
+    "not_verifiable": integer(minimum=0),
+    "verifiable": integer(minimum=0, description="Checked activities that count in the share (all but not "
+                                                 "verifiable)."),
+    "share_confirmed": number(description="Confirmed of the verifiable, in % (whole); null when none."),
+    "interval_low": number(description="Lower bound of the 95 % Wilson interval, in % (whole); null where fewer "
+                                       "than `minimum_checked` activities could be checked."),
+    "interval_high": number(description="Upper bound of the same interval, in % (whole); null likewise."),
+})
+
+VERIFICATION_SAMPLE = obj({
+    "id": integer(), "drawn_at": string(format="date-time"), "seed": integer(minimum=0),
+    "method": string(enum=list(SAMPLE_METHODS)), "population": integer(minimum=0), "size": integer(minimum=0),
+    "sectors": {"type": "array", "items": ref("VerificationResult")},
+    "total": ref("VerificationResult"),
+})
+
+
 def schemas() -> dict:
     round_summary = obj({**ROUND_REFERENCE, "status": string(enum=list(ROUND_STATUSES)),
                          "opens_at": string(format="date-time"), "closes_at": string(format="date-time")})
@@ -156,4 +177,9 @@ def schemas() -> dict:
         "BottleneckList": listing("Bottleneck", **in_round),
         "BenchmarkScore": BENCHMARK_SCORE,
         "BenchmarkList": listing("BenchmarkScore"),
+        "VerificationResult": VERIFICATION_RESULT,
+        "VerificationSample": VERIFICATION_SAMPLE,
+        "VerificationPage": listing("VerificationSample", round=ref("Round"), total=integer(minimum=0),
+                                    page=integer(minimum=1), per_page=integer(minimum=1), pages=integer(minimum=0),
+                                    minimum_checked=integer(minimum=1)),
     }

@@ -3,14 +3,16 @@ analysis module or the models, and returns JSON; `openapi.py` documents each one
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import current_app, g, jsonify, request
 from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from ..access import public
 from ..analysis import build_matrix, year_over_year
+from ..analysis.export_verification import sample_document
 from ..analysis.filters import CHANGE_OF, COLUMNS, DEFAULT_THRESHOLD, LAGGING_MEASURES, MEASURES, ROWS, FilterError
 from ..analysis.matrix import SORTS
+from ..analysis.verification import MIN_CHECKED, round_results
 from ..extensions import db
 from ..models import LEVELS, BenchmarkScore, Organisation, Round, Sector
 from ..risk.services import relevance_options
@@ -146,6 +148,29 @@ def dilemmas(reference: str):
 def bottlenecks(reference: str):
     """The bottlenecks of the round's counted responses, optionally on one aspect."""
     return _organisation_level(reference, "bottleneck")
+
+
+@bp.get("/rounds/<reference>/verification")
+@token_required
+def verification(reference: str):
+    """The round's verification samples, oldest first, a page at a time: per sample and
+    sector the checks' outcomes, the share confirmed and its 95 % Wilson interval. The
+    secretariat's: other tokens get a 403 (the results name no organisation, but which
+    samples were drawn and checked is the secretariat's business)."""
+    if g.api_user.role != "secretariat":
+        raise ApiError(403, "Only the secretariat reads the verification results.")
+    round = params.find_round(reference)
+    args = request.args
+    params.check_known(args, ("page", "per_page"))
+    page = params.integer(args, "page", 1, minimum=1)
+    per_page = params.integer(args, "per_page", inventory.DEFAULT_PER_PAGE, minimum=1,
+                              maximum=inventory.MAX_PER_PAGE)
+    # A round has a handful of samples: all are computed and the page cut here.
+    samples = round_results(db.session.connection(), round.id, "en", "No sector", "Total")
+    offset = (page - 1) * per_page
+    return jsonify(round=serialise.round_summary(round), page=page, per_page=per_page, total=len(samples),
+                   pages=-(-len(samples) // per_page), minimum_checked=MIN_CHECKED,
+                   items=[sample_document(sample) for sample in samples[offset:offset + per_page]])
 
 
 @bp.get("/benchmark")

@@ -22,9 +22,9 @@ from .. import factories
 from .builders import association, company, respond
 
 SHEETS_NL = ["Matrix", "Activiteiten", "Activiteiten_lang", "Dilemmas", "Knelpunten", "Antwoorden", "Codeboek",
-             "Respons", "Benchmark", "Toelichting"]
+             "Respons", "Benchmark", "Verificatie", "Toelichting"]
 SHEETS_EN = ["Matrix", "Activities", "Activities_long", "Dilemmas", "Bottlenecks", "Answers", "Codebook",
-             "Response", "Benchmark", "Explanation"]
+             "Response", "Benchmark", "Verification", "Explanation"]
 DANGEROUS = ['=HYPERLINK("http://x")', "+1", "-2", "@sum", "\tX"]
 
 

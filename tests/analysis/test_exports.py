@@ -239,7 +239,7 @@ def test_csv_zip_with_datapackage_listing_every_column(tmp_path, rounds):
     names = set(archive.namelist())
     assert names == {f"{title}.csv" for title in SHEETS_NL} | {"datapackage.json"}
     package = json.loads(archive.read("datapackage.json"))
-    assert package["profile"] == "tabular-data-package" and len(package["resources"]) == 10
+    assert package["profile"] == "tabular-data-package" and len(package["resources"]) == 11
     for resource in package["resources"]:
         header = read_csv(archive, resource["path"])[0]
         assert [field["name"] for field in resource["schema"]["fields"]] == header

@@ -138,7 +138,7 @@ def test_every_api_operation_needs_a_token(app, client):
     open_endpoints = {"api.openapi", "api.not_found"}
     rules = [rule for rule in app.url_map.iter_rules()
              if rule.endpoint.startswith("api.") and rule.endpoint not in open_endpoints]
-    assert len(rules) == 7
+    assert len(rules) == 8
     for rule in rules:
         url = rule.rule.replace("<reference>", round.slug)
         assert_json_error(client.get(url), 401)
