@@ -1,5 +1,6 @@
-"""Hostile files, built here rather than shipped: a zip bomb, workbooks that reach row
-1,048,576 or column 10,000, renamed binaries, UTF-16 text, empty files, deep JSON."""
+"""Hostile input, built here rather than shipped: the XSS corpus (strings that every
+page, feed and export must show as text), and hostile files: a zip bomb, workbooks that
+reach row 1,048,576 or column 10,000, renamed binaries, UTF-16 text, empty files, deep JSON."""
 
 from __future__ import annotations
 
@@ -8,6 +9,21 @@ import zipfile
 from functools import cache
 
 from openpyxl import load_workbook
+
+#: Strings that break out of HTML, attributes, JSON, XML or a spreadsheet when not escaped.
+#: tests/test_public_pages_xss.py puts every one into every stored text a public page
+#: shows; tests/practices/test_public.py into the good practices' texts and names.
+XSS = (
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "</title><script>alert(2)</script>",
+    "]]><evil/><![CDATA[",
+    "&amp; &lt;b&gt; & <b>vet</b>",
+    "{{ 7*7 }} {% raw %}",
+    "javascript:alert(3)",
+    "\u2028\u2029</script>",
+    '=HYPERLINK("http://x.example","<b>klik</b>")',
+)
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

@@ -12,7 +12,8 @@ from markupsafe import escape
 
 from imvo_survey.extensions import db
 
-from .world import HOSTILE, build, name_consent, practice
+from ..hostile import XSS
+from .world import build, name_consent, practice
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 COFFEE = "Leden kopen cacao met keurmerk en controleren hun ketens."
@@ -97,7 +98,7 @@ def _ids(client) -> dict[str, int]:
     return {item["text"]: item["id"] for item in client.get("/openbaar/praktijken.json").get_json()["practices"]}
 
 
-@pytest.mark.parametrize("hostile", HOSTILE)
+@pytest.mark.parametrize("hostile", XSS)
 def test_hostile_text_and_name_are_escaped_everywhere(client, hostile):
     world = build()
     world["coffee"].organisation.name = f"Vereniging {hostile}"

@@ -11,18 +11,6 @@ from imvo_survey.practices.services import NAME_CONSENT_CODE, mark
 from .. import factories
 from ..analysis.builders import association, company, respond
 
-#: Strings that break out of HTML, attributes, JSON or XML when not escaped.
-HOSTILE = (
-    "<script>alert('x')</script>",
-    '"><img src=x onerror=alert(1)>',
-    "</title><script>alert(2)</script>",
-    "]]><evil/><![CDATA[",
-    "&amp; &lt;b&gt; & <b>vet</b>",
-    "{{ 7*7 }} {% raw %}",
-    "javascript:alert(3)",
-    "\u2028\u2029</script>",
-)
-
 
 def name_consent(response, value: bool) -> None:
     set_answer(response, layout_of(response.version), NAME_CONSENT_CODE, "yes" if value else "no")
