@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from sqlalchemy import select
 
 from imvo_survey.access import Access
 from imvo_survey.extensions import db
-from imvo_survey.models import EvidenceFile, Organisation, Round, Sector
+from imvo_survey.models import EvidenceFile, GoodPractice, Organisation, Round, Sector
 from imvo_survey.public_figures.services import publish
 from imvo_survey.rounds.feedback import feedback_token
 from imvo_survey.rounds.services import issue_token
@@ -59,7 +60,8 @@ class World:
     links and ids that open them."""
 
     names: list[str] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)
+    #: The activities' titles and descriptions (the titles show on the feedback page).
+    activities: list[str] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     closed: str = ""
     closed_slug: str = ""
@@ -109,20 +111,14 @@ def _build() -> World:
         file = add_evidence(member, f"bewijs {hostile}.png", BINARY)
         title = response.activities[0].title
         world.names.append(organisation.name)
-        world.titles += [title, response.activities[0].description]
+        world.activities += [title, response.activities[0].description]
         world.invitations.append((organisation.name, token))
         world.feedback.append((organisation.name, title, response.invitation.id,
                                feedback_token(response.invitation, contact)))
         world.evidence.append((organisation.name, file.original_name, member.id, evidence_token(member, contact)))
-    world.texts = sorted(practice.public_text for practice in _practices())
+    world.texts = sorted(db.session.scalars(select(GoodPractice.public_text)))
     db.session.commit()
     return world
-
-
-def _practices():
-    from imvo_survey.models import GoodPractice
-
-    return db.session.scalars(select(GoodPractice))
 
 
 @pytest.fixture(scope="module")
@@ -173,8 +169,6 @@ def _strings(value) -> list[str]:
 
 
 def check_json(body: bytes, shown: list[str]) -> None:
-    import json
-
     strings = _strings(json.loads(body))
     for text in shown:
         assert text in strings, f"not given back exactly: {text!r}"
@@ -241,14 +235,14 @@ PAGES = [
                                                for name, token in w.invitations]),
     Page("respond.feedback_link", "html", lambda w: [Visit(f"/feedback/{token}", [name, title, w.closed])
                                                      for name, title, _id, token in w.feedback]),
-    Page("respond.feedback", "html", lambda w: [Visit(f"/respond/{id}/feedback", [name, title, w.closed],
+    Page("respond.feedback", "html", lambda w: [Visit(f"/respond/{number}/feedback", [name, title, w.closed],
                                                       via=f"/feedback/{token}")
-                                                for name, title, id, token in w.feedback]),
+                                                for name, title, number, token in w.feedback]),
     Page("verification.evidence_link", "html", lambda w: [Visit(f"/samples/evidence/{token}", [name, file, w.closed])
                                                           for name, file, _id, token in w.evidence]),
     Page("verification.upload_evidence", "html", lambda w: [
-        Visit(f"/samples/evidence/for/{id}", [name, file, w.closed], via=f"/samples/evidence/{token}")
-        for name, file, id, token in w.evidence]),
+        Visit(f"/samples/evidence/for/{number}", [name, file, w.closed], via=f"/samples/evidence/{token}")
+        for name, file, number, token in w.evidence]),
 ]
 
 #: Public routes that show no stored data, or not as a page: why each is left out.
@@ -302,7 +296,7 @@ def test_the_corpus_is_text_on_every_public_page(app, world, page):
 
 def test_the_world_holds_every_string(world):
     """Each string of the corpus is stored in each kind of text (the check could fail)."""
-    joined = {"names": " ".join(world.names), "titles": " ".join(world.titles), "texts": " ".join(world.texts),
+    joined = {"names": " ".join(world.names), "activities": " ".join(world.activities), "texts": " ".join(world.texts),
               "rounds": world.closed + world.open}
     for hostile in XSS:
         for kind, text in joined.items():
