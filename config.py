@@ -88,6 +88,9 @@ class BaseConfig:
     # An evidence file (PDF, PNG, JPEG, XLSX, DOCX) may be at most this many MB (a decimal
     # number is allowed). The request as a whole is capped by MAX_CONTENT_LENGTH as well.
     EVIDENCE_MAX_MB = 20
+    # A progress report still marked as being built this long after it started was
+    # interrupted (its server process stopped); its page says so and offers a new build.
+    REPORT_BUILD_TIMEOUT_MINUTES = 30
 
     # Uploaded files are checked before anything reads them (imvo_survey/uploads): a
     # workbook unpacks to at most this many MB and has at most so many sheets; a sheet or

@@ -103,6 +103,7 @@ BLUEPRINTS = (
     ("privacy", "/privacy", ("routes",)),
     ("practices", None, ("routes", "public_routes")),
     ("public_figures", "/openbaar/cijfers", ("routes",)),
+    ("reports", None, ("routes",)),
 )
 
 

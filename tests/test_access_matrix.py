@@ -26,6 +26,7 @@ from imvo_survey.models import (
     Country,
     OutboxMessage,
     ProductGroup,
+    ProgressReport,
     Registration,
     RiskEntry,
     SampledResponse,
@@ -223,6 +224,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     # The upload page checks inside the view (an evidence link may open it): B's sampled
     # response is not found for A's respondent, and A's invitation link does not open it.
     "verification.upload_evidence": {"GET": "LLNFO", "POST": "LLNFO"},
+    "reports.list_reports": {"GET": _STAFF_READ, "POST": _SECRETARIAT},
+    "reports.show_report": {"GET": _STAFF_READ},
+    "reports.download_pdf": {"GET": _STAFF_READ},
 }
 
 
@@ -271,6 +275,10 @@ def _world() -> dict:
     member = SampledResponse(sample=sample, response=response)
     db.session.add(sample)
     evidence = add_evidence(member, "beleid.pdf", b"%PDF-1.4\n%%EOF\n")
+    # A ready report version whose PDF file is gone: staff get the page that says so (410).
+    report = ProgressReport(round=round, language="nl", status="ready", html="<p>Rapportage</p>",
+                            pdf_name="weg", pdf_sha256="0" * 64, pdf_size=0)
+    db.session.add(report)
     api_token, _secret = create_token(colleague, "script")
     version = round.association_version
     section = version.sections[0]
@@ -286,7 +294,7 @@ def _world() -> dict:
             "section_id": section.id, "question_id": question.id, "section_code": "profile",
             "repeat_code": "activity", "key": key, "token": other_token, "fmt": "csv", "format": "csv",
             "path": "onbekend", "entry_id": entry.id, "subject": "sector", "aspect": "wages",
-            "sample_id": sample.id, "member_id": member.id, "file_id": evidence.id,
+            "sample_id": sample.id, "member_id": member.id, "file_id": evidence.id, "report_id": report.id,
         },
         "own_token": own_token,
         "respondent": respondent.email,

@@ -52,6 +52,7 @@ CODE_LABELS = {
     },
     "language": {"nl": _l("Dutch"), "en": _l("English")},
     "level": {"sector": _l("Sector"), "organisation": _l("Organisation")},
+    "risk_level": {"low": _l("low"), "medium": _l("medium"), "high": _l("high")},
     "invitation_status": {
         "targeted": _l("Not yet invited"), "invited": _l("Invited"), "opened": _l("Link opened"),
         "in_progress": _l("In progress"), "submitted": _l("Submitted"),

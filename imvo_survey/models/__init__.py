@@ -44,6 +44,7 @@ from .reference import (
     country_region,
 )
 from .registration import REGISTRATION_STATUSES, Registration
+from .report import REPORT_LANGUAGES, REPORT_STATUSES, ProgressReport, ReportChangedError
 from .response import (
     CARRY_STATUSES,
     RESPONSE_STATUSES,
@@ -97,6 +98,7 @@ __all__ = [
     "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",
     "country_region", "name_key",
     "GoodPractice", "PUBLIC_TEXT_MAX",
+    "REPORT_LANGUAGES", "REPORT_STATUSES", "ProgressReport", "ReportChangedError",
     "EVIDENCE_KINDS", "OUTCOMES", "SAMPLE_METHODS", "ActivityCheck", "EvidenceFile", "SampledResponse",
     "VerificationSample",
     "RISK_LEVELS", "SUBJECTS", "ImportShare", "ManualRelevance", "RiskEntry", "organisation_membership", "saved_id", "utcnow",

@@ -147,6 +147,13 @@ def public_practices(criteria: Criteria, language: str, limit: int | None = None
             for practice, year, name, named in db.session.execute(query).all()]
 
 
+def round_practices(round_id: int, language: str) -> list[PublicPractice]:
+    """The public practices of one round (for its progress report), as the public page shows them."""
+    query = practices_query(Criteria()).where(Round.id == round_id)
+    return [_public(practice, year, name if named else None, language)
+            for practice, year, name, named in db.session.execute(query).all()]
+
+
 def _public(practice: GoodPractice, year: int, name: str | None, language: str) -> PublicPractice:
     activity = practice.activity
     sector = activity.response.snapshot_sector

@@ -1,0 +1,99 @@
+"""Building a version of a round's progress report: the document (`content.py`) written
+out as HTML, made into a PDF by WeasyPrint, and kept: the HTML in the row, the PDF under
+`instance/reports` by a generated name with its SHA-256. Once ready, a version never
+changes (the model refuses it); a new build is a new version.
+
+A build is a job of its own: it commits its progress after every step (the page shows
+it) and its result at the end, unlike a view's single commit. The command line runs it
+in the foreground; the web page in a thread of the serving process, so that the page
+can answer at once and show the progress. A build whose process ended before it did
+(a restart) is shown as interrupted once `REPORT_BUILD_TIMEOUT_MINUTES` have passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import threading
+
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale
+from markupsafe import Markup
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import ProgressReport, utcnow
+from .content import SECTIONS, Progress, build_document
+from .versions import STEPS, report_folder
+
+
+def _tell(report_id: int, done: int, total: int) -> None:
+    """Save the progress in a transaction of its own, beside the build's reading."""
+    with db.engine.begin() as connection:
+        connection.execute(update(ProgressReport).where(ProgressReport.id == report_id)
+                           .values(step=done, steps=total))
+
+
+def render_pdf(html: str, title: str, language: str) -> bytes:
+    """The report's HTML as a PDF, on static/css/report.css (no external resource)."""
+    try:
+        from weasyprint import HTML  # noqa: PLC0415  (needs Pango: a missing one fails this build, not the app)
+    except (ImportError, OSError) as error:
+        raise RuntimeError(f"WeasyPrint cannot make PDFs here: {error}") from error
+    page = render_template("reports/pdf.html", html=Markup(html), title=title,  # noqa: S704  (our own rendering)
+                           language=language)
+    return HTML(string=page, base_url=current_app.static_folder).write_pdf()
+
+
+def build(report_id: int, progress: Progress | None = None) -> ProgressReport:
+    """Build the version `report_id` (started by `start` and committed) and keep it.
+    On failure the version is marked failed with the reason, and the error raised."""
+    report = db.session.get(ProgressReport, report_id)
+
+    def step(done: int, total: int) -> None:
+        _tell(report_id, done, total)
+        if progress is not None:
+            progress(done, total)
+
+    try:
+        document = build_document(report.round, report.language, step)
+        step(len(SECTIONS), STEPS)
+        with force_locale(report.language):
+            html = render_template("reports/_document.html", document=document)
+        step(len(SECTIONS) + 1, STEPS)
+        pdf = render_pdf(html, document.title, report.language)
+        name = secrets.token_hex(16)
+        with (report_folder() / name).open("xb") as handle:
+            handle.write(pdf)
+        report.html, report.pdf_name, report.pdf_size = html, name, len(pdf)
+        report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+        report.step, report.built_at, report.status = STEPS, utcnow(), "ready"
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        failed = db.session.get(ProgressReport, report_id)
+        failed.status, failed.error = "failed", f"{type(error).__name__}: {error}"[:2000]
+        db.session.commit()
+        raise
+    if progress is not None:
+        progress(STEPS, STEPS)
+    return report
+
+
+def build_in_background(report_id: int) -> threading.Thread:
+    """Build the (committed) version in a thread of its own, with its own app context."""
+    app = current_app._get_current_object()
+    thread = threading.Thread(target=_build_quietly, args=(app, report_id), name=f"report-{report_id}",
+                              daemon=True)
+    thread.start()
+    return thread
+
+
+def _build_quietly(app: Flask, report_id: int) -> None:
+    with app.app_context():
+        try:
+            build(report_id)
+        except Exception:  # the version says it failed and why; the log has the trace
+            app.logger.exception("Progress report %s failed.", report_id)
+        finally:
+            db.session.remove()
