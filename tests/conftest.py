@@ -53,8 +53,10 @@ def fresh_database(folder: Path, name: str):
     with admin.connect() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
     separator = "&" if "?" in postgres else "?"
+    # synchronous_commit off: a test database need not wait for the disk at each commit
+    # (a crash loses the last commits, never consistency); every request commits.
     try:
-        yield f"{postgres}{separator}options=-csearch_path%3D{schema}"
+        yield f"{postgres}{separator}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -134,11 +136,15 @@ def empty_data_tables() -> None:
     """Delete every row outside the reference tables (after each test), children first.
 
     DELETE rather than PostgreSQL's TRUNCATE: a test leaves a few rows, and TRUNCATE of
-    some fifty tables costs a quarter of a second each time, minutes over the suite. Ids
-    go on counting, as they do on SQLite: no test may count on them."""
+    some fifty tables costs a quarter of a second each time, minutes over the suite. On
+    PostgreSQL the DELETEs go in one round trip (one string of statements), not sixty.
+    Ids go on counting, as they do on SQLite: no test may count on them."""
     db.session.rollback()
-    for table in reversed(db.metadata.sorted_tables):
-        if table.name not in REFERENCE_TABLES:
+    tables = [table for table in reversed(db.metadata.sorted_tables) if table.name not in REFERENCE_TABLES]
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection().exec_driver_sql("; ".join(f'DELETE FROM "{table.name}"' for table in tables))
+    else:
+        for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
 

@@ -69,7 +69,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "api.bottlenecks": {"GET": _API},
     "api.dilemmas": {"GET": _API},
     "api.matrix": {"GET": _API},
-    "api.verification": {"GET": _API},  # with a token: the secretariat's only (tests/verification)
+    "api.verification": {"GET": _API},
     "benchmarks.list_scores": {"GET": _STAFF_READ},
     "benchmarks.create_score": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "benchmarks.edit_score": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},

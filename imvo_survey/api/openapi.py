@@ -28,7 +28,7 @@ from .openapi_schemas import ref, schemas
 DESCRIPTION = (
     "Read-only access for analysts to the IMVO inventory: rounds, the coverage matrix (sectors or branches "
     "by IMVO aspects) with the filters and measures of the matrix page, the activities, dilemmas and "
-    "bottlenecks behind it, the Transparantiebenchmark scores, and (for the secretariat) the verification "
+    "bottlenecks behind it, the Transparantiebenchmark scores, and the verification "
     "samples' results with their 95 % confidence intervals.\n\n"
     "Authenticate with a personal API token (made on the page 'API tokens' of your account): "
     "`Authorization: Bearer imvo_...`. Empty figures are null, never 0. Codes are the stable reference "
@@ -109,8 +109,7 @@ def _responses() -> dict:
         "BadRequest": error("A parameter is unknown or has a value that is not allowed."),
         "Unauthorized": error("No token, or an unknown or revoked token, or a deactivated account.",
                               headers={"WWW-Authenticate": {"required": True, "schema": {"type": "string"}}}),
-        "Forbidden": error("The account has no access to the API (or, for the verification results, is not "
-                           "the secretariat's)."),
+        "Forbidden": error("The account has no access to the API."),
         "NotFound": error("There is no such round."),
     }
 
@@ -150,7 +149,7 @@ def _paths() -> dict:
         "/rounds/{round}/bottlenecks": _operation("listBottlenecks", "The bottlenecks of a round",
                                                   "BottleneckList", organisation_filters, True),
         "/rounds/{round}/verification": _operation(
-            "listVerificationResults", "The verification samples of a round with their results (secretariat only)",
+            "listVerificationResults", "The verification samples of a round with their results",
             "VerificationPage", ["page", "samples_per_page"], True),
         "/benchmark": _operation("listBenchmarkScores", "Transparantiebenchmark scores", "BenchmarkList",
                                  ["year", "benchmark_sector", "level"], False),
