@@ -11,11 +11,12 @@ run: install translations
 	$(BIN)/imvo db upgrade
 	$(BIN)/imvo seed --demo
 	$(BIN)/imvo user ensure-admin
-	@echo "Serving on http://127.0.0.1:$(PORT)  (stop with Ctrl+C); the mail worker runs beside it."
-	@# The worker builds the scheduled reminders: their links need the same base URL as the server's.
+	@echo "Serving on http://127.0.0.1:$(PORT)  (stop with Ctrl+C); the mail and job workers run beside it."
+	@# The workers build the scheduled reminders and reports: their links need the server's base URL.
 	@export IMVO_BASE_URL=$${IMVO_BASE_URL:-http://127.0.0.1:$(PORT)}; \
-	  $(BIN)/imvo mail send --loop --interval 5 & worker=$$!; \
-	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/imvo mail send --loop --interval 5 & mail=$$!; \
+	  $(BIN)/imvo jobs work & jobs=$$!; \
+	  trap 'kill $$mail $$jobs 2>/dev/null' EXIT INT TERM; \
 	  $(BIN)/imvo run --host 127.0.0.1 --port $(PORT)
 
 test: install-test translations system-deps lint

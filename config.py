@@ -91,6 +91,12 @@ class BaseConfig:
     # A progress report still marked as being built this long after it started was
     # interrupted (its server process stopped); its page says so and offers a new build.
     REPORT_BUILD_TIMEOUT_MINUTES = 30
+    # Background jobs (imvo_survey/jobs): a job's file is kept this many hours; a job
+    # whose worker gave no sign of life for this many minutes is taken up again, up to
+    # this many attempts in all, then marked failed with that reason.
+    JOBS_KEEP_HOURS = 24
+    JOBS_STALE_MINUTES = 10
+    JOBS_ATTEMPTS = 2
 
     # Uploaded files are checked before anything reads them (imvo_survey/uploads): a
     # workbook unpacks to at most this many MB and has at most so many sheets; a sheet or
@@ -121,6 +127,11 @@ class BaseConfig:
         # Public figures (imvo_survey/public): a cell or row describing fewer than this many
         # organisations is not shown, nor any figure it could be worked out from.
         self.PUBLIC_FIGURES_MINIMUM = _env_int("IMVO_PUBLIC_FIGURES_MINIMUM", 3)
+        # The queue of background jobs: redis://host:6379/0 in production (the web
+        # servers and the worker share it), else a SQLite file in the instance folder.
+        self.JOBS_URL = env.get("IMVO_JOBS_URL", "")
+        # The queue's name in that storage (two installations may share one Redis).
+        self.JOBS_QUEUE_NAME = env.get("IMVO_JOBS_QUEUE", "imvo")
         # Rate limits. memory:// counts in each process apart, so with several gunicorn
         # workers a limit does not hold: production needs RATELIMIT_STORAGE_URI set
         # (redis://host:6379), see ProductionConfig.check. If Redis goes away, each

@@ -72,6 +72,9 @@ def register_extensions(app: Flask) -> None:
     from .i18n import login_message
 
     login_manager.localize_callback = login_message
+    from .jobs.queue import init_app as init_jobs
+
+    init_jobs(app)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -104,6 +107,7 @@ BLUEPRINTS = (
     ("practices", None, ("routes", "public_routes")),
     ("public_figures", "/openbaar/cijfers", ("routes",)),
     ("reports", None, ("routes",)),
+    ("jobs", "/jobs", ("routes",)),
 )
 
 

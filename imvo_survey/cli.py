@@ -19,7 +19,7 @@ from .schema_check import check_command
 
 #: The packages whose `commands.py` adds commands to `imvo`, in the order of `imvo --help`.
 COMMAND_MODULES = ("seed", "users", "organisations", "benchmark_scores", "questionnaires", "rounds", "mail",
-                   "matrix", "risk", "verification", "reports", "backup", "privacy")
+                   "matrix", "risk", "verification", "reports", "jobs", "backup", "privacy")
 
 
 def _create_app():

@@ -151,12 +151,14 @@ def empty_data_tables() -> None:
 
 @pytest.fixture(autouse=True)
 def app_context(app):
-    """Each test runs in an app context and leaves the data tables and outbox empty."""
+    """Each test runs in an app context and leaves the data tables, the job queue and
+    the outbox empty."""
     with app.app_context():
         yield
         db.session.remove()
     with app.app_context():
         empty_data_tables()
+    app.extensions["huey"].flush()  # no task of this test is left for the next one's worker
     shutil.rmtree(app.config["MAIL_FILE_DIR"], ignore_errors=True)
 
 

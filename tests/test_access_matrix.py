@@ -24,6 +24,7 @@ from imvo_survey.models import (
     BenchmarkImport,
     BenchmarkScore,
     Country,
+    Job,
     OutboxMessage,
     ProductGroup,
     ProgressReport,
@@ -81,7 +82,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "matrix.page": {"GET": _STAFF_READ},
     "matrix.choose": {"GET": _STAFF_READ},
     "matrix.cell": {"GET": _STAFF_READ},
-    "matrix.export": {"GET": _STAFF_READ},
+    "matrix.export": {"GET": _STAFF_READ, "POST": _STAFF_READ},
+    "jobs.list_jobs": {"GET": _STAFF_READ},
+    "jobs.show_job": {"GET": "LLFNN"},  # another user's job: not found, even for the secretariat
+    "jobs.download": {"GET": "LLFNN"},
     "risk.list_entries": {"GET": _STAFF_READ},
     "risk.create_entry": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "risk.edit_entry": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
@@ -279,6 +283,8 @@ def _world() -> dict:
     report = ProgressReport(round=round, language="nl", status="ready", html="<p>Rapportage</p>",
                             pdf_name="weg", pdf_sha256="0" * 64, pdf_size=0)
     db.session.add(report)
+    job = Job(kind="export", status="done", owner=colleague, title="export", params={})
+    db.session.add(job)
     api_token, _secret = create_token(colleague, "script")
     version = round.association_version
     section = version.sections[0]
@@ -294,7 +300,7 @@ def _world() -> dict:
             "section_id": section.id, "question_id": question.id, "section_code": "profile",
             "repeat_code": "activity", "key": key, "token": other_token, "fmt": "csv", "format": "csv",
             "path": "onbekend", "entry_id": entry.id, "subject": "sector", "aspect": "wages",
-            "sample_id": sample.id, "member_id": member.id, "file_id": evidence.id, "report_id": report.id,
+            "sample_id": sample.id, "member_id": member.id, "file_id": evidence.id, "report_id": report.id, "job_id": job.id,
         },
         "own_token": own_token,
         "respondent": respondent.email,

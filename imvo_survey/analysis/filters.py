@@ -96,6 +96,12 @@ class Filters:
         return replace(self, round=round_id)
 
     @property
+    def whole_round(self) -> bool:
+        """Whether these filters take the whole round: no organisation or activity left out
+        (such an export is a background job; a filtered one is small enough to send at once)."""
+        return set(self.params()) <= {"round"}
+
+    @property
     def filters_activities(self) -> bool:
         """Whether activity-level filters apply (they narrow the cells, not the rows)."""
         return bool(self.activity_type or self.country or self.product_group or self.consented

@@ -53,6 +53,8 @@ CODE_LABELS = {
     "language": {"nl": _l("Dutch"), "en": _l("English")},
     "level": {"sector": _l("Sector"), "organisation": _l("Organisation")},
     "risk_level": {"low": _l("low"), "medium": _l("medium"), "high": _l("high")},
+    "job_status": {"queued": _l("waiting"), "running": _l("working"), "done": _l("ready"), "failed": _l("failed"),
+                   "expired": _l("file removed")},
     "invitation_status": {
         "targeted": _l("Not yet invited"), "invited": _l("Invited"), "opened": _l("Link opened"),
         "in_progress": _l("In progress"), "submitted": _l("Submitted"),

@@ -10,32 +10,32 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..access import roles
-from ..analysis import Filters, build_matrix, year_over_year
-from ..analysis.export_formats import write_export
-from ..analysis.export_tables import ExportOptions
-from ..analysis.filters import DEFAULT_THRESHOLD, FilterError
+from ..access import roles, signed_in_user
+from ..analysis import build_matrix, year_over_year
+from ..analysis.filters import FilterError
 from ..analysis.matrix import TOTAL_KEY
 from ..analysis.tables import cell_activities
 from ..extensions import db
+from ..forms import ActionForm
 from ..i18n import current_language
-from ..models import STAFF_ROLES, Aspect, Bottleneck, Dilemma, Round
+from ..models import STAFF_ROLES, Aspect, Bottleneck, Dilemma
 from ..models.response import bottleneck_aspect, dilemma_aspect
-from ..risk.services import relevance_options
 from ..rounds.services import get_round
-from ..spreadsheets.writing import XLSX_MIMETYPE
 from . import bp
 from .chart import coverage_chart
 from .choosing import chooseable_rounds, latest_with_responses
-from .forms import MatrixForm
+from .exporting import (
+    EXPORT_NAMES,
+    EXPORT_TYPES,
+    comparison_problem,
+    download_name,
+    export_settings,
+    no_comparison,
+    start_export,
+    write,
+)
+from .options import QUERY_KEYS, page_query, read_options
 from .view import activity_rows, cell_summary, column_views, row_views, with_aspects
-
-FILTER_KEYS = ("audience", "kind", "size", "sector", "branch", "activity_type", "country", "product_group",
-               "consented", "evidence")
-QUERY_KEYS = (*FILTER_KEYS, "rows", "columns", "measure", "lagging_measure", "threshold", "compare", "panel",
-              "change_of", "sort")
-#: Parameters of the page besides the form's: the aspect groups shown with their aspects.
-PAGE_KEYS = ("expand",)
 
 
 @bp.route("/")
@@ -55,40 +55,6 @@ def choose():
     round = get_round(request.args.get("round", ""))
     kept = {key: value for key, value in page_query().items() if key != "compare"}
     return redirect(url_for("matrix.page", slug=round.slug, **kept))
-
-
-def read_options(round: Round):
-    """The form, the analysis options and what was wrong in the address. A value that
-    does not fit (an unknown measure, a threshold over 100, a sector that does not
-    exist) falls back to its default, and the page says so beside the field and above
-    the table, naming the value; parameters the page does not know are named too."""
-    form = MatrixForm(request.args, round=round)
-    problems = []
-    if not form.validate():
-        for field in (field for field in form if field.errors):
-            given = request.args.get(field.name, "")
-            message = (_("%(value)s is not one of the choices; the default is shown.", value=given)
-                       if field.type == "SelectField" else "; ".join(str(error) for error in field.errors))
-            field.data, field.errors = field.default, [message]
-            problems.append(f"{field.label.text}: {message}")
-    unknown = sorted(set(request.args) - set(QUERY_KEYS) - set(PAGE_KEYS))
-    if unknown:
-        problems.append(_("The address has settings the matrix does not know, which are left out: %(names)s.",
-                          names=", ".join(unknown)))
-    params = {key: "1" if form[key].data is True else form[key].data for key in FILTER_KEYS if form[key].data}
-    params["round"] = str(round.id)
-    filters = Filters.from_params(params)
-    threshold = float(form.threshold.data) if form.threshold.data is not None else DEFAULT_THRESHOLD
-    matrix_options = {"rows": form.rows.data or "sector", "columns": form.columns.data or "aspect",
-                      "threshold": threshold, "lagging_measure": form.lagging_measure.data or "share",
-                      **relevance_options(form.sort.data)}
-    return form, filters, matrix_options, problems
-
-
-def page_query() -> dict[str, str]:
-    """The matrix's own parameters of this request, for links that keep the view (never
-    anything else from the address, which url_for would take as its own arguments)."""
-    return {key: value for key, value in request.args.items() if key in QUERY_KEYS and value}
 
 
 def _matrices(form, filters, options: dict, measure: str):
@@ -151,50 +117,54 @@ def page(slug: str):
         "matrix/page.html", round=round, form=form, matrix=matrix, measure=measure, comparison=comparison,
         change_of=change_of, columns=columns, rows=rows, query=page_query(), problems=problems,
         rounds=chooseable_rounds(), is_latest=latest is not None and latest.id == round.id,
-        toggle_links=_toggle_links(slug, matrix, expanded), chart=coverage_chart(matrix))
+        toggle_links=_toggle_links(slug, matrix, expanded), chart=coverage_chart(matrix),
+        export_names=EXPORT_NAMES, export_form=ActionForm())
 
 
-EXPORT_TYPES = {"xlsx": ("xlsx", XLSX_MIMETYPE),
-                "csv": ("zip", "application/zip"), "json": ("json", "application/json"),
-                "sav": ("sav", "application/x-spss-sav")}
-
-
-@bp.route("/<slug>/export.<fmt>")
+@bp.route("/<slug>/export.<fmt>", methods=["GET", "POST"])
 @roles(*STAFF_ROLES)
 def export(slug: str, fmt: str):
     """The matrix with its filters and measure, and the tables behind it, as a download:
     XLSX, a ZIP of CSV files, JSON of the matrix, or SPSS of the long activity table,
-    with the round's verification results (staff read them, as on the sample pages)."""
+    with the round's verification results (staff read them, as on the sample pages).
+
+    A filtered matrix is written at once. A whole round's export is a background job:
+    the form's POST starts it and shows its page; a GET (a bookmarked link) shows the
+    button that starts it, since a GET changes nothing."""
     if fmt not in EXPORT_TYPES:
         abort(404)
     round = get_round(slug)
-    extension, mimetype = EXPORT_TYPES[fmt]
-    back = url_for("matrix.page", slug=slug, **page_query())
+    args = request.form if request.method == "POST" else request.args
+    query = {key: value for key, value in args.items() if key in QUERY_KEYS and value}
+    back = url_for("matrix.page", slug=slug, **query)
     try:
-        form, filters, options, _problems = read_options(round)
+        settings = export_settings(round, args, current_language())
     except FilterError as error:
         flash(str(error), "error")
         return redirect(back)
-    measure = form.measure.data or "share"
+    separator = "," if args.get("separator") == "comma" else ";"
+    if no_comparison(round, settings):
+        flash(comparison_problem(settings, FilterError("")), "error")
+        return redirect(back)
+    if settings.filters.whole_round:
+        if request.method == "GET":
+            return render_template("matrix/export_start.html", round=round, fmt=fmt, query=query,
+                                   name=EXPORT_NAMES[fmt], form=ActionForm())
+        job = start_export(round, fmt, query, separator, signed_in_user())
+        return redirect(url_for("jobs.show_job", job_id=job.id))
     folder = tempfile.mkdtemp(prefix="imvo-export-")
-    path = os.path.join(folder, f"export.{extension}")
+    path = os.path.join(folder, "export")
     try:
-        settings = ExportOptions(filters, measure=measure, compare=form.compare.data or None,
-                                 panel=bool(form.panel.data), language=current_language(),
-                                 change_of=form.change_of.data or "share",
-                                 verification=True, **options)
-        write_export(db.session.connection(), settings, fmt, path,
-                     separator="," if request.args.get("separator") == "comma" else ";")
+        write(settings, fmt, path, separator)
         file = open(path, "rb")  # noqa: SIM115  (closed by the response)
     except FilterError as error:
-        flash(_("There is no round to compare with: choose one, or mark a round as the baseline.")
-              if measure == "change" or form.compare.data or form.panel.data else str(error), "error")
+        flash(comparison_problem(settings, error), "error")
         return redirect(back)
     finally:
         # The open file stays readable after its name is gone (POSIX).
         shutil.rmtree(folder, ignore_errors=True)
-    return send_file(file, mimetype=mimetype, as_attachment=True,
-                     download_name=f"imvo-{round.slug}-{measure}.{extension}")
+    return send_file(file, mimetype=EXPORT_TYPES[fmt][1], as_attachment=True,
+                     download_name=download_name(round, settings, fmt))
 
 
 @bp.route("/<slug>/cell")

@@ -5,6 +5,7 @@ from .api_token import ApiToken
 from .base import UTCDateTime, saved_id, utcnow
 from .benchmark import DEFAULT_SOURCE, LEVELS, BenchmarkScore
 from .benchmark_import import BenchmarkAlias, BenchmarkImport
+from .job import JOB_KINDS, JOB_STATUSES, Job
 from .login_session import LoginSession
 from .organisation import (
     ASSOCIATION_KINDS,
@@ -98,6 +99,7 @@ __all__ = [
     "ReportingChannel", "Sector", "SectorAlias", "User", "UTCDateTime", "branch_sector",
     "country_region", "name_key",
     "GoodPractice", "PUBLIC_TEXT_MAX",
+    "JOB_KINDS", "JOB_STATUSES", "Job",
     "REPORT_LANGUAGES", "REPORT_STATUSES", "ProgressReport", "ReportChangedError",
     "EVIDENCE_KINDS", "OUTCOMES", "SAMPLE_METHODS", "ActivityCheck", "EvidenceFile", "SampledResponse",
     "VerificationSample",

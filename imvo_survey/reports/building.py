@@ -3,20 +3,18 @@ out as HTML, made into a PDF by WeasyPrint, and kept: the HTML in the row, the P
 `instance/reports` by a generated name with its SHA-256. Once ready, a version never
 changes (the model refuses it); a new build is a new version.
 
-A build is a job of its own: it commits its progress after every step (the page shows
-it) and its result at the end, unlike a view's single commit. The command line runs it
-in the foreground; the web page in a thread of the serving process, so that the page
-can answer at once and show the progress. A build whose process ended before it did
-(a restart) is shown as interrupted once `REPORT_BUILD_TIMEOUT_MINUTES` have passed.
+A build is a unit of work of its own: it commits its progress after every step (the
+page shows it) and its result at the end, unlike a view's single commit. The command
+line runs it in the foreground; the web page as a background job (`reports/job.py`),
+so that the page answers at once and shows the progress.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-import threading
 
-from flask import Flask, current_app, render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
 from sqlalchemy import update
@@ -79,22 +77,3 @@ def build(report_id: int, progress: Progress | None = None) -> ProgressReport:
     if progress is not None:
         progress(STEPS, STEPS)
     return report
-
-
-def build_in_background(report_id: int) -> threading.Thread:
-    """Build the (committed) version in a thread of its own, with its own app context."""
-    app = current_app._get_current_object()
-    thread = threading.Thread(target=_build_quietly, args=(app, report_id), name=f"report-{report_id}",
-                              daemon=True)
-    thread.start()
-    return thread
-
-
-def _build_quietly(app: Flask, report_id: int) -> None:
-    with app.app_context():
-        try:
-            build(report_id)
-        except Exception:  # the version says it failed and why; the log has the trace
-            app.logger.exception("Progress report %s failed.", report_id)
-        finally:
-            db.session.remove()

@@ -1,6 +1,6 @@
-"""A round's progress reports: its versions and building a new one (the build runs
-beside the request and its page shows the progress), a version as a page, and its PDF.
-Staff read; the secretariat builds."""
+"""A round's progress reports: its versions and building a new one (a background job:
+the version's page shows its progress), a version as a page, and its PDF. Staff read;
+the secretariat builds."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from markupsafe import Markup
 from ..access import access, signed_in_user
 from ..extensions import db
 from ..i18n import current_language
+from ..jobs.starting import start_job
 from ..models import STAFF_ROLES, ProgressReport
 from ..rounds.services import get_round
 from . import bp
@@ -25,14 +26,14 @@ def list_reports(slug: str):
     round = get_round(slug)
     form = BuildReportForm(language=current_language())
     if form.validate_on_submit():
-        report = start(round, form.language.data, signed_in_user())
+        user = signed_in_user()
+        report = start(round, form.language.data, user)
         db.session.commit()
-        # matplotlib and WeasyPrint load with the first build, not with every process.
-        from .building import build_in_background  # noqa: PLC0415
-
-        build_in_background(report.id)
+        page = url_for("reports.show_report", report_id=report.id)
+        start_job("report", user, _("Progress report of %(round)s, version %(id)s", round=round.name, id=report.id),
+                  {"report_id": report.id}, result_url=page)
         flash(_("The report is being built."), "success")
-        return redirect(url_for("reports.show_report", report_id=report.id))
+        return redirect(page)
     return render_template("reports/list.html", round=round, form=form, versions=versions_of(round),
                            interrupted=interrupted)
 

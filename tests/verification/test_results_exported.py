@@ -20,6 +20,7 @@ from imvo_survey.verification.services import draw_sample
 from .. import factories
 from ..analysis.export_data import sheet_table
 from ..api import bearer, token_for
+from ..jobs.worker import download_export
 
 #: Food: 4 associations x 2 activities (the first confirmed, the second not) and E's one
 #: (confirmed): 5 of 9 verifiable. Wilson, z = 1.96: z^2/n = 0.426829, centre (0.555556 +
@@ -50,9 +51,9 @@ def checked(sample_round, secretariat):
 
 
 def _xlsx(client, round):
-    with client.get(f"/matrix/{round.slug}/export.xlsx") as answer:
-        assert answer.status_code == 200
-        return load_workbook(io.BytesIO(answer.data))
+    answer = download_export(client, f"/matrix/{round.slug}/export.xlsx")
+    assert answer.status_code == 200
+    return load_workbook(io.BytesIO(answer.data))
 
 
 def test_the_xlsx_sheet_gives_each_sector_and_the_total(secretariat_client, sample_round, checked):
@@ -113,8 +114,7 @@ def test_staff_read_them_and_no_one_else(app, client, sample_round, checked, ana
     assert client.get(url).status_code == 401
     assert respondent_client.get(url).status_code == 401  # a session is no key to the API
     assert "Verificatie" in _xlsx(analyst_client, sample_round).sheetnames
-    with analyst_client.get(f"/matrix/{sample_round.slug}/export.json") as answer:
-        assert "verification" in json.loads(answer.data)
+    assert "verification" in json.loads(download_export(analyst_client, f"/matrix/{sample_round.slug}/export.json").data)
     assert respondent_client.get(f"/matrix/{sample_round.slug}/export.xlsx").status_code == 403
 
 

@@ -1,0 +1,156 @@
+"""Doing a job, and keeping the queue honest.
+
+`run(job_id)` is what the worker does with a task: take the job (only a queued one, so
+a job handed over twice runs once), do it with its progress saved as it goes, and keep
+its file (under `instance/jobs` by a generated name, downloadable by its owner until
+`JOBS_KEEP_HOURS` have passed) or the reason it failed.
+
+`upkeep(enqueue)` runs when the worker starts and every minute: a job whose worker
+stopped while it ran (no sign of life for `JOBS_STALE_MINUTES`) is taken up again, up
+to `JOBS_ATTEMPTS` times in all, and then marked failed with that reason; files past
+their time are removed. So a job is never silently lost.
+
+Each kind of job is a module with `run(job, target, progress) -> Outcome` and, where a
+failure must be told elsewhere too, `give_up(job, reason)` (`KINDS`). A job runs in its
+owner's language. Like the report build, a job commits its progress as it goes (in a
+transaction of its own) and its end once: it is a unit of work of its own.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from importlib import import_module
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import Job, utcnow
+
+#: Kind -> the module that does it.
+KINDS = {"export": "imvo_survey.matrix.export_job", "report": "imvo_survey.reports.job"}
+
+#: Told as the job goes: (steps done, steps in all, what is being done now).
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a finished job left: a file (written to the target it was given), to be
+    downloaded as `filename`, or a page to go to (`url`)."""
+
+    filename: str | None = None
+    mimetype: str | None = None
+    url: str | None = None
+
+
+def jobs_folder() -> Path:
+    """Where the jobs' files are kept: `instance/jobs`, outside the web root."""
+    folder = Path(current_app.instance_path) / "jobs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def result_path(job: Job) -> Path | None:
+    """The job's file, when it has one (a generated name: letters and digits only)."""
+    name = job.result_name or ""
+    return jobs_folder() / name if name.isalnum() else None
+
+
+def _save(job_id: int, **values) -> int:
+    """Change the job in a transaction of its own (beside the job's own reading)."""
+    with db.engine.begin() as connection:
+        return connection.execute(update(Job).where(Job.id == job_id).values(**values)).rowcount
+
+
+def _claim(job_id: int) -> bool:
+    now = utcnow()
+    return _save_if(job_id, "queued", status="running", started_at=now, heartbeat_at=now,
+                    attempts=Job.attempts + 1, error=None) == 1
+
+
+def _save_if(job_id: int, was: str, **values) -> int:
+    """Change the job only if its status is still `was`; how many rows changed (0 or 1)."""
+    with db.engine.begin() as connection:
+        return connection.execute(update(Job).where(Job.id == job_id, Job.status == was).values(**values)).rowcount
+
+
+def _kind(job: Job):
+    return import_module(KINDS[job.kind])
+
+
+def run(job_id: int) -> None:
+    """Do the job `job_id` if it is still queued (a worker's task)."""
+    if not _claim(job_id):
+        return
+    job = db.session.get(Job, job_id)
+    target = jobs_folder() / secrets.token_hex(16)
+
+    def progress(done: int, total: int, message: str) -> None:
+        _save(job_id, step=done, steps=max(total, 1), message=message[:300], heartbeat_at=utcnow())
+
+    try:
+        with force_locale(job.language):
+            outcome = _kind(job).run(job, target, progress)
+        db.session.rollback()
+        now = utcnow()
+        _save(job_id, status="done", finished_at=now, heartbeat_at=now, step=Job.steps, message="",
+              expires_at=now + timedelta(hours=current_app.config["JOBS_KEEP_HOURS"]),
+              result_name=target.name if target.exists() else None, result_filename=outcome.filename,
+              result_mimetype=outcome.mimetype, result_size=target.stat().st_size if target.exists() else None,
+              result_url=outcome.url)
+    except Exception as error:  # the job says it failed and why; the log has the trace
+        db.session.rollback()
+        target.unlink(missing_ok=True)
+        current_app.logger.exception("Job %s (%s) failed.", job_id, job.kind)
+        _fail(job_id, f"{type(error).__name__}: {error}")
+
+
+def _fail(job_id: int, reason: str, was: str | None = None) -> bool:
+    """Mark the job failed with `reason` (only if it is still `was`, when given) and let
+    its kind know; False when it had moved on."""
+    values = {"status": "failed", "finished_at": utcnow(), "error": reason[:2000]}
+    if (_save_if(job_id, was, **values) if was else _save(job_id, **values)) != 1:
+        return False
+    job = db.session.get(Job, job_id)
+    db.session.refresh(job)
+    give_up = getattr(_kind(job), "give_up", None)
+    if give_up is not None:
+        give_up(job, reason)
+        db.session.commit()
+    return True
+
+
+def upkeep(enqueue: Callable[[int], None]) -> dict[str, int]:
+    """Take up jobs whose worker stopped (or fail them after `JOBS_ATTEMPTS`), and
+    remove files past their time. Returns how many of each."""
+    config = current_app.config
+    now = utcnow()
+    stale = now - timedelta(minutes=config["JOBS_STALE_MINUTES"])
+    counts = {"retried": 0, "failed": 0, "expired": 0}
+    lost = db.session.scalars(select(Job.id).where(Job.status == "running", Job.heartbeat_at < stale)).all()
+    for job_id in lost:
+        job = db.session.get(Job, job_id)
+        if job.attempts < config["JOBS_ATTEMPTS"]:
+            if _save_if(job_id, "running", status="queued", message="") == 1:
+                enqueue(job_id)
+                counts["retried"] += 1
+        else:
+            with force_locale(job.language):
+                reason = _("The worker stopped while doing this job, %(count)s times; ask for it again.",
+                           count=job.attempts)
+            counts["failed"] += _fail(job_id, reason, was="running")
+    for job in db.session.scalars(select(Job).where(Job.status == "done", Job.expires_at < now)):
+        path = result_path(job)
+        if path is not None:
+            path.unlink(missing_ok=True)
+        job.status = "expired"
+        counts["expired"] += 1
+    db.session.commit()
+    return counts

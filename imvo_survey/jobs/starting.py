@@ -1,0 +1,28 @@
+"""Starting a background job from a page: the job is saved (committed, so that the
+worker finds it) and handed to the queue. If the queue cannot be reached the job says
+so at once, failed with the reason, rather than wait for ever."""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from ..extensions import db
+from ..i18n import current_language
+from ..models import Job, User
+from .queue import enqueue
+
+
+def start_job(kind: str, user: User | None, title: str, params: dict, result_url: str | None = None) -> Job:
+    """A new job of `kind` for `user`, in the current language, committed and queued."""
+    job = Job(kind=kind, owner=user, language=current_language(), title=title[:300], params=params,
+              status="queued", result_url=result_url)
+    db.session.add(job)
+    db.session.commit()
+    try:
+        enqueue(job.id)
+    except Exception as error:  # Redis gone, a full disk: the page shows the job failed, and why
+        current_app.logger.exception("Job %s could not be queued.", job.id)
+        job.status, job.error = "failed", _("The job could not be handed to the worker: %(error)s", error=error)
+        db.session.commit()
+    return job

@@ -1,0 +1,130 @@
+"""Background jobs: a whole round's export goes to the worker and comes back as a file
+for its owner only; a filtered one comes at once; a job survives a new worker over the
+same queue, is taken up again when its worker stopped, failed with the reason after
+too many tries, and its file goes when its time is up."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from imvo_survey.extensions import db
+from imvo_survey.jobs.runner import result_path, upkeep
+from imvo_survey.models import Job, ProgressReport, utcnow
+from imvo_survey.reports.versions import start
+
+from .. import factories
+from ..analysis.builders import association, company, respond
+from .worker import download_export, work
+
+
+def _round():
+    round = factories.make_round(slug="imvo-2011", year=2011)
+    respond(round, association("Koffie Vereniging"), [{"aspects": ["child_labour"], "share": 40}])
+    respond(round, company("Thee BV", sector="energie"), [{"aspects": ["water"]}])
+    db.session.commit()
+    return round
+
+
+def _job() -> Job:
+    return db.session.scalars(select(Job).order_by(Job.id.desc())).first()
+
+
+def test_a_whole_round_export_is_a_job_and_its_file_its_owner_s(app, secretariat_client, analyst_client):
+    round = _round()
+    answer = secretariat_client.post(f"/matrix/{round.slug}/export.json", data={"measure": "share"})
+    assert answer.status_code == 302
+    job = _job()
+    assert answer.location.endswith(f"/jobs/{job.id}") and job.status == "queued" and job.kind == "export"
+    page = secretariat_client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Wachten op de verwerker" in page and 'http-equiv="refresh"' in page
+    assert work(app) == 1
+    db.session.refresh(job)
+    assert job.status == "done" and job.result_filename == "imvo-imvo-2011-share.json"
+    page = secretariat_client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert f"/jobs/{job.id}/download" in page and 'http-equiv="refresh"' not in page
+    with secretariat_client.get(f"/jobs/{job.id}/download") as download:
+        document = json.loads(download.data)
+        assert download.mimetype == "application/json"
+    assert {row["code"] for row in document["rows"]} >= {"voedsel_drank", "energie"}
+    # Only its owner sees the job: for an analyst it does not exist.
+    assert analyst_client.get(f"/jobs/{job.id}").status_code == 404
+    assert analyst_client.get(f"/jobs/{job.id}/download").status_code == 404
+    assert "/jobs/" in secretariat_client.get("/jobs/").get_data(as_text=True)
+
+
+def test_a_link_to_a_whole_round_export_asks_before_it_starts_and_a_filtered_one_comes_at_once(
+        app, secretariat_client):
+    round = _round()
+    page = secretariat_client.get(f"/matrix/{round.slug}/export.xlsx").get_data(as_text=True)
+    assert "De export starten" in page and _job() is None
+    with secretariat_client.get(f"/matrix/{round.slug}/export.json?sector=energie") as filtered:
+        assert filtered.status_code == 200 and filtered.mimetype == "application/json" and _job() is None
+        assert filtered.data == download_export(secretariat_client,
+                                                        f"/matrix/{round.slug}/export.json?sector=energie").data
+
+
+def test_a_queued_job_survives_a_new_worker(app, make_app, secretariat_client):
+    round = _round()
+    secretariat_client.post(f"/matrix/{round.slug}/export.csv")
+    restarted = make_app()  # another process over the same queue (the instance folder's SQLite file)
+    assert work(restarted) == 1
+    db.session.expire_all()
+    assert _job().status == "done" and result_path(_job()).is_file()
+
+
+def test_a_job_whose_worker_stopped_is_taken_up_again_then_failed_with_the_reason(app, secretariat_client):
+    round = _round()
+    secretariat_client.post(f"/matrix/{round.slug}/export.json")
+    queue = app.extensions["huey"]
+    queue.dequeue()  # the worker took it ...
+    job = _job()
+    job.status, job.attempts, job.heartbeat_at = "running", 1, utcnow() - timedelta(hours=1)  # ... and stopped
+    db.session.commit()
+    assert upkeep(queue.run_job) == {"retried": 1, "failed": 0, "expired": 0}
+    assert work(app) == 1
+    db.session.refresh(job)
+    assert job.status == "done" and job.attempts == 2
+    # Stopped on its last attempt: failed, with the reason, and a report's version with it.
+    report = start(round, "nl", None)
+    db.session.commit()
+    job = Job(kind="report", status="running", attempts=2, heartbeat_at=utcnow() - timedelta(hours=1),
+              params={"report_id": report.id}, language="nl", title="rapportage")
+    db.session.add(job)
+    db.session.commit()
+    assert upkeep(queue.run_job)["failed"] == 1
+    db.session.expire_all()
+    assert job.status == "failed" and "2 keer" in job.error
+    assert db.session.get(ProgressReport, report.id).status == "failed"
+
+
+def test_a_file_goes_when_its_time_is_up(app, secretariat_client):
+    round = _round()
+    secretariat_client.post(f"/matrix/{round.slug}/export.json")
+    work(app)
+    job = _job()
+    path = result_path(job)
+    job.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert upkeep(app.extensions["huey"].run_job)["expired"] == 1
+    db.session.refresh(job)
+    assert job.status == "expired" and not path.exists()
+    assert secretariat_client.get(f"/jobs/{job.id}/download").status_code == 404
+
+
+def test_an_export_that_cannot_be_made_fails_with_the_reason(app, secretariat_client):
+    round = _round()
+    # Nothing to compare with: said at once, no job.
+    answer = secretariat_client.post(f"/matrix/{round.slug}/export.xlsx", data={"measure": "change"},
+                                     follow_redirects=True)
+    assert "om mee te vergelijken" in answer.get_data(as_text=True) and _job() is None
+    # The round removed while the job waited: the job fails and says why.
+    secretariat_client.post(f"/matrix/{round.slug}/export.xlsx")
+    db.session.delete(round)
+    db.session.commit()
+    work(app)
+    job = _job()
+    assert job.status == "failed" and "De ronde bestaat niet meer" in job.error
+    assert "De ronde bestaat niet meer" in secretariat_client.get(f"/jobs/{job.id}").get_data(as_text=True)
