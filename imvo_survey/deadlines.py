@@ -5,6 +5,9 @@ An organisation answers while its round is open and its deadline (the round's cl
 time, or a later extension) has not passed; a response returned for clarification is
 open again until its `returned_until` (or without end when none was set). Here, below
 `rounds` and `answers`, so that neither has to import the other to ask.
+
+A request asks these questions several times (the access check, the page, the save):
+the extension and the response are loaded once per request (`request_cache`).
 """
 
 from __future__ import annotations
@@ -15,12 +18,29 @@ from sqlalchemy import select
 
 from .extensions import db
 from .models import DeadlineExtension, Invitation, Response, Round, utcnow
+from .request_cache import remember, remembered
+
+
+def extension_key(round_id: int, organisation_id: int) -> tuple:
+    """Where a request keeps the organisation's extension (or None) in `request_cache`."""
+    return ("deadline_extension", round_id, organisation_id)
+
+
+def response_key(invitation_id: int) -> tuple:
+    """Where a request keeps the invitation's response in `request_cache`."""
+    return ("response", invitation_id)
+
+
+def remember_response(response: Response) -> None:
+    """The invitation's response has just been made (or loaded with it): keep it."""
+    remember(response_key(response.invitation_id), response)
 
 
 def deadline_for(round: Round, organisation_id: int) -> datetime:
     """When an organisation's answers close: the round's closing time or its extension."""
-    extension = db.session.scalar(select(DeadlineExtension).where(
-        DeadlineExtension.round_id == round.id, DeadlineExtension.organisation_id == organisation_id))
+    extension = remembered(extension_key(round.id, organisation_id), lambda: db.session.scalar(
+        select(DeadlineExtension).where(DeadlineExtension.round_id == round.id,
+                                        DeadlineExtension.organisation_id == organisation_id)))
     if extension is not None and extension.until > round.closes_at:
         return extension.until
     return round.closes_at
@@ -45,7 +65,8 @@ def returned_is_open(response: Response, now: datetime | None = None) -> bool:
 
 def response_for(invitation: Invitation) -> Response | None:
     """The organisation's response to the round of this invitation, once it has started."""
-    return db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
+    return remembered(response_key(invitation.id), lambda: db.session.scalar(
+        select(Response).where(Response.invitation_id == invitation.id)))
 
 
 def link_usable(invitation: Invitation, now: datetime | None = None) -> bool:

@@ -37,6 +37,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from . import request_cache
 from .extensions import db
 
 T = TypeVar("T")
@@ -189,6 +190,7 @@ def retry_on_conflict(view: Callable) -> Callable:
 
 
 def _restore(saved_session: dict) -> None:
+    request_cache.clear()  # rows kept by the lost attempt: load them again, as the winner left them
     session.clear()
     session.update(copy.deepcopy(saved_session))
     for upload in request.files.values():

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, null, select
 
 from ..extensions import db
 from ..models import (
-    TAXONOMIES,
     Activity,
     Answer,
     Bottleneck,
@@ -18,6 +17,7 @@ from ..models import (
     Response,
 )
 from ..questionnaires.question_types import question_type
+from ..references import ReferenceList, reference_list
 from .layout import Layout
 from .values import is_empty
 
@@ -51,19 +51,18 @@ class Document:
 
 
 class References:
-    """Reference list entries by code, loaded once per list."""
+    """Reference list entries by code, from the lists read once per process
+    (`references.reference_list`): a save checks codes without reading the lists again."""
 
-    def __init__(self) -> None:
-        self._by_code: dict[str, dict] = {}
+    def list(self, name: str) -> ReferenceList:
+        return reference_list(name)
 
-    def index(self, name: str) -> dict:
-        if name not in self._by_code:
-            model = TAXONOMIES[name]
-            self._by_code[name] = {item.code: item for item in db.session.scalars(select(model))}
-        return self._by_code[name]
+    def codes(self, name: str) -> frozenset[str]:
+        return reference_list(name).codes
 
-    def codes(self, name: str) -> set[str]:
-        return set(self.index(name))
+    def row(self, name: str, code: str):
+        """The ORM row of `code` in this session (to link it), without a query."""
+        return reference_list(name).row(code)
 
 
 # --- reading ----------------------------------------------------------------------
@@ -74,8 +73,9 @@ def answer_value(row: Answer, question: dict):
     return kind.from_column(getattr(row, kind.answer_column))
 
 
-def load(response: Response, layout: Layout) -> Document:
-    """The response as a document."""
+def load(response: Response, layout: Layout, entries: bool = True) -> Document:
+    """The response as a document; without its entries when `entries` is False (saving
+    plain answers needs none of them)."""
     document = Document()
     numbered: dict[str, dict[int, dict]] = {}
     for row in response.answers:
@@ -87,10 +87,11 @@ def load(response: Response, layout: Layout) -> Document:
             document.answers[row.code] = answer_value(row, question)
         elif parent is not None and row.entry > 0:
             numbered.setdefault(parent, {}).setdefault(row.entry, {})[row.code] = answer_value(row, question)
+    if not entries:
+        return document
     for repeat in layout.repeats():
         if repeat.get("inventory"):
-            document.entries[repeat["code"]] = [_inventory_entry(row, repeat, layout)
-                                                for row in _inventory_rows(response, repeat["inventory"])]
+            document.entries[repeat["code"]] = _inventory_entries(response, repeat, layout)
         else:
             document.entries[repeat["code"]] = [Entry(key=f"entry:{number}", values=values, position=number)
                                                 for number, values in sorted(numbered.get(repeat["code"], {}).items())]
@@ -102,22 +103,54 @@ def _inventory_rows(response: Response, inventory: str) -> list:
             "bottleneck": response.bottlenecks}[inventory]
 
 
-def _inventory_entry(row, repeat: dict, layout: Layout) -> Entry:
-    values = {}
-    for field_name, code in layout.binding(repeat).items():
-        values[code] = _field_value(row, field_name)
-    return Entry(key=f"{repeat['inventory']}:{row.id}", values=values,
-                 carry_status=getattr(row, "carry_status", None), position=row.position)
+def _inventory_entries(response: Response, repeat: dict, layout: Layout) -> list[Entry]:
+    """The entries of a bound repeating group in one query, whatever their number: the
+    codes of each link list come aggregated in a column (rather than one query per
+    entry and list), in the list's display order as the rows' relationships give them."""
+    inventory = repeat["inventory"]
+    model = INVENTORY_MODELS[inventory]
+    binding = layout.binding(repeat)
+    columns = {field_name: _column(model, field_name) for field_name in binding}
+    carry_status = model.carry_status if hasattr(model, "carry_status") else null()
+    query = (select(model.id, model.position, carry_status, *columns.values())
+             .where(model.response_id == response.id).order_by(model.position))
+    entries = []
+    for row in db.session.execute(query):
+        values = {}
+        for index, (field_name, code) in enumerate(binding.items()):
+            values[code] = _read(field_name, row[3 + index])
+        entries.append(Entry(key=f"{inventory}:{row[0]}", values=values, carry_status=row[2], position=row[1]))
+    return entries
 
 
-def _field_value(row, field_name: str):
+#: Between the codes of an aggregated link list (a control character: never in a code).
+SEPARATOR = "\x1f"
+
+
+def _column(model, field_name: str):
+    """What one query reads for an inventory field: the column, or for a link list the
+    codes linked to the row, aggregated."""
     if field_name in LINK_FIELDS:
-        return [item.code for item in getattr(row, field_name)]
+        relation = getattr(model, field_name).property
+        target = relation.mapper.class_
+        link = relation.secondary
+        owner = next(c for c in link.c if c.references(model.__table__.c.id))
+        linked = next(c for c in link.c if c.references(target.__table__.c.id))
+        return (select(func.aggregate_strings(target.code, SEPARATOR)).where(linked == target.id, owner == model.id)
+                .scalar_subquery())
     if field_name == "activity_type":
-        return row.activity_type.code if row.activity_type else None
+        target = model.activity_type.property.mapper.class_
+        return select(target.code).where(target.id == model.activity_type_id).scalar_subquery()
+    return getattr(model, field_name)
+
+
+def _read(field_name: str, value):
+    """An inventory field's value as the entry holds it: codes for links, "yes"/"no"."""
+    if field_name in LINK_FIELDS:
+        return reference_list(LINK_FIELDS[field_name]).in_order(value.split(SEPARATOR)) if value else []
     if field_name == "publish_consent":
-        return None if row.publish_consent is None else ("yes" if row.publish_consent else "no")
-    return getattr(row, field_name)
+        return None if value is None else ("yes" if value else "no")
+    return value
 
 
 # --- writing ----------------------------------------------------------------------
@@ -175,10 +208,9 @@ def _write_inventory(response, layout, repeat, key, values, references) -> str:
 
 def _set_field(row, field_name: str, value, references: References) -> None:
     if field_name in LINK_FIELDS:
-        index = references.index(LINK_FIELDS[field_name])
-        setattr(row, field_name, [index[code] for code in (value or [])])
+        setattr(row, field_name, [references.row(LINK_FIELDS[field_name], code) for code in (value or [])])
     elif field_name == "activity_type":
-        row.activity_type = references.index("activity_type").get(value) if value else None
+        row.activity_type = references.row("activity_type", value) if value else None
     elif field_name == "publish_consent":
         row.publish_consent = None if value is None else value == "yes"
     elif field_name == "start_year":

@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from .. import unit_of_work
-from ..deadlines import is_open_for, response_for, returned_is_open
+from ..deadlines import is_open_for, remember_response, response_for, returned_is_open
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..i18n import lazy_ngettext
@@ -125,6 +125,7 @@ def start(invitation: Invitation, actor: Actor, carry_from: Response | None = No
                         started_at=utcnow())
     db.session.add(response)
     db.session.flush()
+    remember_response(response)  # this request found none before
     log(response, "started", actor)
     if carry_from is not None:
 
@@ -197,9 +198,8 @@ def save_section(response: Response, section_code: str, raw: dict, base_json: di
     if section is None:
         raise ResponseError(_l("Unknown section."))
     questions = layout.plain_questions(section)
-    references = References()
-    mine, errors = parse_inputs(questions, raw, Allowed(references), language)
-    doc = documents.load(response, layout)
+    mine, errors = parse_inputs(questions, raw, Allowed(References()), language)
+    doc = documents.load(response, layout, entries=False)  # plain answers only: no entry is touched
     current = {q["code"]: doc.answers.get(q["code"]) for q in questions}
     base = base_values(questions, base_json, current)
     if lock_version == response.lock_version:
@@ -364,6 +364,7 @@ def _take_snapshot(response: Response) -> None:
     response.snapshot_mkb_member_count = organisation.mkb_member_count
 
 
-def document_of(response: Response) -> tuple[Layout, Document]:
+def document_of(response: Response, entries: bool = True) -> tuple[Layout, Document]:
+    """The response's layout and its answers (and, unless `entries` is False, its entries)."""
     layout = layout_of(response.version)
-    return layout, documents.load(response, layout)
+    return layout, documents.load(response, layout, entries)

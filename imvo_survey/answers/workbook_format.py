@@ -155,8 +155,7 @@ class Options:
 
     def reference_options(self, name: str, language: str) -> list[tuple[str, str]]:
         """(code, label) of a reference list in display order (an OptionsProvider)."""
-        items = sorted(self.references.index(name).values(), key=lambda item: (item.position, item.code))
-        return [(item.code, item.label(language)) for item in items]
+        return self.references.list(name).options(language)
 
     def choices(self, question: dict, language: str | None = None) -> list[tuple[str, str]]:
         return choices_of(question, language or self.language, self.reference_options)

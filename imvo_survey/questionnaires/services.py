@@ -21,6 +21,7 @@ from ..models import (
     utcnow,
 )
 from ..models.questionnaire_vocabulary import REFERENCE_LISTS
+from ..references import reference_list
 from ..text import from_spreadsheet, map_strings, normalise_newlines
 from ..uploads import UploadRefused, check_upload
 from .definition import FORMAT, Problem, check_publishable, check_structure, load_json, walk
@@ -323,9 +324,8 @@ def compare(old: QuestionnaireVersion, new: QuestionnaireVersion) -> VersionDiff
 
 
 def reference_options(name: str, language: str) -> list[tuple[str, str]]:
-    """(code, label) of a reference list, for pickers."""
-    model = TAXONOMIES[name]
-    return [(item.code, item.label(language)) for item in db.session.scalars(select(model).order_by(model.position))]
+    """(code, label) of a reference list, for pickers (read once per process: `references`)."""
+    return reference_list(name).options(language)
 
 
 def get_version(code: str, number: int) -> QuestionnaireVersion:

@@ -5,7 +5,12 @@ A link opens that organisation's response for that round and nothing else: the
 session remembers the token, which is checked again on every request (revoked,
 replaced or past the deadline means no access). Such a session ends, as a
 respondent's login does, after `RESPONDENT_IDLE_MINUTES` without a request: a copy of
-its cookie is then worth nothing, and the link in the e-mail opens it again."""
+its cookie is then worth nothing, and the link in the e-mail opens it again.
+
+The check runs once per request: the token, the invitation with its round and
+organisation, the organisation's deadline extension and the response (with its
+questionnaire version) come in one query and are kept for the request
+(`request_cache`), where the access check, the view, `actor` and the services find them."""
 
 from __future__ import annotations
 
@@ -14,10 +19,13 @@ from datetime import timedelta
 from flask import abort, current_app, flash, session
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload
 
-from ..deadlines import link_usable
+from ..deadlines import extension_key, link_usable, remember_response, response_key
 from ..extensions import db
-from ..models import Invitation, InvitationToken, utcnow
+from ..models import DeadlineExtension, Invitation, InvitationToken, Response, utcnow
+from ..request_cache import remember, remembered
 
 SESSION_KEY = "invitation_token_id"
 #: When this browser session last made a request with a link's access (a POSIX time),
@@ -54,12 +62,62 @@ def link_session_alive() -> bool:
     return True
 
 
+def _with_invitation(query):
+    """`query` (over Invitation) with what every respondent's page needs of it: the round,
+    the organisation, its deadline extension and its response with the questionnaire
+    version. Kept for the request by `_keep`."""
+    return (query.add_columns(DeadlineExtension, Response)
+            .outerjoin(DeadlineExtension, and_(DeadlineExtension.round_id == Invitation.round_id,
+                                               DeadlineExtension.organisation_id == Invitation.organisation_id))
+            .outerjoin(Response, Response.invitation_id == Invitation.id)
+            .options(joinedload(Invitation.round), joinedload(Invitation.organisation),
+                     joinedload(Response.version)))
+
+
+def _keep(invitation: Invitation, extension: DeadlineExtension | None, response: Response | None) -> None:
+    remember(("invitation", invitation.id), invitation)
+    remember(extension_key(invitation.round_id, invitation.organisation_id), extension)
+    if response is not None:
+        remember_response(response)
+    else:
+        remember(response_key(invitation.id), None)
+
+
+def load_invitation(invitation_id: int) -> Invitation | None:
+    """The invitation with its round, organisation, extension and response: one query,
+    once per request."""
+    def load():
+        row = db.session.execute(_with_invitation(select(Invitation)).where(Invitation.id == invitation_id)).first()
+        if row is None:
+            return None
+        _keep(*row)
+        return row[0]
+
+    return remembered(("invitation", invitation_id), load)
+
+
+def _load_token(token_id: int) -> InvitationToken | None:
+    row = db.session.execute(
+        _with_invitation(select(Invitation)).add_columns(InvitationToken)
+        .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
+        .options(joinedload(InvitationToken.contact)).where(InvitationToken.id == token_id)).first()
+    if row is None:
+        return None
+    invitation, extension, response, token = row
+    _keep(invitation, extension, response)
+    return token
+
+
 def session_token() -> InvitationToken | None:
-    """The invitation token of this session, while it still works."""
+    """The invitation token of this session, while it still works (checked once per request)."""
     token_id = session.get(SESSION_KEY)
     if not isinstance(token_id, int) or not link_session_alive():
         return None
-    token = db.session.get(InvitationToken, token_id)
+    return remembered(("invitation_token", token_id), lambda: _usable_token(token_id))
+
+
+def _usable_token(token_id: int) -> InvitationToken | None:
+    token = _load_token(token_id)
     if token is None or token.revoked_at is not None or not link_usable(token.invitation):
         session.pop(SESSION_KEY, None)
         return None
@@ -80,7 +138,7 @@ def can_act_for(invitation: Invitation) -> bool:
 def invitation_or_404(invitation_id: int) -> Invitation:
     """The invitation, when the current person may act for it; else a 404, so that
     other organisations' invitations are not even confirmed to exist."""
-    invitation = db.session.get(Invitation, invitation_id)
+    invitation = load_invitation(invitation_id)
     if invitation is None or not can_act_for(invitation):
         abort(404)
     return invitation

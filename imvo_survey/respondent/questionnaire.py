@@ -147,6 +147,7 @@ def _section_typed(response, section_code: str, form=None):
 
 
 def _save_section(invitation, response, section_code):
+    invitation_id = invitation.id  # read now: the commit below expires the row
     layout = services.layout_of(response.version)
     section_def = layout.section(section_code) or abort(404)
     questions = layout.plain_questions(section_def)
@@ -161,6 +162,8 @@ def _save_section(invitation, response, section_code):
             outcome.discard()
         elif not result.errors:
             mark_saved(response, [section_code])
+        # Read before the commit expires the rows: the redirect needs no query to read them again.
+        saved_at = response.last_saved_at
     if outcome.refused:
         # Shown with the form, so that what was typed can still be copied.
         return _section_page(invitation, response, section_code, formdata=typed(questions), status=403,
@@ -173,11 +176,11 @@ def _save_section(invitation, response, section_code):
                              status=422, notice=_("Your other answers have been saved. Correct the marked "
                                                   "answers and save again."))
     note_saved(request.form.get("save_id"))
-    flash(_("Saved at %(time)s.", time=format_time(response.last_saved_at, "HH:mm")), "success")
-    return _go_to(invitation, response, layout, section_code, request.form.get("go_to") or section_code)
+    flash(_("Saved at %(time)s.", time=format_time(saved_at, "HH:mm")), "success")
+    return _go_to(invitation_id, response, layout, section_code, request.form.get("go_to") or section_code)
 
 
-def _go_to(invitation, response, layout, section_code: str, target: str):
+def _go_to(invitation_id: int, response, layout, section_code: str, target: str):
     """Where a save button leads: a section, the summary, or an entry (saved first, so
     nothing typed on the page is lost by going to an entry)."""
     kind, _sep, rest = target.partition(":")
@@ -190,19 +193,19 @@ def _go_to(invitation, response, layout, section_code: str, target: str):
         if outcome.refused:
             flash_refusal(outcome.error)
         if status == "changed":
-            return redirect(url_for("respond.entry", invitation_id=invitation.id, repeat_code=repeat_code, key=key))
+            return redirect(url_for("respond.entry", invitation_id=invitation_id, repeat_code=repeat_code, key=key))
     elif kind == "new" and repeat_code in layout.questions:
-        return redirect(url_for("respond.new_entry", invitation_id=invitation.id, repeat_code=repeat_code))
+        return redirect(url_for("respond.new_entry", invitation_id=invitation_id, repeat_code=repeat_code))
     elif kind == "edit" and repeat_code in layout.questions:
-        return redirect(url_for("respond.entry", invitation_id=invitation.id, repeat_code=repeat_code, key=key))
+        return redirect(url_for("respond.entry", invitation_id=invitation_id, repeat_code=repeat_code, key=key))
     elif kind == "remove" and repeat_code in layout.questions:
-        return redirect(url_for("respond.remove_entry", invitation_id=invitation.id, repeat_code=repeat_code,
+        return redirect(url_for("respond.remove_entry", invitation_id=invitation_id, repeat_code=repeat_code,
                                 key=key))
     elif target == "summary":
-        return redirect(url_for("respond.summary", invitation_id=invitation.id))
+        return redirect(url_for("respond.summary", invitation_id=invitation_id))
     elif target in {s["code"] for s in layout.sections}:
         section_code = target
-    return redirect(url_for("respond.section", invitation_id=invitation.id, section_code=section_code))
+    return redirect(url_for("respond.section", invitation_id=invitation_id, section_code=section_code))
 
 
 def _conflict_page(invitation, response, section_def, questions, result):
@@ -285,7 +288,7 @@ def autosave(invitation_id: int, section_code: str):
     if result.conflicts:
         return jsonify(status="conflict", message=_("Someone else changed this page. Press Save to see the "
                                                     "differences.")), 409
-    _layout, document = services.document_of(response)
+    _layout, document = services.document_of(response, entries=False)
     return jsonify(status="saved", lock_version=response.lock_version,
                    saved_at=format_time(response.last_saved_at, "HH:mm"),
                    base={q["code"]: to_json(document.answers.get(q["code"])) for q in questions},

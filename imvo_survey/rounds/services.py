@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from .. import unit_of_work
-from ..deadlines import link_usable, response_for
+from ..deadlines import extension_key, link_usable, response_for
 from ..extensions import db
 from ..models import (
     ASSOCIATION_KINDS,
@@ -30,6 +30,7 @@ from ..models import (
     utcnow,
 )
 from ..organisations.services import OrganisationFilter
+from ..request_cache import forget
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 TOKEN_BYTES = 32  # 256 random bits; the issue asks for at least 128
@@ -126,6 +127,7 @@ def extend_deadline(round: Round, organisation: Organisation, until: datetime, r
     if extension is None:
         extension = DeadlineExtension(round=round, organisation=organisation)
         db.session.add(extension)
+        forget(extension_key(round.id, organisation.id))  # this request may have found none
     extension.until, extension.reason, extension.created_by_id = until, reason.strip(), getattr(user, "id", None)
     log(round, "extended", f"{organisation.name}: {reason.strip()}", user)
     db.session.flush()
