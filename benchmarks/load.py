@@ -215,20 +215,19 @@ class Respondent:
         self.submitted = True
 
     def run(self, stop: float) -> None:
-        """Open the link, then pass through the sections until `stop`; the first pass
-        answers every question; when the time is up, finish the pass and submit."""
+        """Open the link, then pass through the sections; the first pass answers every
+        question. A pass that ends after `stop` ends with the submission."""
         try:
             path = first = self.open_link()
-            passes = 0
-            while path is not None and (passes == 0 or time.perf_counter() < stop):
-                path = self.visit(path, fill_all=passes == 0)
+            fill_all = True
+            while path is not None:
+                path = self.visit(path, fill_all)
                 if path is not None and path.endswith("/summary"):
-                    passes += 1
                     if time.perf_counter() >= stop:
                         self.submit(path)
                         return
                     self.browser.get(path)  # a look at the summary before the next pass
-                    path = first
+                    path, fill_all = first, False
         except RequestFailed:
             return
 
@@ -239,7 +238,7 @@ def rush(port: int, tokens: list[str], seconds: float, think: float,
     respondents = [Respondent(Browser(port, recorder, think, random.Random(-seed)), token, seed)
                    for seed, token in enumerate(tokens)]
     start = time.perf_counter()
-    threads = [threading.Thread(target=r.run, args=(start + seconds,)) for r in respondents]
+    threads = [threading.Thread(target=r.run, args=(start + seconds,), daemon=True) for r in respondents]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -376,6 +375,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--loop-seconds", type=float, default=None,
                         help="length of each closed-loop measurement (default a quarter of --seconds, 3-15)")
     args = parser.parse_args(argv)
+    # Stopped from outside: still stop the servers and drop the scratch database.
+    signal.signal(signal.SIGTERM, lambda _signal, _frame: sys.exit("stopped"))
     folder = Path(tempfile.mkdtemp(prefix="imvo-load-"))
     try:
         with scratch_database(os.environ.get("DATABASE_URL")) as database:

@@ -264,7 +264,7 @@ def hammer(browsers: list[Browser], paths: list[str], seconds: float, kind: str)
             done[index] += 1
 
     start = time.perf_counter()
-    threads = [threading.Thread(target=run, args=(i, b)) for i, b in enumerate(browsers)]
+    threads = [threading.Thread(target=run, args=(i, b), daemon=True) for i, b in enumerate(browsers)]
     for thread in threads:
         thread.start()
     for thread in threads:
