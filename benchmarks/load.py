@@ -68,6 +68,7 @@ TARGETS = {"page_share": 0.30, "postgres_share": 0.8, "page_p95_ms": 100, "save_
 # --- the servers ------------------------------------------------------------------------
 
 def free_port() -> int:
+    """A free TCP port on loopback."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -141,6 +142,7 @@ class Respondent:
         self.submitted = False
 
     def fail(self, what: str, reply) -> None:
+        """Count an unexpected answer as an error; the respondent stops (returns None)."""
         kind = f"{what}: HTTP {reply.status}"
         if reply.status == 409:
             kind += " (conflict)"
@@ -204,6 +206,7 @@ class Respondent:
             self.acknowledged[code] = form.values[code]
 
     def submit(self, summary_path: str) -> None:
+        """From the summary: the submit button, then the confirmation page."""
         summary = self.browser.get(summary_path)
         form = form_posting_to(summary.text, "/submit")
         if summary.status != 200 or form is None:
@@ -264,6 +267,7 @@ def section_paths(port: int, token: str, count: int, recorder: Recorder) -> tupl
 
 
 def _links(html: str) -> list[str]:
+    """The targets of a page's links."""
     return re.findall(r'href="([^"]+)"', html)
 
 
@@ -285,12 +289,14 @@ def lost_saves(app, respondents: list[Respondent]) -> tuple[int, int]:
 
 
 def latency_line(label: str, times: list[float], target: int | None) -> str:
+    """One row of the latency table, with its target when it has one."""
     p50, p95, p99 = percentiles(times)
     aim = f" (target p95 < {target} ms)" if target else ""
     return f"  {label:<10} {len(times):>6} requests  p50 {p50:6.0f} ms  p95 {p95:6.0f} ms  p99 {p99:6.0f} ms{aim}"
 
 
 def server_errors(logs: list[Path]) -> dict[str, int]:
+    """What the servers logged: tracebacks (a 500 logs one), and SQLite's lock timeouts."""
     text = "\n".join(log.read_text(errors="replace") for log in logs if log.exists())
     return {"tracebacks": text.count("Traceback (most recent call last)"),
             "database is locked": text.count("database is locked")}

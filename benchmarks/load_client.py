@@ -54,6 +54,8 @@ def percentiles(times: list[float]) -> tuple[float, float, float]:
 
 @dataclass
 class Reply:
+    """An answer: status, body, and where a redirect leads (a path)."""
+
     status: int
     text: str
     location: str | None
@@ -108,6 +110,7 @@ class Browser:
         return Reply(answer.status, text, location)
 
     def get(self, path: str) -> Reply:
+        """Load a page (timed as a page)."""
         return self.request("page", "GET", path)
 
 
@@ -132,6 +135,7 @@ class Form:
     buttons: list[tuple[str, str]] = field(default_factory=list)  # (name, value) of submit buttons
 
     def pairs(self) -> list[tuple[str, str]]:
+        """The (name, value) pairs the form would post now."""
         return [(name, value) for name, values in self.values.items() for value in values]
 
 
@@ -213,6 +217,7 @@ class FormReader(HTMLParser):
 
 
 def forms_of(html: str) -> list[Form]:
+    """The forms of a page."""
     reader = FormReader()
     reader.feed(html)
     reader.close()
@@ -220,6 +225,7 @@ def forms_of(html: str) -> list[Form]:
 
 
 def form_posting_to(html: str, suffix: str) -> Form | None:
+    """The page's form whose action ends in `suffix` (the start or submit button's)."""
     return next((form for form in forms_of(html) if (form.action or "").endswith(suffix)), None)
 
 
@@ -236,6 +242,7 @@ def typed_value(control: Control, rng: random.Random) -> list[str]:
 
 
 def autosave_reply(reply: Reply) -> dict | None:
+    """The JSON of an autosave's answer (None when it is not JSON, e.g. an error page)."""
     try:
         return json.loads(reply.text)
     except ValueError:

@@ -30,6 +30,8 @@ FORTY_KINDS = (
 
 @dataclass
 class Fixture:
+    """The invitation links the benchmark uses."""
+
     tokens: list[str]  # one invitation link per respondent
     pages_token: str  # another organisation's link, for the closed loop over shipped pages
     forty_token: str  # an organisation's link in the round with the 40-question section
