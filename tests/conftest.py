@@ -14,6 +14,7 @@ from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
+import redis
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -339,3 +340,19 @@ def started_client(link_client, invited):
     invitation, _token = invited
     link_client.post(f"/respond/{invitation.id}/start")
     return link_client
+
+
+#: The Redis that runs on this machine and in CI (rate limits and the job queue in production).
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix (or queue name) of this test's own in the shared Redis, removed afterwards."""
+    prefix = f"imvo-test-{secrets.token_hex(6)}"
+    client = redis.Redis.from_url(REDIS_URL)
+    client.ping()  # Redis runs here and in CI: without it a test that needs it fails, it does not skip
+    yield prefix
+    for key in client.scan_iter(match=f"*{prefix}*"):
+        client.delete(key)
+    client.close()

@@ -4,30 +4,14 @@ addresses and several at once, get exactly the allowed number of answers."""
 
 from __future__ import annotations
 
-import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-import redis
-
 from .. import factories
+from ..conftest import REDIS_URL
 from .served import Browser, gunicorn
 
-REDIS_URL = "redis://127.0.0.1:6379"
 ATTEMPTS, ALLOWED, AT_ONCE = 30, 5, 6
-
-
-@pytest.fixture
-def redis_prefix():
-    """A key prefix of this test's own in the shared Redis, removed afterwards."""
-    prefix = f"imvo-test-{secrets.token_hex(6)}"
-    client = redis.Redis.from_url(REDIS_URL)
-    client.ping()  # Redis runs here and in CI: without it this test fails, it does not skip
-    yield prefix
-    for key in client.scan_iter(match=f"*{prefix}*"):
-        client.delete(key)
-    client.close()
 
 
 def test_the_login_limit_holds_across_workers(database_url, tmp_path, redis_prefix, secretariat, analyst):

@@ -7,40 +7,22 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 import subprocess
 import sys
 import time
 from urllib.parse import urlsplit
 
-import pytest
-import redis
-
 from ..auth.served import PROJECT_ROOT, Browser, gunicorn
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, REDIS_URL
 from .test_jobs import _round
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
-
-
-@pytest.fixture
-def queue_name():
-    """A queue (and rate-limit prefix) of this test's own in the shared Redis, removed afterwards."""
-    name = f"imvo-test-{secrets.token_hex(6)}"
-    client = redis.Redis.from_url(REDIS_URL)
-    client.ping()  # Redis runs here and in CI: without it this test fails, it does not skip
-    yield name
-    for key in client.scan_iter(match=f"*{name}*"):
-        client.delete(key)
-    client.close()
 
 
 def test_a_job_asked_for_on_the_web_is_done_by_the_worker_started_later(app, database_url, tmp_path, secretariat,
-                                                                         queue_name):
+                                                                         redis_prefix):
     round = _round()
     folder = tmp_path / "served"
-    queue = {"IMVO_JOBS_URL": REDIS_URL, "IMVO_JOBS_QUEUE": queue_name, "RATELIMIT_STORAGE_URI": REDIS_URL,
-             "IMVO_RATELIMIT_KEY_PREFIX": queue_name}
+    queue = {"IMVO_JOBS_URL": REDIS_URL, "IMVO_JOBS_QUEUE": redis_prefix, "RATELIMIT_STORAGE_URI": REDIS_URL,
+             "IMVO_RATELIMIT_KEY_PREFIX": redis_prefix}
     with gunicorn(database_url, folder, workers=2, **queue) as served:
         browser = Browser(served.port)
         assert browser.post_form("/auth/login", {"email": secretariat.email, "password": PASSWORD}).status == 302
