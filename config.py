@@ -88,8 +88,8 @@ class BaseConfig:
     # An evidence file (PDF, PNG, JPEG, XLSX, DOCX) may be at most this many MB (a decimal
     # number is allowed). The request as a whole is capped by MAX_CONTENT_LENGTH as well.
     EVIDENCE_MAX_MB = 20
-    # A progress report still marked as being built this long after it started was
-    # interrupted (its server process stopped); its page says so and offers a new build.
+    # A progress report still marked as being built this long after it was asked for is
+    # shown as interrupted (its job's worker stopped, or none runs); its page offers a new build.
     REPORT_BUILD_TIMEOUT_MINUTES = 30
     # Background jobs (imvo_survey/jobs): a job's file is kept this many hours; a job
     # whose worker gave no sign of life for this many minutes is taken up again, up to

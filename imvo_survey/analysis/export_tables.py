@@ -60,7 +60,7 @@ class ExportOptions:
     relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD
     #: "gap": the rows with the largest gap first.
     sort: str | None = None
-    #: Whether the verification samples' results go in (the secretariat's; see the matrix export route).
+    #: Whether the verification samples' results go in (every export of the page and the CLI has them).
     verification: bool = True
 
     def matrix_options(self) -> dict:

@@ -1,6 +1,6 @@
 """The queue: one huey instance per app, made from the configuration, with the one task
 it runs (`run_job`, which looks the job up and does it) and the minutely upkeep
-(`runner.recover`: jobs interrupted by a stopped worker, files past their time).
+(`runner.upkeep`: jobs interrupted by a stopped worker, files past their time).
 
 `IMVO_JOBS_URL` chooses the storage: `redis://host:6379/0` in production (several
 servers, one queue), else a SQLite file in the instance folder (`make run`, one

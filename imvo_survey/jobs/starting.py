@@ -9,20 +9,21 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Job, User
+from ..models import Job, User, utcnow
 from .queue import enqueue
+from .runner import fail
 
 
 def start_job(kind: str, user: User | None, title: str, params: dict, result_url: str | None = None) -> Job:
     """A new job of `kind` for `user`, in the current language, committed and queued."""
     job = Job(kind=kind, owner=user, language=current_language(), title=title[:300], params=params,
-              status="queued", result_url=result_url)
+              status="queued", result_url=result_url, heartbeat_at=utcnow())
     db.session.add(job)
     db.session.commit()
     try:
         enqueue(job.id)
     except Exception as error:  # Redis gone, a full disk: the page shows the job failed, and why
         current_app.logger.exception("Job %s could not be queued.", job.id)
-        job.status, job.error = "failed", _("The job could not be handed to the worker: %(error)s", error=error)
-        db.session.commit()
+        fail(job.id, _("The job could not be handed to the worker: %(error)s", error=error), was="queued")
+        db.session.refresh(job)
     return job

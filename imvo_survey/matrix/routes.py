@@ -135,7 +135,7 @@ def export(slug: str, fmt: str):
         abort(404)
     round = get_round(slug)
     args = request.form if request.method == "POST" else request.args
-    query = {key: value for key, value in args.items() if key in QUERY_KEYS and value}
+    query = {key: value for key, value in args.items() if key in (*QUERY_KEYS, "separator") and value}
     back = url_for("matrix.page", slug=slug, **query)
     try:
         settings = export_settings(round, args, current_language())

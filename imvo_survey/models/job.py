@@ -54,7 +54,8 @@ class Job(db.Model):
     message: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     #: How many times a worker took it up (a job interrupted once is taken up again).
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    #: When it was asked for, taken up, last heard of, finished, and until when its file is kept (UTC).
+    #: When it was asked for, taken up, last heard of (for a queued job: last handed to the
+    #: queue), finished, and until when its file is kept (UTC).
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -17,10 +17,10 @@ import secrets
 from flask import current_app, render_template
 from flask_babel import force_locale
 from markupsafe import Markup
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ..extensions import db
-from ..models import ProgressReport, utcnow
+from ..models import ProgressReport, ReportChangedError, utcnow
 from .content import SECTIONS, Progress, build_document
 from .versions import STEPS, report_folder
 
@@ -64,6 +64,9 @@ def build(report_id: int, progress: Progress | None = None) -> ProgressReport:
         name = secrets.token_hex(16)
         with (report_folder() / name).open("xb") as handle:
             handle.write(pdf)
+        if db.session.scalar(select(ProgressReport.status).where(ProgressReport.id == report_id)) != "building":
+            (report_folder() / name).unlink(missing_ok=True)  # another build of it finished first
+            raise ReportChangedError(f"Report version {report_id} was finished by another build.")
         report.html, report.pdf_name, report.pdf_size = html, name, len(pdf)
         report.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
         report.step, report.built_at, report.status = STEPS, utcnow(), "ready"

@@ -6,6 +6,8 @@ too many tries, and its file goes when its time is up."""
 from __future__ import annotations
 
 import json
+import os
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -83,7 +85,7 @@ def test_a_job_whose_worker_stopped_is_taken_up_again_then_failed_with_the_reaso
     job = _job()
     job.status, job.attempts, job.heartbeat_at = "running", 1, utcnow() - timedelta(hours=1)  # ... and stopped
     db.session.commit()
-    assert upkeep(queue.run_job) == {"retried": 1, "failed": 0, "expired": 0}
+    assert upkeep(queue.run_job) == {"retried": 1, "failed": 0, "requeued": 0, "expired": 0}
     assert work(app) == 1
     db.session.refresh(job)
     assert job.status == "done" and job.attempts == 2
@@ -128,3 +130,42 @@ def test_an_export_that_cannot_be_made_fails_with_the_reason(app, secretariat_cl
     job = _job()
     assert job.status == "failed" and "De ronde bestaat niet meer" in job.error
     assert "De ronde bestaat niet meer" in secretariat_client.get(f"/jobs/{job.id}").get_data(as_text=True)
+
+
+def test_a_queued_job_the_queue_lost_is_handed_over_again_and_runs_once(app, secretariat_client):
+    round = _round()
+    secretariat_client.post(f"/matrix/{round.slug}/export.json")
+    queue = app.extensions["huey"]
+    queue.flush()  # the queue lost the task (Redis restarted without its data)
+    job = _job()
+    assert upkeep(queue.run_job)["requeued"] == 0  # handed over just now: not yet
+    job.heartbeat_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    assert upkeep(queue.run_job)["requeued"] == 1
+    queue.run_job(job.id)  # and handed over twice: it still runs once
+    assert work(app) == 2
+    db.session.refresh(job)
+    assert job.status == "done" and job.attempts == 1
+
+
+def test_a_finished_report_job_leads_to_the_report(app, secretariat_client):
+    round = _round()
+    answer = secretariat_client.post(f"/rounds/{round.slug}/reports", data={"language": "nl"})
+    work(app)
+    job = _job()
+    assert job.status == "done" and job.result_url == answer.location
+    assert secretariat_client.get(f"/jobs/{job.id}").location == answer.location
+
+
+def test_files_no_job_points_to_go_once_old(app, secretariat_client):
+    round = _round()
+    secretariat_client.post(f"/matrix/{round.slug}/export.json")
+    work(app)
+    kept = result_path(_job())
+    left = kept.with_name("0" * 32)  # what a worker stopped while writing leaves behind
+    left.write_bytes(b"half")
+    old = time.time() - 2 * 24 * 3600
+    for path in (kept, left):
+        os.utime(path, (old, old))
+    upkeep(app.extensions["huey"].run_job)
+    assert kept.exists() and not left.exists()
