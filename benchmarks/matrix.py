@@ -214,6 +214,10 @@ def generate(sizes: dict, seed: int = 2011) -> None:
     _insert(activity_aspect, links)
     _insert(activity_country, country_links)
     _insert(activity_product_group, product_links)
+    db.session.commit()
+    # Statistics before counting too: with none, or with autovacuum's for some tables only,
+    # PostgreSQL once took over ten minutes for the count that otherwise takes seconds.
+    analyse_own_tables(db.engine)
     # Bulk inserts pass the model layer by, so count the activities per response and aspect
     # as the app does on every save (the migration does the same for existing data).
     start = time.perf_counter()

@@ -238,8 +238,8 @@ def counted_from_links(conn, round_id: int, filters: Filters, columns: str = "as
 
     First one row per counted activity and column (an activity on two aspects of one
     group counts once for the group), then plain COUNT and MAX per response and column:
-    COUNT(DISTINCT ...) per group made PostgreSQL sort every group, and the codes are
-    joined only to the grouped rows."""
+    with COUNT(DISTINCT ...) PostgreSQL aggregated in one process (a DISTINCT aggregate
+    does not run in parallel workers). The codes are joined only to the grouped rows."""
     key = activity_aspect.c.aspect_id if columns == "aspect" else Aspect.group_id
     pairs = (select(Activity.response_id, key.label("key_id"), Activity.member_share)
              .select_from(Activity)
