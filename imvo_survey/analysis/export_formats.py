@@ -23,7 +23,7 @@ import pandas as pd
 
 from ..spreadsheets.writing import write_csv
 from . import export_labels as words
-from .export_schema import Table
+from .export_schema import Table, csv_paths
 from .export_tables import ExportOptions, export_tables, json_document, prepare_export
 from .export_xlsx import PROGRESS_EVERY, Progress, ProgressEvent, write_xlsx
 
@@ -75,19 +75,6 @@ def _counted(table: Table, progress: Progress | None) -> Iterator:
         progress(ProgressEvent(table.title, done, table.count, True))
 
 
-def _csv_paths(tables: Iterable[Table]) -> list[str]:
-    """One file name per table (its title), unique within the ZIP."""
-    paths, used = [], set()
-    for table in tables:
-        stem = re.sub(r"[^\w.-]+", "_", table.title).strip("._") or table.key
-        path, number = f"{stem}.csv", 2
-        while path.casefold() in used:
-            path, number = f"{stem}_{number}.csv", number + 1
-        used.add(path.casefold())
-        paths.append(path)
-    return paths
-
-
 def write_csv_zip(target, tables: list[Table], delimiter: str = ";", decimal_comma: bool | None = None,
                   progress: Progress | None = None, name: str = "imvo-export", title: str = "",
                   description: str = "") -> dict[str, int]:
@@ -97,7 +84,7 @@ def write_csv_zip(target, tables: list[Table], delimiter: str = ";", decimal_com
         raise ValueError("The separator is ';' or ','.")
     if decimal_comma is None:
         decimal_comma = delimiter == ";"
-    written, paths = {}, _csv_paths(tables)
+    written, paths = {}, csv_paths(tables)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for table, path in zip(tables, paths, strict=True):
             with archive.open(path, "w", force_zip64=True) as raw, \

@@ -141,6 +141,7 @@ ITEMS: dict[str, Pair] = {
     "empty": ("Lege cel", "Empty cell"),
     "neutralised": ("Tekst als formule", "Text as a formula"),
     "decimals": ("Decimalen", "Decimals"),
+    "left_out": ("Niet in deze werkmap", "Not in this workbook"),
 }
 
 #: What every measure and column means (the explanation sheet and datapackage.json).
@@ -191,6 +192,16 @@ TOO_LONG: Pair = (
     "(imvo matrix export ... --format csv).",
     "This table has {rows} rows, more than the {limit} Excel can hold. Use the CSV export "
     "(imvo matrix export ... --format csv).",
+)
+
+#: The explanation sheet's line for each table left out of the workbook.
+LEFT_OUT: Pair = (
+    "Deze tabel heeft {rows} rijen, meer dan de {limit} die Excel aankan, en is daarom uit deze werkmap "
+    "weggelaten. Hij staat volledig in de CSV-export, als {file} in het ZIP-bestand (CSV op de matrixpagina, "
+    "of imvo matrix export ... --format csv).",
+    "This table has {rows} rows, more than the {limit} Excel can hold, so it was left out of this workbook. "
+    "It is in full in the CSV export, as {file} in the ZIP file (CSV on the matrix page, or imvo matrix "
+    "export ... --format csv).",
 )
 
 #: The labels of the matrix's rows that are no reference entry: the totals row, and

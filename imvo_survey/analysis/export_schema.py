@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -100,3 +101,17 @@ def plain_int(value) -> int | None:
     """A count or a year that pandas may hold as a float."""
     value = plain(value)
     return None if value is None else int(value)
+
+
+def csv_paths(tables: Iterable[Table]) -> list[str]:
+    """One CSV file name per table (its title), unique within the ZIP: the CSV export's
+    names, which the XLSX explanation sheet also gives for the tables it leaves out."""
+    paths, used = [], set()
+    for table in tables:
+        stem = re.sub(r"[^\w.-]+", "_", table.title).strip("._") or table.key
+        path, number = f"{stem}.csv", 2
+        while path.casefold() in used:
+            path, number = f"{stem}_{number}.csv", number + 1
+        used.add(path.casefold())
+        paths.append(path)
+    return paths

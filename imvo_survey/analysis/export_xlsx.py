@@ -20,7 +20,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 
 import xlsxwriter
@@ -28,7 +28,7 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..spreadsheets.writing import EXCEL_MAX_ROWS, clean_text, sheet_title
 from . import export_labels as words
-from .export_schema import Table
+from .export_schema import Table, csv_paths, static_table
 
 #: Longer tables are streamed past xlsxwriter (when they hold no dates).
 STREAM_ROWS = 5_000
@@ -56,9 +56,10 @@ class ProgressEvent:
 Progress = Callable[[ProgressEvent], None]
 
 
-def fits_in_excel(table: Table) -> bool:
+def fits_in_excel(table: Table, max_rows: int = EXCEL_MAX_ROWS) -> bool:
+    """Whether the table, with its header (and preamble), fits in `max_rows` sheet rows."""
     header_rows = 1 + (len(table.preamble) + 1 if table.preamble else 0)
-    return table.count is None or table.count + header_rows <= EXCEL_MAX_ROWS
+    return table.count is None or table.count + header_rows <= max_rows
 
 
 def _streamable(table: Table, stream_rows: int) -> bool:
@@ -89,11 +90,13 @@ class _Formats:
 
 
 def write_xlsx(target, tables: list[Table], progress: Progress | None = None, language: str = "nl",
-               stream_rows: int = STREAM_ROWS) -> dict[str, int]:
+               stream_rows: int = STREAM_ROWS, max_rows: int = EXCEL_MAX_ROWS) -> dict[str, int]:
     """Write `tables` as sheets of one workbook to a path or a binary file object.
     Returns the data rows written per table key (0 for a table too long for Excel,
-    whose sheet then says, in `language`, to use the CSV export)."""
+    whose sheet then says, in `language`, to use the CSV export, as does the
+    explanation sheet). `max_rows` is Excel's row limit (smaller only in tests)."""
     written: dict[str, int] = {}
+    tables = note_left_out(tables, max_rows, language)
     with tempfile.TemporaryDirectory(prefix="imvo-xlsx-") as folder:
         skeleton = os.path.join(folder, "skeleton.xlsx")
         book = xlsxwriter.Workbook(skeleton, {"constant_memory": True, "tmpdir": folder,
@@ -102,18 +105,40 @@ def write_xlsx(target, tables: list[Table], progress: Progress | None = None, la
         for number, table in enumerate(tables, start=1):
             sheet = book.add_worksheet(sheet_title(table.title, used))
             _set_widths(sheet, table)
-            if not fits_in_excel(table):
-                written[table.key] = _write_too_long(sheet, table, formats, progress, language)
+            if not fits_in_excel(table, max_rows):
+                written[table.key] = _write_too_long(sheet, table, formats, progress, language, max_rows)
             elif _streamable(table, stream_rows):
                 _write_header(sheet, 0, table, formats)
                 streamed[f"xl/worksheets/sheet{number}.xml"] = table
             else:
-                written[table.key] = _write_sheet(sheet, table, formats, progress)
+                written[table.key] = _write_sheet(sheet, table, formats, progress, max_rows)
         if not tables:
             book.add_worksheet("Sheet")
         book.close()
-        _assemble(skeleton, target, streamed, written, progress)
+        _assemble(skeleton, target, streamed, written, progress, max_rows)
     return written
+
+
+def note_left_out(tables: list[Table], max_rows: int = EXCEL_MAX_ROWS, language: str = "nl") -> list[Table]:
+    """`tables` with a line on the explanation sheet for each table too long for the
+    workbook: its rows, and the file of the CSV export that holds it in full. The
+    explanation sheet is the one a reader looks for what the workbook holds, so the
+    absence of a table must not show only on that table's own sheet."""
+    left_out = [table for table in tables if not fits_in_excel(table, max_rows)]
+    explanation = next((table for table in tables if table.key == "explanation"), None)
+    if not left_out or explanation is None:
+        return tables
+    files = dict(zip((table.key for table in tables), csv_paths(tables), strict=True))
+    label = words.text(words.ITEMS["left_out"], language)
+    lines = [(f"{label}: {table.title}", table.count,
+              words.text(words.LEFT_OUT, language).format(
+                  rows=words.number(table.count, language), limit=words.number(max_rows, language),
+                  file=files[table.key])) for table in left_out]
+    rows = [*explanation.iter_rows(), *lines]
+    amended = replace(static_table(explanation.key, explanation.title, explanation.columns, rows),
+                      description=explanation.description, preamble=explanation.preamble,
+                      highlight=explanation.highlight)
+    return [amended if table is explanation else table for table in tables]
 
 
 def _set_widths(sheet, table: Table) -> None:
@@ -128,10 +153,11 @@ def _write_header(sheet, row: int, table: Table, formats: _Formats) -> None:
     sheet.freeze_panes(row + 1, 1 if table.key == "matrix" else 0)
 
 
-def _write_too_long(sheet, table: Table, formats: _Formats, progress: Progress | None, language: str) -> int:
+def _write_too_long(sheet, table: Table, formats: _Formats, progress: Progress | None, language: str,
+                    max_rows: int) -> int:
     """A sheet saying that the table does not fit, instead of the table."""
     note = words.text(words.TOO_LONG, language).format(rows=words.number(table.count, language),
-                                                       limit=words.number(EXCEL_MAX_ROWS, language))
+                                                       limit=words.number(max_rows, language))
     sheet.write_string(0, 0, words.header("note", language), formats.header)
     sheet.write_string(1, 0, note)
     sheet.set_column(0, 0, 120)
@@ -140,7 +166,7 @@ def _write_too_long(sheet, table: Table, formats: _Formats, progress: Progress |
     return 0
 
 
-def _write_sheet(sheet, table: Table, formats: _Formats, progress: Progress | None) -> int:
+def _write_sheet(sheet, table: Table, formats: _Formats, progress: Progress | None, max_rows: int) -> int:
     """The preamble (label, value), a blank line, the header and the rows, through xlsxwriter."""
     row = 0
     for label, value in table.preamble:
@@ -154,7 +180,7 @@ def _write_sheet(sheet, table: Table, formats: _Formats, progress: Progress | No
     done = 0
     for done, values in enumerate(table.iter_rows(), start=1):
         row += 1
-        if row >= EXCEL_MAX_ROWS:
+        if row >= max_rows:
             break
         for index, value in enumerate(values):
             cell_format = cell_formats[index]
@@ -186,7 +212,7 @@ def _write_cell(sheet, row: int, column: int, value, formats: _Formats, cell_for
 
 
 def _assemble(skeleton: str, target, streamed: dict[str, Table], written: dict[str, int],
-              progress: Progress | None) -> None:
+              progress: Progress | None, max_rows: int) -> None:
     """Copy the workbook xlsxwriter made to `target`, streaming the long tables' rows
     into their sheets."""
     with zipfile.ZipFile(skeleton) as source, \
@@ -198,22 +224,23 @@ def _assemble(skeleton: str, target, streamed: dict[str, Table], written: dict[s
                     shutil.copyfileobj(part, copy)
             else:
                 with result.open(info.filename, "w", force_zip64=True) as stream:
-                    written[table.key] = _stream_sheet(stream, source.read(info).decode("utf-8"), table, progress)
+                    written[table.key] = _stream_sheet(stream, source.read(info).decode("utf-8"), table, progress,
+                                                             max_rows)
 
 
-def _stream_sheet(stream, sheet_xml: str, table: Table, progress: Progress | None) -> int:
+def _stream_sheet(stream, sheet_xml: str, table: Table, progress: Progress | None, max_rows: int) -> int:
     head, tail = sheet_xml.split("</sheetData>", 1)
     last = f"{xl_col_to_name(max(len(table.columns) - 1, 0))}{table.count + 1}"
     head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head, count=1)
     stream.write(head.encode("utf-8"))
-    done = _stream_rows(stream, table, progress)
+    done = _stream_rows(stream, table, progress, max_rows)
     stream.write(("</sheetData>" + tail).encode("utf-8"))
     if progress:
         progress(ProgressEvent(table.title, done, table.count, True))
     return done
 
 
-def _stream_rows(stream, table: Table, progress: Progress | None) -> int:
+def _stream_rows(stream, table: Table, progress: Progress | None, max_rows: int) -> int:
     """The rows as sheet XML from row 2 on, a thousand rows per write.
 
     Each column keeps the XML of the values it has met, with `_ROW` where the row number
@@ -224,7 +251,7 @@ def _stream_rows(stream, table: Table, progress: Progress | None) -> int:
     buffer: list[str] = []
     done = 0
     for values in table.iter_rows():
-        if done + 2 > EXCEL_MAX_ROWS:
+        if done + 2 > max_rows:
             break
         done += 1
         parts = []

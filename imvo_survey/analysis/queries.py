@@ -234,20 +234,31 @@ def stored_counts(conn, round_id: int, columns: str = "aspect") -> pd.DataFrame:
 
 
 def counted_from_links(conn, round_id: int, filters: Filters, columns: str = "aspect") -> pd.DataFrame:
-    """cell_counts from the activity-aspect links, under the activity filters."""
-    column = Aspect.code if columns == "aspect" else AspectGroup.code
-    query = (
-        select(Activity.response_id, column.label("column"),
-               func.count(func.distinct(Activity.id)).label("activities"),
-               func.max(Activity.member_share).label("max_share"),
-               func.count(func.distinct(case((Activity.member_share.is_(None), Activity.id)))).label("missing_share"))
-        .select_from(Activity)
-        .join(Response, Response.id == Activity.response_id)
-        .join(activity_aspect, activity_aspect.c.activity_id == Activity.id)
-        .join(Aspect, Aspect.id == activity_aspect.c.aspect_id))
+    """cell_counts from the activity-aspect links, under the activity filters.
+
+    First one row per counted activity and column (an activity on two aspects of one
+    group counts once for the group), then plain COUNT and MAX per response and column:
+    with COUNT(DISTINCT ...) PostgreSQL aggregated in one process (a DISTINCT aggregate
+    does not run in parallel workers). The codes are joined only to the grouped rows."""
+    key = activity_aspect.c.aspect_id if columns == "aspect" else Aspect.group_id
+    pairs = (select(Activity.response_id, key.label("key_id"), Activity.member_share)
+             .select_from(Activity)
+             .join(Response, Response.id == Activity.response_id)
+             .join(activity_aspect, activity_aspect.c.activity_id == Activity.id)
+             .where(and_(*activity_conditions(conn, round_id, filters))))
     if columns != "aspect":
-        query = query.join(AspectGroup, AspectGroup.id == Aspect.group_id)
-    query = query.where(and_(*activity_conditions(conn, round_id, filters))).group_by(Activity.response_id, column)
+        # (activity, aspect) is the links' key, so only aspect groups need DISTINCT.
+        pairs = (pairs.add_columns(Activity.id).join(Aspect, Aspect.id == activity_aspect.c.aspect_id)
+                 .where(Aspect.group_id.is_not(None)).distinct())
+    pairs = pairs.subquery()
+    counted = (select(pairs.c.response_id, pairs.c.key_id, func.count().label("activities"),
+                      func.max(pairs.c.member_share).label("max_share"),
+                      func.count(case((pairs.c.member_share.is_(None), 1))).label("missing_share"))
+               .group_by(pairs.c.response_id, pairs.c.key_id)).subquery()
+    target = Aspect if columns == "aspect" else AspectGroup
+    query = (select(counted.c.response_id, target.code, counted.c.activities, counted.c.max_share,
+                    counted.c.missing_share)
+             .join(target, target.id == counted.c.key_id))
     return _typed(_frame(conn.execute(query), ["response_id", "column", "activities", "max_share", "missing_share"]))
 
 

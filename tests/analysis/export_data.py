@@ -17,6 +17,7 @@ from imvo_survey.analysis.export_tables import ExportOptions, export_tables, pre
 from imvo_survey.analysis.export_xlsx import write_xlsx
 from imvo_survey.extensions import db
 from imvo_survey.models import Answer, Aspect, BenchmarkScore, Bottleneck, Country, Dilemma, utcnow
+from imvo_survey.spreadsheets.writing import EXCEL_MAX_ROWS
 
 from .. import factories
 from .builders import association, company, respond
@@ -87,11 +88,12 @@ def export_of(round, **options):
     return prepare_export(db.session.connection(), ExportOptions(filters, language=language, **options))
 
 
-def xlsx_of(tmp_path, round, name="export.xlsx", stream_rows=export_xlsx.STREAM_ROWS, **options):
+def xlsx_of(tmp_path, round, name="export.xlsx", stream_rows=export_xlsx.STREAM_ROWS,
+            max_rows=EXCEL_MAX_ROWS, **options):
     export = export_of(round, **options)
     path = tmp_path / name
     write_xlsx(path, export_tables(db.session.connection(), export), language=export.language,
-               stream_rows=stream_rows)
+               stream_rows=stream_rows, max_rows=max_rows)
     return export, load_workbook(path)
 
 

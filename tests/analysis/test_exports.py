@@ -10,11 +10,12 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from imvo_survey.analysis import export_xlsx
 from imvo_survey.analysis.export_schema import Column, static_table
 from imvo_survey.analysis.export_xlsx import write_xlsx
 from imvo_survey.analysis.matrix import TOTAL_KEY
+from imvo_survey.extensions import db
 
+from .builders import company, respond
 from .export_data import (
     DANGEROUS,
     SHEETS_EN,
@@ -145,18 +146,48 @@ def test_streamed_and_xlsxwriter_sheets_hold_the_same(tmp_path, rounds):
         assert list(streamed[title].iter_rows(values_only=True)) == list(written[title].iter_rows(values_only=True))
 
 
-def test_a_table_longer_than_excel_allows_says_to_use_the_csv(tmp_path, monkeypatch):
-    monkeypatch.setattr(export_xlsx, "EXCEL_MAX_ROWS", 4)
+def test_a_table_longer_than_excel_allows_says_to_use_the_csv(tmp_path):
     columns = [Column("number", "Nummer", "integer")]
     tables = [static_table("small", "Klein", columns, [(1,), (2,)]),
               static_table("activities_long", "Activiteiten_lang", columns, [(n,) for n in range(10)])]
     events = []
-    written = write_xlsx(tmp_path / "limit.xlsx", tables, progress=events.append)
+    written = write_xlsx(tmp_path / "limit.xlsx", tables, progress=events.append, max_rows=4)
     book = load_workbook(tmp_path / "limit.xlsx")
     assert [row[0] for row in book["Klein"].iter_rows(values_only=True)] == ["Nummer", 1, 2]
     note = book["Activiteiten_lang"]["A2"].value
     assert "10 rijen" in note and "CSV" in note and written == {"small": 2, "activities_long": 0}
     assert [(event.title, event.finished) for event in events] == [("Klein", True), ("Activiteiten_lang", True)]
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_explanation_names_the_tables_left_out_and_their_csv_file(tmp_path, rounds, language):
+    _baseline, later = rounds
+    # One activity on 4 aspects x 3 countries x 3 product groups: 36 more rows in the long
+    # table, so that it outgrows the explanation sheet under a small row limit.
+    respond(later, company("F"), [{"aspects": ["child_labour", "wages", "climate", "water"],
+                                   "countries": ["CI", "GH", "BR"], "products": ["cocoa", "coffee", "tea"]}])
+    db.session.commit()
+    long_rows = long_row_count(later)
+    sheets = SHEETS_NL if language == "nl" else SHEETS_EN
+    label = "Niet in deze werkmap" if language == "nl" else "Not in this workbook"
+    # The long table no longer fits (its header takes a row); the explanation does.
+    export, book = xlsx_of(tmp_path, later, max_rows=long_rows, language=language)
+    explanation = book[sheets[-1]]
+    _headers, lines = sheet_table(explanation)
+    left_out = {row[0]: row for row in explanation.iter_rows(values_only=True) if str(row[0]).startswith(label)}
+    _item, rows, text = left_out[f"{label}: {sheets[2]}"]
+    assert rows == long_rows and f"{sheets[2]}.csv" in text and "CSV" in text
+    assert f"{label}: {sheets[1]}" not in left_out  # the activities fit
+    # Every sheet that stands in for its table is named on the explanation sheet.
+    notes = {title for title in sheets if book[title].max_row == 2 and book[title].max_column == 1
+             and "CSV" in str(book[title]["A2"].value)}
+    assert sheets[2] in notes and notes == {name.split(": ", 1)[1] for name in left_out}
+    # In full the workbook leaves nothing out, and the explanation says nothing of it;
+    # under the limit it has the same lines besides.
+    _export, full = xlsx_of(tmp_path, later, name="full.xlsx", language=language)
+    _headers, full_lines = sheet_table(full[sheets[-1]])
+    assert not any(str(next(iter(row.values()))).startswith(label) for row in full_lines)
+    assert len(lines) == len(full_lines) + len(left_out)
 
 
 def test_english_headers_and_sheet_names(tmp_path, rounds):
