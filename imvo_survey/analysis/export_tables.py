@@ -60,8 +60,6 @@ class ExportOptions:
     relevance_threshold: float = DEFAULT_RELEVANCE_THRESHOLD
     #: "gap": the rows with the largest gap first.
     sort: str | None = None
-    #: Whether the verification samples' results go in (every export of the page and the CLI has them).
-    verification: bool = True
 
     def matrix_options(self) -> dict:
         return {"rows": self.rows, "columns": self.columns, "threshold": self.threshold,
@@ -144,8 +142,6 @@ def export_tables(conn, export: MatrixExport, keys=TABLE_KEYS) -> list[Table]:
             found["catalogue"] = questions(conn, _version_ids(conn, round_id), language)
         return found["catalogue"]
 
-    if not export.options.verification:
-        keys = [key for key in keys if key != "verification"]
     return [builders[key]() for key in TABLE_KEYS if key in keys]
 
 
@@ -289,8 +285,7 @@ def explanation_table(export: MatrixExport) -> Table:
                         ("activities_long", words.sheet("activities_long", language)),
                         ("answers", words.sheet("answers", language)), ("neutralised", item("neutralised"))):
         rows.append((title, None, define(code)))
-    if export.options.verification:
-        rows.append((words.sheet("verification", language), None, verification_definition(language)))
+    rows.append((words.sheet("verification", language), None, verification_definition(language)))
     columns = [Column("item", words.header("item", language), "string"),
                Column("value", words.header("value", language), "any"),
                Column("explanation", words.header("explanation", language), "string")]
@@ -305,10 +300,9 @@ def figure_rows(language: str) -> list[tuple[str, str, str]]:
 
 
 def json_document(conn, export: MatrixExport) -> dict:
-    """The JSON export: the matrix document, with the verification results when included."""
+    """The JSON export: the matrix document, with the round's verification results."""
     document = matrix_document(export)
-    if export.options.verification:
-        document["verification"] = verification_document(conn, export.matrix.round.id, export.language)
+    document["verification"] = verification_document(conn, export.matrix.round.id, export.language)
     return document
 
 

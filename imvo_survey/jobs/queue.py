@@ -31,15 +31,13 @@ def make_huey(app: Flask) -> Huey:
         with app.app_context():
             runner.run(job_id)
 
-    @queue.periodic_task(crontab(minute="*"), name="upkeep")
     def upkeep() -> None:
         with app.app_context():
-            runner.upkeep(lambda job_id: run_job(job_id))
+            runner.upkeep(run_job)
 
-    @queue.on_startup(name="recover")
-    def recover_on_startup() -> None:
-        with app.app_context():
-            runner.upkeep(lambda job_id: run_job(job_id))
+    # When the worker starts, and every minute after.
+    queue.on_startup(name="upkeep")(upkeep)
+    queue.periodic_task(crontab(minute="*"), name="upkeep")(upkeep)
 
     queue.run_job = run_job
     return queue

@@ -29,7 +29,7 @@ def export_settings(round: Round, args, language: str) -> ExportOptions:
     form, filters, options, _problems = read_options(round, args)
     return ExportOptions(filters, measure=form.measure.data or "share", compare=form.compare.data or None,
                          panel=bool(form.panel.data), language=language, change_of=form.change_of.data or "share",
-                         verification=True, **options)
+                         **options)
 
 
 def download_name(round: Round, settings: ExportOptions, fmt: str) -> str:
@@ -40,17 +40,24 @@ def write(settings: ExportOptions, fmt: str, path, separator: str = ";", progres
     write_export(db.session.connection(), settings, fmt, path, separator=separator, progress=progress)
 
 
+def compares(settings: ExportOptions) -> bool:
+    """Whether the export compares the round with another."""
+    return bool(settings.measure == "change" or settings.compare or settings.panel)
+
+
+def no_comparison_message() -> str:
+    return _("There is no round to compare with: choose one, or mark a round as the baseline.")
+
+
 def comparison_problem(settings: ExportOptions, error: FilterError) -> str:
     """What to say when an export cannot be made: for a comparison without a round to
     compare with, how to get one."""
-    if settings.measure == "change" or settings.compare or settings.panel:
-        return _("There is no round to compare with: choose one, or mark a round as the baseline.")
-    return str(error)
+    return no_comparison_message() if compares(settings) else str(error)
 
 
 def no_comparison(round: Round, settings: ExportOptions) -> bool:
     """Whether the export compares with a round and there is none (said before any work starts)."""
-    if not (settings.measure == "change" or settings.compare or settings.panel) or settings.compare:
+    if not compares(settings) or settings.compare:
         return False
     conn = db.session.connection()
     return queries.baseline_of(conn, queries.round_info(conn, round.id)) is None

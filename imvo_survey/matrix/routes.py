@@ -31,6 +31,7 @@ from .exporting import (
     download_name,
     export_settings,
     no_comparison,
+    no_comparison_message,
     start_export,
     write,
 )
@@ -144,7 +145,7 @@ def export(slug: str, fmt: str):
         return redirect(back)
     separator = "," if args.get("separator") == "comma" else ";"
     if no_comparison(round, settings):
-        flash(comparison_problem(settings, FilterError("")), "error")
+        flash(no_comparison_message(), "error")
         return redirect(back)
     if settings.filters.whole_round:
         if request.method == "GET":
