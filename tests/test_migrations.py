@@ -7,7 +7,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import Column, Integer, Table, inspect, text
+from sqlalchemy import Column, Integer, Table, event, inspect, text
+from sqlalchemy.orm import Session
 
 from imvo_survey import create_app
 from imvo_survey.extensions import db
@@ -196,11 +197,22 @@ def test_the_sections_saved_so_far_are_read_from_the_audit_trail(scratch_databas
     """Responses in progress when `response_section` arrives keep their saved sections:
     each section with a changed answer in the trail. Carried-over answers and a bare
     start count for nothing; submitted responses need no rows."""
-    from imvo_survey.models import Response, ResponseEvent, utcnow
+    from imvo_survey.models.analysis_stamp import _stamp_changed_rounds
 
     from . import factories
 
     app = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    # Today's models write to today's tables: the round's analysis stamp is not there yet.
+    event.remove(Session, "after_flush", _stamp_changed_rounds)
+    try:
+        _sections_before_and_after(app, factories)
+    finally:
+        event.listen(Session, "after_flush", _stamp_changed_rounds)
+
+
+def _sections_before_and_after(app, factories) -> None:
+    from imvo_survey.models import Response, ResponseEvent, utcnow
+
     with app.app_context():
         upgrade(revision="5c9d5c290f17")
         round = factories.make_round()

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field, replace
 import pandas as pd
 
 from . import benchmark as benchmarks
-from . import queries
+from . import queries, relevance_cache
 from .filters import COLUMNS, FilterError, Filters
 from .relevance import RiskFrames
-from .risk_frames import load_risk_frames
 
 
 @dataclass(frozen=True)
@@ -57,7 +56,7 @@ def load_matrix(conn, filters: Filters, columns: str = "aspect", risk: bool = Tr
         sectors=queries.labels(conn, "sector"),
         branches=queries.labels(conn, "branch"),
         benchmark=benchmarks.benchmark_by_sector(conn, round.year),
-        risk=load_risk_frames(conn, round.id) if risk else None)
+        risk=relevance_cache.risk_frames(conn, round.id) if risk else None)
 
 
 def load_comparison(conn, filters: Filters, compare_with=None, panel: bool = False,

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from . import benchmark as benchmarks
-from . import measures, queries
+from . import measures, queries, relevance_cache
 from .filters import COLUMNS, DEFAULT_THRESHOLD, LAGGING_MEASURES, MEASURE_COLUMNS, ROWS, FilterError, Filters
 from .frames import MatrixFrames, load_comparison, load_matrix
-from .relevance import DEFAULT_RELEVANCE_THRESHOLD, RelevanceResult, is_relevant, relevance_for, relevance_lookup
+from .relevance import DEFAULT_RELEVANCE_THRESHOLD, RelevanceResult, is_relevant, relevance_lookup
 from .response import response_figures, total_response
 
 NONE_KEY = "_none"  # the row (or the part of a row key) of organisations without a sector or branch
@@ -162,7 +162,7 @@ def compute_matrix(frames: MatrixFrames, options: MatrixOptions | None = None) -
                     _notes(frames.without_share, responding), organisations, options.relevance_threshold)
     relevance = options.relevance
     if relevance is None and frames.risk is not None and frames.risk.assessed:
-        matrix.relevance = relevance_for(frames.risk, options.rows, NONE_KEY)
+        matrix.relevance = relevance_cache.relevance(frames.risk, options.rows, NONE_KEY)
         relevance = relevance_lookup(matrix.relevance, options.columns, frames.risk.aspect_groups, TOTAL_KEY)
     _mark_lagging(matrix, relevance)
     if options.sort == "gap":

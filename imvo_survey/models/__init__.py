@@ -1,6 +1,7 @@
 """All models, imported here so that the metadata is complete for Alembic."""
 
 from .activity_count import ActivityCount, refresh_counts
+from .analysis_stamp import AnalysisStamp, stamp_rounds
 from .api_token import ApiToken
 from .base import UTCDateTime, saved_id, utcnow
 from .benchmark import DEFAULT_SOURCE, LEVELS, BenchmarkScore
@@ -85,7 +86,7 @@ from .sample import (
 from .user import ROLES, STAFF_ROLES, User
 
 __all__ = [
-    "ActivityCount", "ApiToken", "refresh_counts",
+    "ActivityCount", "AnalysisStamp", "ApiToken", "refresh_counts", "stamp_rounds",
     "CARRY_STATUSES", "RESPONSE_STATUSES", "Activity", "Answer", "Bottleneck", "Dilemma", "PendingSave",
     "Response", "ResponseEvent", "ResponseNote", "ResponseSection",
     "INVITATION_STATUSES", "OUTBOX_STATUSES", "REGISTRATION_STATUSES", "REMINDABLE_STATUSES", "NOT_YET_ACTED_STATUSES",

@@ -21,7 +21,7 @@ from .user import User
 #: expires), failed (with the reason), expired (done, its file removed).
 JOB_STATUSES = ("queued", "running", "done", "failed", "expired")
 #: What a job does (`jobs.runner.KINDS` says which function does it).
-JOB_KINDS = ("export", "report")
+JOB_KINDS = ("export", "report", "import", "invitations")
 
 
 class Job(db.Model):
@@ -36,7 +36,7 @@ class Job(db.Model):
 
     #: Primary key.
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    #: export or report (`JOB_KINDS`).
+    #: export, report, import or invitations (`JOB_KINDS`).
     kind: Mapped[str] = mapped_column(String(20), nullable=False)
     #: queued, running, done, failed or expired (`JOB_STATUSES`).
     status: Mapped[str] = mapped_column(String(10), nullable=False, default="queued", index=True)
