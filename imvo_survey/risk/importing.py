@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..models import Aspect, Branch, Country, ImportShare, ProductGroup, RiskEntry, Sector
+from ..models import Aspect, Branch, Country, ImportShare, ProductGroup, RiskEntry, Sector, stamp_rounds
 from ..spreadsheets.reading import Table, as_text, normalise_header, parse_decimal
 
 #: Accepted headers (normalised) per field.
@@ -211,6 +211,7 @@ def apply_shares(plan: Plan) -> int:
                if row["sector" if model is Sector else "branch"] is not None}
         if ids:
             db.session.execute(delete(ImportShare).where(column.in_(ids)))
+            stamp_rounds(db.session.connection())  # past the ORM: the relevance of every round moves
     for row in plan.rows:
         db.session.add(ImportShare(**row))
     db.session.flush()
