@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import String, literal, select
 from sqlalchemy.orm import aliased
 
 from ..models import Answer, Aspect, Bottleneck, Dilemma, Organisation, ReportingChannel, Response, Sector
@@ -71,7 +71,7 @@ def load_statements(conn, round_id: int) -> pd.DataFrame:
     for kind, model, link, helps in (("dilemma", Dilemma, dilemma_aspect, None),
                                      ("bottleneck", Bottleneck, bottleneck_aspect, Bottleneck.what_would_help)):
         sector = aliased(Sector)
-        help_column = helps if helps is not None else Dilemma.description.label("help")
+        help_column = helps if helps is not None else literal(None, String).label("help")
         query = (select(model.id, model.response_id, Organisation.name, sector.code, model.description,
                         help_column, Aspect.code)
                  .join(Response, Response.id == model.response_id)
@@ -82,7 +82,7 @@ def load_statements(conn, round_id: int) -> pd.DataFrame:
                  .where(Response.round_id == round_id, responded_condition())
                  .order_by(model.response_id, model.position, Aspect.position))
         rows = [(kind, id_, response_id, name, response_id in named_ids, sector_code, description,
-                 help_text if helps is not None else None, aspect or NO_ASPECT)
+                 help_text, aspect or NO_ASPECT)
                 for id_, response_id, name, sector_code, description, help_text, aspect in conn.execute(query)]
         frames.append(pd.DataFrame.from_records(rows, columns=STATEMENT_COLUMNS))
     return pd.concat(frames, ignore_index=True)

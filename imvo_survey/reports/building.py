@@ -16,6 +16,7 @@ import secrets
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import select, update
 
@@ -32,12 +33,18 @@ def _tell(report_id: int, done: int, total: int) -> None:
                            .values(step=done, steps=total))
 
 
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot run here; the message says so in the report's language."""
+
+
 def render_pdf(html: str, title: str, language: str) -> bytes:
     """The report's HTML as a PDF, on static/css/report.css (no external resource)."""
     try:
         from weasyprint import HTML  # noqa: PLC0415  (needs Pango: a missing one fails this build, not the app)
     except (ImportError, OSError) as error:
-        raise RuntimeError(f"WeasyPrint cannot make PDFs here: {error}") from error
+        with force_locale(language):  # the reason is shown on the version's page, in its language
+            raise PdfUnavailable(_("This server cannot make PDFs (WeasyPrint cannot load: %(error)s).",
+                                 error=error)) from error
     # The report's HTML is this app's own rendering, every text in it escaped then.
     page = render_template("reports/pdf.html", html=Markup(html),  # noqa: S704  # nosec B704
                            title=title, language=language)
@@ -74,7 +81,8 @@ def build(report_id: int, progress: Progress | None = None) -> ProgressReport:
     except Exception as error:
         db.session.rollback()
         failed = db.session.get(ProgressReport, report_id)
-        failed.status, failed.error = "failed", f"{type(error).__name__}: {error}"[:2000]
+        reason = str(error) if isinstance(error, PdfUnavailable) else f"{type(error).__name__}: {error}"
+        failed.status, failed.error = "failed", reason[:2000]
         db.session.commit()
         raise
     if progress is not None:

@@ -5,6 +5,7 @@ the progress, the command line writes the PDF, and a failed or interrupted build
 from __future__ import annotations
 
 import shutil
+import sys
 from datetime import timedelta
 
 import pytest
@@ -111,6 +112,23 @@ def test_a_failed_build_keeps_the_reason(app, secretariat_client):
     assert failed.status == "failed" and "FileExistsError" in failed.error
     page = secretariat_client.get(f"/reports/{report.id}").get_data(as_text=True)
     assert "kon niet worden gemaakt" in page and "FileExistsError" in page
+
+
+@pytest.mark.parametrize(("language", "words"), [("nl", "Deze server kan geen PDF's maken"),
+                                                  ("en", "This server cannot make PDFs")])
+def test_a_server_without_weasyprint_says_so_in_the_reports_language(app, secretariat_client, monkeypatch,
+                                                                     language, words):
+    """A server whose WeasyPrint cannot load (Pango missing, say) fails the build with a
+    reason in the report's language, without the exception's class name."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # the import fails, as on such a server
+    round = world.build()["round"]
+    report = start(round, language, None)
+    db.session.commit()
+    with pytest.raises(RuntimeError):
+        build(report.id)
+    failed = db.session.scalar(select(ProgressReport).where(ProgressReport.id == report.id))
+    assert failed.status == "failed" and failed.error.startswith(words), failed.error
+    assert "RuntimeError" not in failed.error
 
 
 def test_the_command_writes_the_pdf(app, runner, tmp_path):
