@@ -9,8 +9,8 @@ interval ignores that activities of one organisation resemble each other: it is,
 anything, too narrow. An interval is given where at least `MIN_CHECKED` activities
 could be checked; below that the sample does not allow one.
 
-No Flask here: the sample page (through `imvo_survey.verification.results`), the
-exports and the API all compute from these functions.
+No Flask here: the sample page, the progress report, the exports and the API all
+compute from these functions (`round_results`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 
 from ..models import ActivityCheck, SampledResponse, Sector, VerificationSample
 from . import measures
@@ -103,14 +103,19 @@ class SampleResult:
     total: ResultRow
 
 
-def round_results(conn, round_id: int, language: str, no_sector: str, total: str = "") -> list[SampleResult]:
-    """Every sample of the round, oldest first, with its results; sectors in the
-    reference list's order, labelled in `language`, "no sector" last as `no_sector`."""
+def round_results(conn, round_id: int, language: str, no_sector: str, total: str = "",
+                  sample_id: int | None = None) -> list[SampleResult]:
+    """Every sample of the round (or only `sample_id`), oldest first, with its results;
+    sectors in the reference list's order, labelled in `language`, "no sector" last as
+    `no_sector`. The sample page, the report, the exports and the API all read them here."""
+    which = VerificationSample.round_id == round_id
+    if sample_id is not None:
+        which = and_(which, VerificationSample.id == sample_id)
     samples = conn.execute(
         select(VerificationSample.id, VerificationSample.drawn_at, VerificationSample.seed, VerificationSample.method,
                VerificationSample.population, func.count(SampledResponse.id))
         .outerjoin(SampledResponse, SampledResponse.sample_id == VerificationSample.id)
-        .where(VerificationSample.round_id == round_id)
+        .where(which)
         .group_by(VerificationSample.id).order_by(VerificationSample.drawn_at, VerificationSample.id)).all()
     label = Sector.label_en if language == "en" else Sector.label_nl
     checks = conn.execute(
@@ -118,7 +123,7 @@ def round_results(conn, round_id: int, language: str, no_sector: str, total: str
         .outerjoin(ActivityCheck, ActivityCheck.member_id == SampledResponse.id)
         .outerjoin(Sector, Sector.id == SampledResponse.sector_id)
         .join(VerificationSample, VerificationSample.id == SampledResponse.sample_id)
-        .where(VerificationSample.round_id == round_id)
+        .where(which)
         .order_by(SampledResponse.id, ActivityCheck.id)).all()
     # Every sector drawn has a row, checked or not yet (outcome None: a member without checks).
     outcomes: dict[int, dict[tuple, list[str]]] = {}

@@ -1,7 +1,7 @@
 """The report's sections beyond the matrix: complaint mechanisms, reporting, dilemmas
 and bottlenecks by aspect, good practices, verification results, and the method. The
 figures come from `analysis.report` (complaints, reporting, statements) and
-`verification.results` (the Wilson intervals), labelled here in the report's language."""
+`analysis.verification` (the Wilson intervals), labelled here in the report's language."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from sqlalchemy import select
 from ..analysis import report as summaries
 from ..analysis.measures import FIGURES
 from ..analysis.suppression import DEFAULT_MINIMUM
+from ..analysis.verification import MIN_CHECKED, round_results
 from ..answers.services import layout_of
 from ..benchmark_scores.reconcile import describe
 from ..extensions import db
 from ..figures import figure_name, figure_number
 from ..i18n import code_label
-from ..models import Aspect, BenchmarkImport, ReportingChannel, RiskEntry, Sector, VerificationSample
+from ..models import Aspect, BenchmarkImport, ReportingChannel, RiskEntry, Sector
 from ..practices.public import round_practices
-from ..verification.results import MIN_CHECKED, sample_results
 from .context import ReportContext
 from .document import Cell, Definitions, Item, ItemList, Paragraph, Section, Table
 
@@ -148,9 +148,7 @@ def verification_section(context: ReportContext) -> Section:
     """Per sample of the round: the share of checked activities confirmed, with its
     95 % interval, in all and per sector where the sample allows."""
     section = Section("verification", _("Verification"))
-    samples = list(db.session.scalars(select(VerificationSample).where(
-        VerificationSample.round_id == context.round.id).order_by(VerificationSample.drawn_at,
-                                                                  VerificationSample.id)))
+    samples = round_results(db.session.connection(), context.round.id, context.language, _("No sector"))
     if not samples:
         section.blocks.append(Paragraph(_("No verification sample was drawn in this round.")))
         return section
@@ -159,12 +157,11 @@ def verification_section(context: ReportContext) -> Section:
         "left out of the share. The interval is Wilson's 95 %% interval, given where at least %(minimum)s "
         "activities were checked.", minimum=MIN_CHECKED)))
     for sample in samples:
-        rows, total = sample_results(sample, context.language, _("No sector"))
-        table_rows = [_result_row(row.label or _("Whole sample"), row) for row in [*rows, total]]
+        table_rows = [_result_row(row.label or _("Whole sample"), row) for row in [*sample.sectors, sample.total]]
         section.blocks.append(Table(
             _("Sample %(id)s, drawn %(date)s (%(method)s, seed %(seed)s, %(size)s of %(population)s responses)",
               id=sample.id, date=format_datetime(sample.drawn_at, "short"), method=code_label(sample.method, "sample_method"),
-              seed=sample.seed, size=len(sample.members), population=sample.population),
+              seed=sample.seed, size=sample.size, population=sample.population),
             [_("Sector"), _("Checked"), _("Confirmed"), _("Partly"), _("Not confirmed"), _("Not verifiable"),
              _("Confirmed (%)"), _("95 % interval")], table_rows))
     return section

@@ -7,6 +7,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from ..access import access, roles, signed_in_user
+from ..analysis.verification import MIN_CHECKED, round_results
 from ..extensions import db
 from ..forms import ActionForm
 from ..i18n import current_language
@@ -14,7 +15,6 @@ from ..models import STAFF_ROLES, Round, VerificationSample
 from ..unit_of_work import saving
 from . import bp
 from .forms import DrawSampleForm
-from .results import MIN_CHECKED, sample_results
 from .services import SampleError, draw_sample, samples_of
 
 
@@ -48,6 +48,7 @@ def new_sample():
 def show_sample(sample_id: int):
     """One sample: how it was drawn, and its responses by sector."""
     sample = db.session.get(VerificationSample, sample_id) or abort(404)
-    rows, total = sample_results(sample, current_language(), _("No sector"))
-    return render_template("verification/show.html", sample=sample, action_form=ActionForm(), rows=rows, total=total,
-                           minimum=MIN_CHECKED)
+    result, = round_results(db.session.connection(), sample.round_id, current_language(), _("No sector"),
+                            sample_id=sample.id)
+    return render_template("verification/show.html", sample=sample, action_form=ActionForm(), rows=result.sectors,
+                           total=result.total, minimum=MIN_CHECKED)

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from imvo_survey.analysis.verification import ResultRow, wilson
 from imvo_survey.extensions import db
 from imvo_survey.verification.requests import record_check
-from imvo_survey.verification.results import ResultRow, wilson
 from imvo_survey.verification.services import draw_sample
 
 
