@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine
 
 from config import PROJECT_ROOT, BaseConfig, load_config, normalise_database_url
 
+from .request_class import CleanRequest
+
 __version__ = "0.1.0"
 
 
@@ -29,6 +31,7 @@ def create_app(config: str | type[BaseConfig] | BaseConfig | None = None, **over
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
     )
+    app.request_class = CleanRequest
     app.config.from_object(config_object)
     app.config.update(overrides)
     if "SQLALCHEMY_DATABASE_URI" in overrides:

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from openpyxl import load_workbook
 
 from ..i18n import lazy_gettext as _l
-from ..text import from_spreadsheet, normalise_newlines
+from ..text import from_spreadsheet, normalise_newlines, without_control_characters
 from ..uploads import UploadRefused, check_upload, decode_text, guess_delimiter
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -58,6 +58,7 @@ def read_table(data: bytes, filename: str = "", sheet: str | None = None) -> Tab
 
 def _read_csv(data: bytes) -> Table:
     text, encoding = decode_text(data)
+    text = without_control_characters(text)  # an old DOS end-of-file mark, say (text.py)
     delimiter = guess_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
