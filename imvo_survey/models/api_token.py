@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Integer, String, event, inspect, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
 from .base import UTCDateTime, utcnow
@@ -35,3 +35,22 @@ class ApiToken(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
+
+
+@event.listens_for(Session, "after_flush")
+def _revoke_on_deactivation(session: Session, _flush_context) -> None:
+    """An account deactivated or given another role loses its API tokens for good, in
+    the same transaction, as its login sessions end (`User.auth_version`): activated
+    again, it makes new ones. Without this an old token worked again after
+    reactivation."""
+    users = [user.id for user in session.dirty if isinstance(user, User) and _lost_access(user)]
+    if users:
+        session.connection().execute(update(ApiToken).where(ApiToken.user_id.in_(users),
+                                                            ApiToken.revoked_at.is_(None))
+                                     .values(revoked_at=utcnow()))
+
+
+def _lost_access(user: User) -> bool:
+    state = inspect(user)
+    deactivated = False in state.attrs.is_active.history.added
+    return deactivated or state.attrs.role.history.has_changes()

@@ -108,6 +108,23 @@ def test_a_deactivated_users_token_is_refused(client, analyst):
     assert_json_error(client.get("/api/v1/rounds", headers=bearer(token)), 401)
 
 
+@pytest.mark.parametrize("change", ["deactivated", "role"])
+def test_a_token_stays_revoked_after_the_account_is_activated_again(client, analyst, change):
+    """Deactivation and a role change revoke the account's tokens for good, as they end
+    its login sessions: the old token does not come back with the account."""
+    token = token_for(analyst)
+    if change == "deactivated":
+        analyst.is_active = False
+    else:
+        analyst.role = "secretariat"
+    db.session.commit()
+    analyst.is_active, analyst.role = True, "analyst"
+    db.session.commit()
+    assert db.session.scalars(select(ApiToken.revoked_at)).one() is not None
+    assert_json_error(client.get("/api/v1/rounds", headers=bearer(token)), 401)
+    assert client.get("/api/v1/rounds", headers=bearer(token_for(analyst))).status_code == 200
+
+
 def test_anonymous_users_are_sent_to_login_for_the_token_page(client):
     response = client.get("/account/tokens")
     assert response.status_code == 302 and "/auth/login" in response.location
