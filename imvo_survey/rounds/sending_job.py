@@ -84,6 +84,9 @@ def start_send(round: Round, action: str, user: User, seen: int | None, result_u
 
 
 def run(job: Job, target, progress: Progress) -> Outcome:
+    """Send in batches from where the job stands (its tally: nothing for a new job, the
+    last batch committed for one taken up again), telling "N of M" after each; end on
+    the round's page with what was sent."""
     params = job.params
     round = db.session.get(Round, params["round"])
     if round is None:
@@ -121,6 +124,7 @@ def _batch(job_id: int, attempt: int, tally: Tally, size: int) -> Tally:
 
 
 def _told(action: str, done: int, total: int) -> str:
+    total = max(total, done)  # organisations added to the round while it sends are sent to as well
     if action == "invite":
         return ngettext("%(done)d of %(num)d invitation", "%(done)d of %(num)d invitations", total, done=done)
     return ngettext("%(done)d of %(num)d reminder", "%(done)d of %(num)d reminders", total, done=done)
