@@ -97,6 +97,10 @@ class BaseConfig:
     JOBS_KEEP_HOURS = 24
     JOBS_STALE_MINUTES = 10
     JOBS_ATTEMPTS = 2
+    # Sending a round's invitations or reminders (a background job) commits this many
+    # invitations at a time: progress shows per batch, and an interrupted send goes on
+    # after the last batch it committed.
+    INVITATIONS_BATCH = 200
 
     # Uploaded files are checked before anything reads them (imvo_survey/uploads): a
     # workbook unpacks to at most this many MB and has at most so many sheets; a sheet or

@@ -4,7 +4,7 @@ and downloads its file: for anyone else it does not exist."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, send_file
+from flask import abort, flash, redirect, render_template, send_file
 from sqlalchemy import select
 
 from ..access import access, signed_in_user
@@ -36,9 +36,12 @@ def list_jobs():
 @bp.route("/<int:job_id>")
 @access(read=STAFF_ROLES)
 def show_job(job_id: int):
-    """One job: its progress while it runs, then its file (or where to go), or why it failed."""
+    """One job: its progress while it runs, then its file (or where to go, with what it
+    did said there as a page's own action would say it), or why it failed."""
     job = _own_job(job_id)
     if job.status == "done" and job.result_url and not job.result_name:
+        if job.message:
+            flash(job.message, "info")
         return redirect(job.result_url)
     return render_template("jobs/show.html", job=job)
 

@@ -37,7 +37,8 @@ from ..extensions import db
 from ..models import Job, utcnow
 
 #: Kind -> the module that does it.
-KINDS = {"export": "imvo_survey.matrix.export_job", "report": "imvo_survey.reports.job"}
+KINDS = {"export": "imvo_survey.matrix.export_job", "report": "imvo_survey.reports.job",
+         "invitations": "imvo_survey.rounds.sending_job"}
 
 #: How often a running job tells it is alive (well under `JOBS_STALE_MINUTES`).
 HEARTBEAT_SECONDS = 30
@@ -49,11 +50,13 @@ Progress = Callable[[int, int, str], None]
 @dataclass(frozen=True)
 class Outcome:
     """What a finished job left: a file (written to the target it was given), to be
-    downloaded as `filename`, or a page to go to (`url`)."""
+    downloaded as `filename`, or a page to go to (`url`), and what it did in a sentence
+    (`message`: shown when its owner comes back to it)."""
 
     filename: str | None = None
     mimetype: str | None = None
     url: str | None = None
+    message: str | None = None
 
 
 def jobs_folder() -> Path:
@@ -140,7 +143,8 @@ def run(job_id: int) -> None:
             outcome = _kind(job).run(job, target, progress)
         db.session.rollback()
         now = utcnow()
-        values = {"status": "done", "finished_at": now, "heartbeat_at": now, "step": Job.steps, "message": "",
+        values = {"status": "done", "finished_at": now, "heartbeat_at": now, "step": Job.steps,
+                  "message": (outcome.message or "")[:300],
                   "expires_at": now + timedelta(hours=current_app.config["JOBS_KEEP_HOURS"]),
                   "result_name": target.name if target.exists() else None, "result_filename": outcome.filename,
                   "result_mimetype": outcome.mimetype,

@@ -1,21 +1,34 @@
 """Invitations and reminders: the messages of a round, queued in the outbox, and the
 worker's schedule of reminders before each organisation's deadline. Functions flush,
-never commit: the caller commits once."""
+never commit: the caller commits once (a send to a whole round, in batches, once per
+batch: `send_batch`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from ..deadlines import deadline_for, is_open_for
 from ..extensions import db
 from ..mail.messages import build_message, external_url
 from ..mail.outbox import queue
 from ..mail.signals import worker_pass
-from ..models import REMINDABLE_STATUSES, Contact, Invitation, OutboxMessage, Reminder, Round, User, utcnow
+from ..models import (
+    REMINDABLE_STATUSES,
+    Contact,
+    Invitation,
+    Organisation,
+    OutboxMessage,
+    Reminder,
+    Round,
+    User,
+    utcnow,
+)
 from .services import RoundError, issue_token, log, usable_contacts
 
 
@@ -63,14 +76,11 @@ def send_invitation(invitation: Invitation, user: User | None = None) -> int:
 
 
 def invite(round: Round, dry_run: bool = False, user: User | None = None) -> list[Invitation]:
-    """Invite every organisation of the round that was not yet invited."""
-    pending = [inv for inv in round.invitations if inv.status == "targeted"]
+    """Invite every organisation of the round that was not yet invited (in one batch:
+    the page sends in batches, in the background)."""
     if dry_run:
-        return pending
-    sent = [inv for inv in pending if send_invitation(inv, user)]
-    log(round, "invited", str(len(sent)), user)
-    db.session.flush()
-    return sent
+        return [inv for inv in round.invitations if inv.status == "targeted"]
+    return send_batch(round, "invite", user=user)[1]
 
 
 def remindable(round: Round) -> list[Invitation]:
@@ -111,13 +121,69 @@ def remind(round: Round, dry_run: bool = False, user: User | None = None, seen: 
            ) -> list[Invitation]:
     """Remind, by hand, every organisation that has not answered and not declined (and,
     with `seen`, has had no reminder since the asking page was shown)."""
-    targets = remindable(round)
     if dry_run:
-        return targets
-    reminded = [inv for inv in targets if send_reminder(inv, "manual", user=user, seen=seen)]
-    log(round, "reminded", str(len(reminded)), user)
+        return remindable(round)
+    return send_batch(round, "remind", user=user, seen=seen)[1]
+
+
+#: What a send to a whole round does: invite the organisations not yet invited, or
+#: remind those that have not answered and not declined.
+SEND_ACTIONS = ("invite", "remind")
+
+
+@dataclass(frozen=True)
+class Tally:
+    """Where a send to a whole round stands: the last invitation handled (they are taken
+    in the order of their ids), how many were handled and how many got mail, and whether
+    it is over (its round event logged). A send in batches commits it with each batch,
+    so that an interrupted send goes on after the last batch it committed."""
+
+    after: int = 0
+    done: int = 0
+    sent: int = 0
+    finished: bool = False
+
+
+def _waiting(round: Round, action: str):
+    """The invitations a send of `action` is for."""
+    statuses = ("targeted",) if action == "invite" else REMINDABLE_STATUSES
+    return (Invitation.round_id == round.id, Invitation.status.in_(statuses))
+
+
+def waiting_count(round: Round, action: str) -> int:
+    """How many invitations a send of `action` would go through now."""
+    return db.session.scalar(select(func.count()).select_from(Invitation).where(*_waiting(round, action)))
+
+
+def send_batch(round: Round, action: str, tally: Tally = Tally(), size: int | None = None,
+               user: User | None = None, seen: int | None = None) -> tuple[Tally, list[Invitation]]:
+    """Invite or remind (`action`) the next `size` invitations after `tally.after` (all
+    of them when `size` is None); the batch that finds no more logs the round's event
+    with the count of the whole send. Returns the new tally and the invitations that got
+    mail. Flushes; the caller commits the batch with the tally.
+
+    Each invitation is guarded where it is sent, not only by the tally: one invited
+    already, or reminded since `seen`, is skipped, and two senders that change it at
+    the same moment meet on its version counter (the loser runs its batch again)."""
+    query = (select(Invitation).where(*_waiting(round, action), Invitation.id > tally.after)
+             .order_by(Invitation.id)
+             .options(selectinload(Invitation.organisation).selectinload(Organisation.contacts)))
+    if action == "remind":
+        query = query.options(selectinload(Invitation.reminders))
+    else:
+        query = query.options(selectinload(Invitation.tokens))
+    batch = db.session.scalars(query if size is None else query.limit(size)).all()
+    if action == "invite":
+        sent = [inv for inv in batch if send_invitation(inv, user)]
+    else:
+        sent = [inv for inv in batch if send_reminder(inv, "manual", user=user, seen=seen)]
+    finished = size is None or len(batch) < size
+    tally = Tally(after=batch[-1].id if batch else tally.after, done=tally.done + len(batch),
+                  sent=tally.sent + len(sent), finished=finished)
+    if finished:
+        log(round, "invited" if action == "invite" else "reminded", str(tally.sent), user)
     db.session.flush()
-    return reminded
+    return tally, sent
 
 
 def invitation_mail_state(round: Round) -> tuple[dict[int, datetime], set[int]]:

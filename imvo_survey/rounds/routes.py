@@ -33,6 +33,7 @@ from .mailings import (
     remind,
     remindable,
 )
+from .sending_job import start_send
 from .services import (
     RoundError,
     add_targets,
@@ -243,20 +244,11 @@ def target(slug: str):
 @bp.route("/<slug>/invite", methods=["GET", "POST"])
 @roles("secretariat")
 def invite_all(slug: str):
-    """Send the invitations (the page first says how many)."""
+    """Send the invitations (the page first says how many), in the background."""
     round = get_round(slug)
-    pending = invite(round, dry_run=True)
     if request.method == "POST" and ActionForm().validate_on_submit():
-        with saving(RoundError) as outcome:
-            sent = invite(round, user=signed_in_user())
-        if outcome.refused:
-            flash_refusal(outcome.error)
-        elif sent:
-            flash(ngettext("%(num)d invitation is queued in the outbox.",
-                           "%(num)d invitations are queued in the outbox.", len(sent)), "success")
-        else:
-            flash(_("No invitations were sent: every organisation had been invited already."), "info")
-        return redirect(url_for("rounds.show", slug=slug))
+        return _send_in_background(round, "invite", seen=None)
+    pending = invite(round, dry_run=True)
     return render_template("rounds/confirm_send.html", round=round, invitations=pending, kind="invite",
                            action_form=ActionForm(),
                            unreachable={inv.id for inv in pending
@@ -266,24 +258,36 @@ def invite_all(slug: str):
 @bp.route("/<slug>/remind", methods=["GET", "POST"])
 @roles("secretariat")
 def remind_all(slug: str):
-    """Remind the organisations that have not answered and not declined."""
+    """Remind the organisations that have not answered and not declined, in the background."""
     round = get_round(slug)
-    targets = remind(round, dry_run=True)
     form = OnceForm()
     if request.method == "POST" and form.validate_on_submit():
-        reminded = remind(round, user=signed_in_user(), seen=form.seen_id)
-        db.session.commit()
-        if reminded:
-            flash(ngettext("%(num)d reminder is queued in the outbox.",
-                           "%(num)d reminders are queued in the outbox.", len(reminded)), "success")
-        elif not targets:
-            flash(_("There is nobody to send to."), "info")
-        else:
-            flash(_("No reminders were sent: the organisations had been reminded since this page was "
-                    "shown."), "info")
-        return redirect(url_for("rounds.show", slug=slug))
+        return _send_in_background(round, "remind", seen=form.seen_id)
+    targets = remind(round, dry_run=True)
     form.seen.data = str(latest_reminder(targets))
     return render_template("rounds/confirm_send.html", round=round, invitations=targets, kind="remind",
                            action_form=form,
                            unreachable={inv.id for inv in targets
                                         if not usable_contacts(inv.organisation, round.contact_mode)})
+
+
+def _send_in_background(round: Round, action: str, seen: int | None):
+    """Start the job that sends to the whole round (or find the one already sending) and
+    go to its page, where its progress shows; a colleague's job is only mentioned."""
+    user = signed_in_user()
+    round_page = url_for("rounds.show", slug=round.slug)
+    try:
+        job = start_send(round, action, user, seen, round_page)
+    except RoundError as error:
+        db.session.rollback()
+        flash_refusal(error)
+        return redirect(round_page)
+    if job is None:
+        flash(_("No invitations were sent: every organisation had been invited already.") if action == "invite"
+              else _("There is nobody to send to."), "info")
+        return redirect(round_page)
+    if job.owner_id != user.id:  # a colleague's job: theirs to follow, this page shows what it did
+        flash(_("A colleague is sending these already; this page shows the organisations as they are reached."),
+              "info")
+        return redirect(round_page)
+    return redirect(url_for("jobs.show_job", job_id=job.id))

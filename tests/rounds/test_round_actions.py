@@ -13,6 +13,7 @@ from imvo_survey.models import (
     DeadlineExtension,
     Invitation,
     InvitationToken,
+    Job,
     OutboxMessage,
     Reminder,
     Round,
@@ -22,6 +23,7 @@ from imvo_survey.rounds.mailings import send_invitation
 from imvo_survey.rounds.services import close_round, token_from_link, utc_to_local
 
 from .. import factories
+from ..jobs.worker import work
 
 SLUG = "imvo-2010"
 
@@ -127,11 +129,14 @@ def test_reopen_needs_a_reason_that_is_logged(secretariat_client, round_with_inv
     assert event.user.email == "secretariaat@example.org"
 
 
-def test_invite_sends_to_the_targeted(secretariat_client, round_with_invitations):
+def test_invite_sends_to_the_targeted(app, secretariat_client, round_with_invitations):
     _round, invited, targeted = round_with_invitations
     page = secretariat_client.get(f"/rounds/{SLUG}/invite").get_data(as_text=True)
     assert targeted.organisation.name in page
-    sent = secretariat_client.post(f"/rounds/{SLUG}/invite")
+    job_page = secretariat_client.post(f"/rounds/{SLUG}/invite").location
+    assert job_page.startswith("/jobs/")  # sent in the background (tests/rounds/test_sending_job.py)
+    work(app)
+    sent = secretariat_client.get(job_page)
     assert sent.location == f"/rounds/{SLUG}"
     page = secretariat_client.get(sent.location).get_data(as_text=True)
     assert "1 uitnodiging staat klaar in de verzendwachtrij." in page  # Babel's plural rules, not "1 uitnodigingen"
@@ -140,10 +145,12 @@ def test_invite_sends_to_the_targeted(secretariat_client, round_with_invitations
     assert _count(OutboxMessage, OutboxMessage.invitation_id == invited.id) == 1  # not invited twice
 
 
-def test_remind_reminds_the_invited_and_keeps_their_links(secretariat_client, round_with_invitations):
+def test_remind_reminds_the_invited_and_keeps_their_links(app, secretariat_client, round_with_invitations):
     _round, invited, targeted = round_with_invitations
     [first_link] = invited.tokens
-    page = secretariat_client.post(f"/rounds/{SLUG}/remind", follow_redirects=True).get_data(as_text=True)
+    job_page = secretariat_client.post(f"/rounds/{SLUG}/remind").location
+    work(app)
+    page = secretariat_client.get(job_page, follow_redirects=True).get_data(as_text=True)
     assert "1 herinnering staat klaar in de verzendwachtrij." in page
     db.session.expire_all()
     reminders = db.session.scalars(select(Reminder)).all()
@@ -225,7 +232,7 @@ def _snapshot(round: Round) -> tuple:
     return (round.status, round.invitation_subject_nl, round.invitation_intro_nl,
             sorted((inv.id, inv.status, inv.reminder_count) for inv in round.invitations),
             _count(OutboxMessage), _count(RoundEvent), _count(DeadlineExtension), _count(Reminder),
-            _count(InvitationToken, InvitationToken.revoked_at.is_(None)))
+            _count(InvitationToken, InvitationToken.revoked_at.is_(None)), _count(Job))
 
 
 def test_the_invited_link_still_works_after_the_page_actions_that_keep_it(client, secretariat_client,
@@ -238,6 +245,7 @@ def test_the_invited_link_still_works_after_the_page_actions_that_keep_it(client
     link = parse(message).get_body(preferencelist=("plain",)).get_content().split("/i/")[1].split()[0]
     secretariat_client.post(f"/rounds/{SLUG}/invitations/{invited.id}/remind")
     secretariat_client.post(f"/rounds/{SLUG}/remind")
+    work(secretariat_client.application)
     db.session.expire_all()
     assert token_from_link(link) is not None
     secretariat_client.post(f"/rounds/{SLUG}/invitations/{invited.id}/resend")
