@@ -37,7 +37,8 @@ from ..extensions import db
 from ..models import Job, utcnow
 
 #: Kind -> the module that does it.
-KINDS = {"export": "imvo_survey.matrix.export_job", "report": "imvo_survey.reports.job"}
+KINDS = {"export": "imvo_survey.matrix.export_job", "report": "imvo_survey.reports.job",
+         "import": "imvo_survey.import_jobs"}
 
 #: How often a running job tells it is alive (well under `JOBS_STALE_MINUTES`).
 HEARTBEAT_SECONDS = 30
