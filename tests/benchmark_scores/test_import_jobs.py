@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from imvo_survey import import_jobs
 from imvo_survey.extensions import db
+from imvo_survey.jobs.imports import summary
 from imvo_survey.jobs.runner import jobs_folder, upkeep
 from imvo_survey.models import BenchmarkImport, Job, utcnow
 
@@ -120,6 +121,7 @@ def test_a_job_whose_worker_stopped_is_taken_up_again_and_saves_once(app, secret
     assert upkeep(queue.run_job)["retried"] == 1 and work(app) == 1
     db.session.refresh(job)
     assert job.status == "done" and count_scores() == 10
+    assert summary(job)["errors"] == []  # not checked again (it would find every score there already)
     assert db.session.scalar(select(func.count()).select_from(BenchmarkImport)) == 1
 
 

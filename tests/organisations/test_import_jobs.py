@@ -121,6 +121,14 @@ def test_the_job_and_its_result_are_its_owner_s_while_they_have_the_role(
     assert demoted.get(job.result_url).status_code == 403
 
 
+def test_a_queued_import_survives_a_new_worker(app, make_app, secretariat_client):
+    _upload(secretariat_client, csv_bytes(MANY_ROWS))
+    restarted = make_app()  # another process over the same queue and instance folder
+    assert work(restarted) == 1
+    db.session.expire_all()
+    assert _job().status == "done" and _organisations() == 30
+
+
 def test_a_job_whose_worker_stopped_is_taken_up_again_and_saves_once(app, secretariat_client):
     _upload(secretariat_client, csv_bytes(MANY_ROWS))
     queue = app.extensions["huey"]
@@ -145,6 +153,7 @@ def test_an_attempt_that_saved_but_stopped_before_saying_so_is_not_saved_again(a
     assert work(app) == 1
     db.session.refresh(job)
     assert job.status == "done" and job.attempts == 2 and _organisations() == 30
+    assert job.params["saved"] == {"created": 30, "updated": 0, "contacts": 30}  # not done again as updates
 
 
 def test_an_attempt_overtaken_by_another_saves_nothing(app, secretariat_client):
