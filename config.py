@@ -136,6 +136,9 @@ class BaseConfig:
         self.JOBS_URL = env.get("IMVO_JOBS_URL", "")
         # The queue's name in that storage (two installations may share one Redis).
         self.JOBS_QUEUE_NAME = env.get("IMVO_JOBS_QUEUE", "imvo")
+        # An organisation or benchmark import of a file with more rows than this is checked
+        # and saved by the worker as a background job; a smaller one at once, in the page.
+        self.IMPORT_JOB_ROWS = _env_int("IMVO_IMPORT_JOB_ROWS", 2000)
         # Rate limits. memory:// counts in each process apart, so with several gunicorn
         # workers a limit does not hold: production needs RATELIMIT_STORAGE_URI set
         # (redis://host:6379), see ProductionConfig.check. If Redis goes away, each

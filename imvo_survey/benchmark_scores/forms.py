@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
-from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ..extensions import db
@@ -81,6 +81,9 @@ class BenchmarkImportForm(FlaskForm):
                         description=_l("One row per sector, or one row per organisation."))
     source = StringField(_l("Source"), default=DEFAULT_SOURCE, filters=[strip_filter],
                          validators=[DataRequired(_l("Enter the source.")), Length(max=100)])
+    save_when_valid = BooleanField(_l("Save a large file at once when every row is valid"), description=_l(
+        "A file with many rows is checked in the background while a page shows the progress. Ticked, it "
+        "is then saved at once if every row is valid; otherwise you see the outcome first and confirm."))
     submit = SubmitField(_l("Check the file"))
 
     def __init__(self, *args, **kwargs):

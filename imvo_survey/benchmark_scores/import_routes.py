@@ -4,6 +4,12 @@ and undo an import as a whole.
 
 The checked file is kept in the instance folder under a random name bound to the
 user's session, so the save imports exactly the file that was previewed.
+
+A file of more than `IMPORT_JOB_ROWS` rows is checked (and, when asked and valid,
+saved) by a background job instead (`import_job`): the page answers at once with the
+job's progress, which leads to the result page here; a valid file checked there is
+saved by a second job when confirmed. The job, its result and its kept file are its
+owner's only, while they still have the secretariat's role.
 """
 
 from __future__ import annotations
@@ -17,11 +23,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..access import roles
+from ..access import roles, signed_in_user
 from ..extensions import db
 from ..forms import ActionForm
+from ..jobs.imports import has_upload, is_large, own_import_job, start_import_job, summary
 from ..models import BenchmarkImport, Organisation, Sector
-from ..spreadsheets.reading import TableError, read_table
+from ..spreadsheets.reading import Table, TableError, read_table
 from ..unit_of_work import flash_refusal, saving
 from . import bp
 from .forms import BenchmarkImportForm, ReviewImportForm
@@ -61,9 +68,8 @@ def _kept_upload(upload: str | None) -> tuple[Path, dict] | None:
     return (path, kept) if path.exists() else None
 
 
-def _plan(data: bytes, kept: dict, mappings: dict[str, int]) -> ImportPlan:
-    plan = plan_import(read_table(data, kept["filename"]), year=kept["year"], level=kept["level"],
-                       source=kept["source"], mappings=mappings)
+def _plan(table: Table, kept: dict, mappings: dict[str, int]) -> ImportPlan:
+    plan = plan_import(table, year=kept["year"], level=kept["level"], source=kept["source"], mappings=mappings)
     db.session.rollback()  # checking changes nothing
     return plan
 
@@ -100,10 +106,15 @@ def import_scores():
     kept = {"filename": form.file.data.filename or "", "year": form.year.data, "level": form.level.data,
             "source": form.source.data}
     try:
-        plan = _plan(data, kept, {})
+        table = read_table(data, kept["filename"])
     except TableError as error:
         form.file.errors.append(str(error))
         return _preview(form)
+    if is_large(len(table.rows)):
+        job = start_import_job("benchmark", signed_in_user(), _("Import of %(file)s", file=kept["filename"]),
+                               {**kept, "save": form.save_when_valid.data}, "benchmarks.import_result", data=data)
+        return redirect(url_for("jobs.show_job", job_id=job.id))
+    plan = _plan(table, kept, {})
     upload = _keep_upload(data, **kept)
     return _preview(form, plan, ReviewImportForm(upload=upload), kept)
 
@@ -119,7 +130,7 @@ def review_import():
         return redirect(url_for("benchmarks.import_scores"))
     path, kept = found
     mappings = _mappings_from_request()
-    plan = _plan(path.read_bytes(), kept, mappings)
+    plan = _plan(read_table(path.read_bytes(), kept["filename"]), kept, mappings)
     form = BenchmarkImportForm(formdata=None, year=kept["year"], level=kept["level"], source=kept["source"])
     if not review_form.save.data or not plan.is_valid:
         return _preview(form, plan, review_form, kept, mappings)
@@ -131,6 +142,47 @@ def review_import():
         flash(_("Import done: %(count)d scores saved, %(warnings)d warnings.", count=record.row_count,
                 warnings=len(record.warnings)), "success")
     return redirect(url_for("benchmarks.list_scores", year=kept["year"]))
+
+
+def _own_job(job_id: int):
+    return own_import_job(job_id, "benchmark", signed_in_user()) or abort(404)
+
+
+@bp.route("/import/jobs/<int:job_id>")
+@roles("secretariat")
+def import_result(job_id: int):
+    """Where a large import's job leads when done: what was saved, or what the check
+    found, with the confirmation when every row is valid."""
+    job = _own_job(job_id)
+    if job.status != "done":
+        return redirect(url_for("jobs.show_job", job_id=job.id))
+    found = summary(job)
+    if not job.params.get("saved") and found is None:
+        flash(_("This import is no longer available. Upload the file again."), "error")
+        return redirect(url_for("benchmarks.import_scores"))
+    can_confirm = found is not None and not found["errors"] and has_upload(job) and not job.params.get("saved")
+    return render_template("benchmark_scores/import_job.html", job=job, checked=found,
+                           saved=job.params.get("saved"), confirm_form=ActionForm() if can_confirm else None)
+
+
+@bp.route("/import/jobs/<int:job_id>/save", methods=["POST"])
+@roles("secretariat")
+def save_checked(job_id: int):
+    """Save a large file its job found valid, by a job of its own: it checks the file
+    again (scores may have been saved since) and saves all rows or none."""
+    job = _own_job(job_id)
+    found = summary(job) if job.status == "done" else None
+    if not ActionForm().validate_on_submit() or found is None or found["errors"] or not has_upload(job):
+        flash(_("This import is no longer available. Upload the file again."), "error")
+        return redirect(url_for("benchmarks.import_scores"))
+    if job.params.get("saving"):  # confirmed before (a second click)
+        return redirect(url_for("jobs.show_job", job_id=job.params["saving"]))
+    params = {key: job.params[key] for key in ("filename", "year", "level", "source", "upload")}
+    saving_job = start_import_job("benchmark", signed_in_user(), job.title, {**params, "save": True},
+                                  "benchmarks.import_result")
+    job.params = {**job.params, "saving": saving_job.id}
+    db.session.commit()
+    return redirect(url_for("jobs.show_job", job_id=saving_job.id))
 
 
 @bp.route("/imports/<int:import_id>/undo", methods=["GET", "POST"])

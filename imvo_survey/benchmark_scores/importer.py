@@ -10,6 +10,7 @@ error or unmatched row cannot be applied.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -25,6 +26,13 @@ from .matching import Match, OrganisationMatcher, SectorMatcher, is_total_row, n
 from .reconcile import reconcile
 
 RANGES = {"total_score": 100, "chain_score": 10}
+
+#: Told as a long import goes (a background job): (done, in all, what is being done).
+Progress = Callable[[int, int, str], None]
+
+
+def _silent(done: int, total: int, what: str) -> None:
+    """No one to tell (a page's small file, the command line)."""
 
 
 class AlreadyUndone(AlreadyDone):
@@ -76,8 +84,8 @@ class ImportPlan:
         return not self.errors and not self.unmatched and bool(self.rows)
 
 
-def plan_import(table: Table, *, year: int, level: str, source: str, mappings: dict[str, int] | None = None
-                ) -> ImportPlan:
+def plan_import(table: Table, *, year: int, level: str, source: str, mappings: dict[str, int] | None = None,
+                progress: Progress = _silent) -> ImportPlan:
     """Check every row of `table`; `mappings` maps a normalised name to a subject's id."""
     plan = ImportPlan(level=level, year=year, source=source)
     mapping = _read_columns(table.headers, plan)
@@ -86,7 +94,8 @@ def plan_import(table: Table, *, year: int, level: str, source: str, mappings: d
     matcher = SectorMatcher() if level == "sector" else OrganisationMatcher()
     mapped = _mapped_subjects(level, mappings or {})
     totals = []
-    for line, raw in table.rows:
+    for done, (line, raw) in enumerate(table.rows, start=1):
+        progress(done, len(table.rows), _("checking the rows"))
         row = {mapping[header]: value for header, value in raw.items() if header in mapping}
         name = as_text(row.get(SUBJECT_COLUMN[level])) or ""
         values = _check_values(line, row, plan)
@@ -270,7 +279,8 @@ def _printed(values: dict) -> dict[str, Decimal | None]:
     return printed
 
 
-def apply_import(plan: ImportPlan, filename: str, user_id: int | None) -> BenchmarkImport:
+def apply_import(plan: ImportPlan, filename: str, user_id: int | None, progress: Progress = _silent
+                 ) -> BenchmarkImport:
     """Save a valid plan: the import record, its scores and the names mapped by hand."""
     if not plan.is_valid:
         raise ValueError("Only a valid plan can be imported.")
@@ -278,7 +288,8 @@ def apply_import(plan: ImportPlan, filename: str, user_id: int | None) -> Benchm
                              row_count=len(plan.rows), warnings=_json_ready(plan.warnings),
                              created_by_id=user_id)
     db.session.add(record)
-    for row in plan.rows:
+    for done, row in enumerate(plan.rows, start=1):
+        progress(done, len(plan.rows), _("saving"))
         subject = row.match.subject
         listed = row.values.get("listed")
         score = BenchmarkScore(source=plan.source, year=plan.year, level=plan.level, imported_by=record,

@@ -38,7 +38,7 @@ from ..models import Job, utcnow
 
 #: Kind -> the module that does it.
 KINDS = {"export": "imvo_survey.matrix.export_job", "report": "imvo_survey.reports.job",
-         "invitations": "imvo_survey.rounds.sending_job"}
+         "invitations": "imvo_survey.rounds.sending_job", "import": "imvo_survey.import_jobs"}
 
 #: How often a running job tells it is alive (well under `JOBS_STALE_MINUTES`).
 HEARTBEAT_SECONDS = 30

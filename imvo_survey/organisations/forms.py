@@ -195,6 +195,9 @@ class ImportForm(FlaskForm):
     file = FileField(_l("File (CSV or XLSX)"), validators=[
         FileRequired(_l("Choose a file.")),
         FileAllowed(["csv", "xlsx", "txt"], _l("Choose a CSV or XLSX file."))])
+    save_when_valid = BooleanField(_l("Save a large file at once when every row is valid"), description=_l(
+        "A file with many rows is checked in the background while a page shows the progress. Ticked, it "
+        "is then saved at once if every row is valid; otherwise you see the outcome first and confirm."))
     submit = SubmitField(_l("Check the file"))
 
 

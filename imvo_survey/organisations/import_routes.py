@@ -2,6 +2,12 @@
 
 The checked file is kept in the instance folder under a random name bound to the
 user's session, so the confirmation imports exactly the file that was checked.
+
+A file of more than `IMPORT_JOB_ROWS` rows is checked (and, when asked and valid,
+saved) by a background job instead (`import_job`): the page answers at once with the
+job's progress, which leads to the result page here; a valid file checked there is
+saved by a second job when confirmed. The job, its result and its kept file are its
+owner's only, while they still have the secretariat's role.
 """
 
 from __future__ import annotations
@@ -11,16 +17,19 @@ import secrets
 import time
 from pathlib import Path
 
-from flask import current_app, flash, redirect, render_template, send_file, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, send_file, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import roles
+from ..access import roles, signed_in_user
 from ..extensions import db
+from ..forms import ActionForm
+from ..jobs.imports import has_upload, is_large, own_import_job, start_import_job, summary
 from ..spreadsheets.reading import TableError, read_table
 from ..spreadsheets.writing import XLSX_MIMETYPE
 from . import bp
 from .forms import ConfirmImportForm, ImportForm
+from .import_job import checked
 from .importer import apply_import, plan_import
 from .templates import template_csv, template_xlsx
 
@@ -64,6 +73,11 @@ def import_organisations():
         except TableError as error:
             form.file.errors.append(str(error))
         else:
+            if is_large(len(table.rows)):
+                job = start_import_job("organisations", signed_in_user(), _("Import of %(file)s", file=filename),
+                                       {"filename": filename, "save": form.save_when_valid.data},
+                                       "organisations.import_result", data=data)
+                return redirect(url_for("jobs.show_job", job_id=job.id))
             plan = plan_import(table)
             db.session.rollback()  # checking changes nothing
             if plan.is_valid:
@@ -74,8 +88,8 @@ def import_organisations():
                 session["organisation_import"] = {"upload": upload, "filename": filename,
                                                   "user": current_user.id}
                 confirm_form = ConfirmImportForm(upload=upload)
-    return render_template("organisations/import.html", form=form, plan=plan, table=table,
-                           confirm_form=confirm_form)
+    return render_template("organisations/import.html", form=form, checked=checked(plan) if plan else None,
+                           confirm_form=confirm_form, confirm_action=url_for("organisations.confirm_import"))
 
 
 @bp.route("/import/confirm", methods=["POST"])
@@ -102,6 +116,48 @@ def confirm_import():
             "%(contacts)d contacts imported.", created=result.created, updated=result.updated,
             contacts=result.contacts), "success")
     return redirect(url_for("organisations.list_organisations"))
+
+
+def _own_job(job_id: int):
+    return own_import_job(job_id, "organisations", signed_in_user()) or abort(404)
+
+
+@bp.route("/import/jobs/<int:job_id>")
+@roles("secretariat")
+def import_result(job_id: int):
+    """Where a large import's job leads when done: what was saved, or what the check
+    found, with the confirmation when every row is valid."""
+    job = _own_job(job_id)
+    if job.status != "done":
+        return redirect(url_for("jobs.show_job", job_id=job.id))
+    found = summary(job)
+    if not job.params.get("saved") and found is None:
+        flash(_("This import is no longer available. Upload the file again."), "error")
+        return redirect(url_for("organisations.import_organisations"))
+    can_confirm = found is not None and not found["errors"] and has_upload(job) and not job.params.get("saved")
+    return render_template("organisations/import.html", form=ImportForm(), checked=found,
+                           saved=job.params.get("saved"), confirm_form=ActionForm() if can_confirm else None,
+                           confirm_action=url_for("organisations.save_checked", job_id=job.id))
+
+
+@bp.route("/import/jobs/<int:job_id>/save", methods=["POST"])
+@roles("secretariat")
+def save_checked(job_id: int):
+    """Save a large file its job found valid, by a job of its own: it checks the file
+    again (the register may have changed since) and saves all rows or none."""
+    job = _own_job(job_id)
+    found = summary(job) if job.status == "done" else None
+    if not ActionForm().validate_on_submit() or found is None or found["errors"] or not has_upload(job):
+        flash(_("This import is no longer available. Upload the file again."), "error")
+        return redirect(url_for("organisations.import_organisations"))
+    if job.params.get("saving"):  # confirmed before (a second click)
+        return redirect(url_for("jobs.show_job", job_id=job.params["saving"]))
+    saving = start_import_job("organisations", signed_in_user(), job.title,
+                              {"filename": job.params["filename"], "upload": job.params["upload"], "save": True},
+                              "organisations.import_result")
+    job.params = {**job.params, "saving": saving.id}
+    db.session.commit()
+    return redirect(url_for("jobs.show_job", job_id=saving.id))
 
 
 @bp.route("/import/template.<fmt>")

@@ -7,6 +7,7 @@ rather than duplicated. Several rows for one organisation add several contacts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -26,6 +27,13 @@ from .import_columns import (
     SIZE_WORDS,
 )
 from .services import deactivate_organisation, find_association, find_organisation, set_primary_contact
+
+#: Told as a long import goes (a background job): (done, in all, what is being done).
+Progress = Callable[[int, int, str], None]
+
+
+def _silent(done: int, total: int, what: str) -> None:
+    """No one to tell (a page's small file, the command line)."""
 
 
 @dataclass
@@ -121,7 +129,7 @@ def match_columns(headers: list[str]) -> tuple[dict[str, str], list[RowError]]:
     return mapping, errors
 
 
-def plan_import(table: Table) -> ImportPlan:
+def plan_import(table: Table, progress: Progress = _silent) -> ImportPlan:
     """Check every row of `table` and work out what to create and update."""
     plan = ImportPlan()
     mapping, plan.errors = match_columns(table.headers)
@@ -132,7 +140,8 @@ def plan_import(table: Table) -> ImportPlan:
         return plan
     lookups = _Lookups()
     by_key: dict[tuple, PlannedOrganisation] = {}
-    for line, raw in table.rows:
+    for done, (line, raw) in enumerate(table.rows, start=1):
+        progress(done, len(table.rows), _("checking the rows"))
         row = {mapping[header]: value for header, value in raw.items() if header in mapping}
         values, contact, member_of, errors = _check_row(line, row, lookups)
         plan.errors.extend(errors)
@@ -154,7 +163,7 @@ def plan_import(table: Table) -> ImportPlan:
                                             _("This contact appears twice for the same organisation.")))
             planned.contacts.append(contact)
         planned.member_of.extend((line, reference) for reference in member_of)
-    _check_across_rows(plan)
+    _check_across_rows(plan, progress)
     return plan
 
 
@@ -303,11 +312,12 @@ def _merge(planned: PlannedOrganisation, line: int, values: dict) -> list[RowErr
     return errors
 
 
-def _check_across_rows(plan: ImportPlan) -> None:
+def _check_across_rows(plan: ImportPlan, progress: Progress) -> None:
     """Match with the register, and check what needs all rows: primary contacts,
     associations named in member_of, KvK numbers taken by another organisation."""
     file_associations = {}
-    for planned in plan.organisations:
+    for done, planned in enumerate(plan.organisations, start=1):
+        progress(done, len(plan.organisations), _("matching with the register"))
         values = planned.values
         planned.existing = find_organisation(values.get("kvk_number"), values["name"], values["kind"])
         existing = planned.existing
@@ -337,13 +347,14 @@ def _check_across_rows(plan: ImportPlan) -> None:
     plan.errors.sort(key=lambda e: (e.line or 0, e.column or ""))
 
 
-def apply_import(plan: ImportPlan) -> ImportResult:
+def apply_import(plan: ImportPlan, progress: Progress = _silent) -> ImportResult:
     """Write a valid plan (flushes; the caller commits, or rolls back on any error)."""
     if not plan.is_valid:
         raise ValueError("Cannot apply an import plan with errors")
     by_reference: dict[str, Organisation] = {}
     contacts = 0
-    for planned in plan.organisations:
+    for done, planned in enumerate(plan.organisations, start=1):
+        progress(done, len(plan.organisations), _("saving"))
         organisation = planned.existing or Organisation(is_active=True)
         was_active = organisation.is_active
         _assign(organisation, planned.values)

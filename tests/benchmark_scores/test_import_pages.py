@@ -18,10 +18,10 @@ DATA = Path(__file__).parent / "data"
 UNKNOWN = "sector;totaalscore;ketenbeheer\r\nBanken;72;5,5\r\nBankwezen en verzekeren;41;0\r\n".encode()
 
 
-def upload(client, data: bytes, filename: str = "tabel1.csv", year: str = "2008", level: str = "sector"):
+def upload(client, data: bytes, filename: str = "tabel1.csv", year: str = "2008", level: str = "sector", **extra):
     return client.post("/benchmark/import", data={
-        "file": (io.BytesIO(data), filename), "year": year, "level": level, "source": "Transparantiebenchmark"},
-        content_type="multipart/form-data")
+        "file": (io.BytesIO(data), filename), "year": year, "level": level, "source": "Transparantiebenchmark",
+        **extra}, content_type="multipart/form-data")
 
 
 def upload_token(page: str) -> str:
