@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from ..extensions import db
 from ..i18n import current_language
-from ..jobs.imports import every_so_often, forget, keep_summary, kept_upload, mark_saved, while_saving
+from ..jobs.imports import every_so_often, forget, keep_summary, kept_upload, mark_saved, rows_told, while_saving
 from ..jobs.runner import Outcome, Progress
 from ..models import Job, Sector
 from ..spreadsheets.reading import read_table
@@ -55,7 +55,7 @@ def run(job: Job, target, progress: Progress) -> Outcome:
         if not plan.is_valid:
             forget(job)  # nothing more can come of it: the file must be corrected
         return Outcome()
-    progress(0, len(plan.rows), _("saving"))
+    progress(0, 0, rows_told(_("saving"), 0, len(plan.rows)))
     record = apply_import(plan, params["filename"], user_id=job.owner_id, progress=while_saving(progress))
     mark_saved(job, {"import": record.id, "scores": record.row_count, "warnings": len(record.warnings)})
     db.session.commit()

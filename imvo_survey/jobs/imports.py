@@ -17,6 +17,7 @@ import secrets
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import update
 
@@ -99,13 +100,21 @@ def own_import_job(job_id: int, name: str, user: User) -> Job | None:
 
 
 def every_so_often(progress: Progress) -> Progress:
-    """`progress` told every `TELL_EVERY` steps and at the end (each telling is a write)."""
+    """`progress` told every `TELL_EVERY` rows and at the end (each telling is a write),
+    as "checking the rows: 250 of 9,000 rows": the rows are counted in the message, not
+    as the job page's steps (which it would show as "step 251 of 9,000")."""
 
     def tell(done: int, total: int, what: str) -> None:
         if done % TELL_EVERY == 0 or done == total:
-            progress(done, total, what)
+            progress(0, 0, rows_told(what, done, total))
 
     return tell
+
+
+def rows_told(what: str, done: int, total: int) -> str:
+    """What the job page says while rows are worked through."""
+    return _("%(what)s: %(done)s of %(total)s rows", what=what, done=format_number(done),
+             total=format_number(total))
 
 
 def while_saving(progress: Progress) -> Progress:

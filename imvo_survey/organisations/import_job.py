@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..jobs.imports import every_so_often, forget, keep_summary, kept_upload, mark_saved, while_saving
+from ..jobs.imports import every_so_often, forget, keep_summary, kept_upload, mark_saved, rows_told, while_saving
 from ..jobs.runner import Outcome, Progress
 from ..models import Job
 from ..spreadsheets.reading import read_table
@@ -34,7 +34,7 @@ def run(job: Job, target, progress: Progress) -> Outcome:
         if not plan.is_valid:
             forget(job)  # nothing more can come of it: the file must be corrected
         return Outcome()
-    progress(0, len(plan.organisations), _("saving"))
+    progress(0, 0, rows_told(_("saving"), 0, len(plan.organisations)))
     result = apply_import(plan, while_saving(progress))
     mark_saved(job, {"created": result.created, "updated": result.updated, "contacts": result.contacts})
     db.session.commit()
