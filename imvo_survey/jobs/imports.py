@@ -23,14 +23,14 @@ from sqlalchemy import update
 
 from ..extensions import db
 from ..models import Job, User
-from .runner import Progress, jobs_folder
+from .runner import JobProblem, Progress, jobs_folder
 from .starting import start_job
 
 #: Progress is told every so many rows (each telling is a write of its own).
 TELL_EVERY = 250
 
 
-class ImportProblem(RuntimeError):
+class ImportProblem(JobProblem):
     """The job cannot go on (the message says why, in the owner's language)."""
 
 

@@ -40,6 +40,11 @@ from ..models import Job, utcnow
 KINDS = {"export": "imvo_survey.matrix.export_job", "report": "imvo_survey.reports.job",
          "invitations": "imvo_survey.rounds.sending_job", "import": "imvo_survey.import_jobs"}
 
+class JobProblem(RuntimeError):
+    """The job cannot be done as asked; the message says why, in the owner's language,
+    and the job's page shows it as it is (`failure_reason`)."""
+
+
 #: How often a running job tells it is alive (well under `JOBS_STALE_MINUTES`).
 HEARTBEAT_SECONDS = 30
 
@@ -157,7 +162,19 @@ def run(job_id: int) -> None:
         db.session.rollback()
         target.unlink(missing_ok=True)
         current_app.logger.exception("Job %s (%s) failed.", job_id, job.kind)
-        fail(job_id, f"{type(error).__name__}: {error}", attempt=attempt)
+        fail(job_id, failure_reason(error, job_id), attempt=attempt)
+
+
+def failure_reason(error: Exception, job_id: int) -> str:
+    """What the job's page says when it failed: the app's own refusals (a `JobProblem`,
+    or a service's error, whose message is written for the user and translated) as
+    they are; anything else (a bug, a full disk) in plain words, its detail only in the
+    log, where the job's number finds it."""
+    if isinstance(error, JobProblem) or (isinstance(error, ValueError)
+                                         and type(error).__module__.startswith("imvo_survey.")):
+        return str(error)
+    return _("The job stopped on an unexpected error (%(kind)s). The server's log has the details under "
+             "job %(id)s; ask for it again, or ask the administrator.", kind=type(error).__name__, id=job_id)
 
 
 def fail(job_id: int, reason: str, was: str | None = None, attempt: int | None = None) -> bool:

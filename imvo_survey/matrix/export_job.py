@@ -9,12 +9,12 @@ from werkzeug.datastructures import MultiDict
 from ..analysis.export_xlsx import ProgressEvent
 from ..analysis.filters import FilterError
 from ..extensions import db
-from ..jobs.runner import Outcome, Progress
+from ..jobs.runner import JobProblem, Outcome, Progress
 from ..models import Job, Round
 from .exporting import EXPORT_TYPES, comparison_problem, download_name, export_settings, write
 
 
-class ExportProblem(RuntimeError):
+class ExportProblem(JobProblem):
     """The export cannot be made as asked (the message says why, in the owner's language)."""
 
 

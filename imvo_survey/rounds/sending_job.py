@@ -23,7 +23,7 @@ from flask_babel import ngettext
 from sqlalchemy import select, update
 
 from ..extensions import db
-from ..jobs.runner import Outcome, Progress
+from ..jobs.runner import JobProblem, Outcome, Progress
 from ..jobs.starting import start_job
 from ..models import Invitation, Job, Reminder, Round, User, utcnow
 from ..unit_of_work import run_with_retries
@@ -35,7 +35,7 @@ from .services import RoundError, log
 BATCH_ATTEMPTS = 8
 
 
-class SendProblem(RuntimeError):
+class SendProblem(JobProblem):
     """The send cannot go on (the message says why, in the owner's language)."""
 
 

@@ -132,6 +132,22 @@ def test_an_export_that_cannot_be_made_fails_with_the_reason(app, secretariat_cl
     assert "De ronde bestaat niet meer" in secretariat_client.get(f"/jobs/{job.id}").get_data(as_text=True)
 
 
+def test_an_unexpected_error_is_said_plainly_with_its_detail_only_in_the_log(app, secretariat_client, caplog):
+    """A bug (here: a job asking for an export format that does not exist) fails the job
+    with a plain reason naming the job; the exception's own text goes to the log only."""
+    round = _round()
+    secretariat_client.post(f"/matrix/{round.slug}/export.xlsx")
+    job = _job()
+    job.params = {**job.params, "fmt": "secret-detail"}
+    db.session.commit()
+    work(app)
+    db.session.refresh(job)
+    assert job.status == "failed" and "onverwachte fout (ValueError)" in job.error and f"taak {job.id}" in job.error
+    assert "The format is one of" not in job.error
+    assert "The format is one of" not in secretariat_client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "The format is one of" in caplog.text and f"Job {job.id} (export) failed" in caplog.text
+
+
 def test_a_queued_job_the_queue_lost_is_handed_over_again_and_runs_once(app, secretariat_client):
     round = _round()
     secretariat_client.post(f"/matrix/{round.slug}/export.json")
