@@ -53,6 +53,7 @@ _API = "UUUUU"              # bearer tokens only: cookies count for nothing
 EXPECTED: dict[str, dict[str, str]] = {
     "main.index": {"GET": _PUBLIC},
     "main.health": {"GET": _PUBLIC},
+    "main.favicon": {"GET": _PUBLIC},
     "main.set_language": {"GET": _PUBLIC},
     "auth.login": {"GET": _PUBLIC, "POST": _PUBLIC},
     "auth.logout": {"POST": _PUBLIC},

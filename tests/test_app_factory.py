@@ -176,3 +176,13 @@ def test_wsgi_defaults_to_production(monkeypatch):
     sys.modules.pop("wsgi", None)
     with pytest.raises(ConfigError, match="SECRET_KEY"):
         importlib.import_module("wsgi")
+
+
+def test_every_page_names_its_icon_and_favicon_ico_leads_to_it(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in page
+    answer = client.get("/favicon.ico")
+    assert answer.status_code == 301 and answer.location.endswith("/static/img/favicon.svg")
+    icon = client.get("/static/img/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    icon.close()

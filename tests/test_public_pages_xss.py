@@ -250,6 +250,7 @@ NO_STORED_DATA = {
     "main.index": "for visitors a fixed explanation and the login link",
     "main.set_language": "a redirect back",
     "main.health": "a fixed JSON status",
+    "main.favicon": "a redirect to the static icon",
     "auth.login": "the login form",
     "auth.logout": "a redirect (POST)",
     "auth.request_reset": "the form that asks for an address",

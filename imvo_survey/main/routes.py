@@ -47,6 +47,14 @@ def set_language(code: str):
     return redirect(safe_next_url(request.args.get("next")) or url_for("main.index"))
 
 
+@bp.route("/favicon.ico")
+@public
+def favicon():
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: the icon,
+    not a 404 in the log."""
+    return redirect(url_for("static", filename="img/favicon.svg"), code=301)
+
+
 @bp.route("/health")
 @public
 def health():
