@@ -10,7 +10,18 @@ from sqlalchemy import func, select
 
 from imvo_survey.analysis import Filters, year_over_year
 from imvo_survey.extensions import db
-from imvo_survey.models import RESPONDED_STATUSES, Activity, Bottleneck, Dilemma, Organisation, Response, Round, Sector
+from imvo_survey.models import (
+    RESPONDED_STATUSES,
+    Activity,
+    Bottleneck,
+    Dilemma,
+    FiguresPublication,
+    GoodPractice,
+    Organisation,
+    Response,
+    Round,
+    Sector,
+)
 from imvo_survey.models.response import activity_aspect
 from imvo_survey.seed import seed_demo
 
@@ -97,3 +108,14 @@ def test_seeding_twice_changes_nothing(demo):
     assert not report.changed
     assert _snapshot() == before
     assert db.session.scalar(select(func.count()).select_from(Round).where(Round.slug.in_(SLUGS))) == 2
+
+
+def test_the_public_side_has_something_to_show(demo, client):
+    """A new installation shows good practices and the baseline's public figures."""
+    for slug in SLUGS:
+        marked = db.session.scalar(select(func.count()).select_from(GoodPractice).join(Activity).join(Response)
+                                   .where(Response.round_id == demo[slug].id))
+        assert marked == 3
+    assert db.session.scalar(select(func.count()).select_from(FiguresPublication)) == 1
+    assert client.get("/openbaar/cijfers/demo-imvo-2010").status_code == 200
+    assert client.get("/openbaar/cijfers/demo-imvo-2011").status_code == 404

@@ -28,6 +28,8 @@ from ..models import (
     Response,
     Round,
 )
+from ..practices import services as practices
+from ..public_figures import services as public_figures
 from ..questionnaires.services import find_version
 
 #: (title, activity type, aspects, countries, product groups, partners)
@@ -118,7 +120,31 @@ def seed_demo_rounds(report) -> None:
                 answered[organisation.id] = response
         previous = answered
         report.count("created", "round")
+        db.session.flush()
+        _showcase(round, rng, report)
     db.session.flush()
+
+
+#: Good practices marked per demo round, and the round whose figures are made public.
+PRACTICES_PER_ROUND = 3
+PUBLISHED_ROUND = "demo-imvo-2010"
+
+
+def _showcase(round, rng, report) -> None:
+    """What the public side shows, so that a new installation has something there: a
+    few activities (consented to, of accepted responses) marked as good practices, and
+    the baseline's figures published."""
+    candidates = db.session.scalars(
+        select(Activity).join(Response).where(Response.round_id == round.id, Response.status == "accepted",
+                                              Activity.publish_consent.is_(True), Activity.carry_status.is_(None))
+        .order_by(Activity.id)).all()
+    for activity in rng.sample(candidates, k=min(PRACTICES_PER_ROUND, len(candidates))):
+        organisation = activity.response.organisation
+        practices.mark(activity, f"{organisation.name}: {activity.title.lower()} ({round.year}). "
+                                 f"{activity.description}", None)
+        report.count("created", "good_practice")
+    if round.slug == PUBLISHED_ROUND and public_figures.publish(round, None):
+        report.count("created", "figures_publication")
 
 
 def _respond(round, organisation, rng, refs, last_year, response_chance: float):
