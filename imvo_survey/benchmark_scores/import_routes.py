@@ -26,7 +26,7 @@ from sqlalchemy import select
 from ..access import roles, signed_in_user
 from ..extensions import db
 from ..forms import ActionForm
-from ..jobs.imports import has_upload, is_large, own_import_job, start_import_job, summary
+from ..jobs.imports import finished_import, has_upload, is_large, own_import_job, start_import_job, summary
 from ..models import BenchmarkImport, Organisation, Sector
 from ..spreadsheets.reading import Table, TableError, read_table
 from ..unit_of_work import flash_refusal, saving
@@ -154,13 +154,7 @@ def import_result(job_id: int):
     """Where a large import's job leads when done: what was saved, or what the check
     found, with the confirmation when every row is valid."""
     job = _own_job(job_id)
-    if job.status != "done":
-        return redirect(url_for("jobs.show_job", job_id=job.id))
-    found = summary(job)
-    if not job.params.get("saved") and found is None:
-        flash(_("This import is no longer available. Upload the file again."), "error")
-        return redirect(url_for("benchmarks.import_scores"))
-    can_confirm = found is not None and not found["errors"] and has_upload(job) and not job.params.get("saved")
+    found, can_confirm = finished_import(job, "benchmarks.import_scores")
     return render_template("benchmark_scores/import_job.html", job=job, checked=found,
                            saved=job.params.get("saved"), confirm_form=ActionForm() if can_confirm else None)
 

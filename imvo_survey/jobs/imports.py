@@ -16,7 +16,7 @@ import json
 import secrets
 from pathlib import Path
 
-from flask import current_app, url_for
+from flask import abort, current_app, flash, redirect, url_for
 from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import update
@@ -97,6 +97,19 @@ def own_import_job(job_id: int, name: str, user: User) -> Job | None:
     if job is None or job.kind != "import" or job.params.get("import") != name or job.owner_id != user.id:
         return None
     return job
+
+
+def finished_import(job: Job, upload_endpoint: str) -> tuple[dict | None, bool]:
+    """For a large import's result page: what the check found (None once saved and
+    forgotten) and whether the user may confirm the save now. Leaves the page for the
+    job's own while it is not done, and for the upload form once nothing is kept."""
+    if job.status != "done":
+        abort(redirect(url_for("jobs.show_job", job_id=job.id)))
+    found = summary(job)
+    if not job.params.get("saved") and found is None:
+        flash(_("This import is no longer available. Upload the file again."), "error")
+        abort(redirect(url_for(upload_endpoint)))
+    return found, found is not None and not found["errors"] and has_upload(job) and not job.params.get("saved")
 
 
 def every_so_often(progress: Progress) -> Progress:

@@ -24,7 +24,7 @@ from flask_login import current_user
 from ..access import roles, signed_in_user
 from ..extensions import db
 from ..forms import ActionForm
-from ..jobs.imports import has_upload, is_large, own_import_job, start_import_job, summary
+from ..jobs.imports import finished_import, has_upload, is_large, own_import_job, start_import_job, summary
 from ..spreadsheets.reading import TableError, read_table
 from ..spreadsheets.writing import XLSX_MIMETYPE
 from . import bp
@@ -128,13 +128,7 @@ def import_result(job_id: int):
     """Where a large import's job leads when done: what was saved, or what the check
     found, with the confirmation when every row is valid."""
     job = _own_job(job_id)
-    if job.status != "done":
-        return redirect(url_for("jobs.show_job", job_id=job.id))
-    found = summary(job)
-    if not job.params.get("saved") and found is None:
-        flash(_("This import is no longer available. Upload the file again."), "error")
-        return redirect(url_for("organisations.import_organisations"))
-    can_confirm = found is not None and not found["errors"] and has_upload(job) and not job.params.get("saved")
+    found, can_confirm = finished_import(job, "organisations.import_organisations")
     return render_template("organisations/import.html", form=ImportForm(), checked=found,
                            saved=job.params.get("saved"), confirm_form=ActionForm() if can_confirm else None,
                            confirm_action=url_for("organisations.save_checked", job_id=job.id))
