@@ -154,6 +154,7 @@ class QuestionForm(FlaskForm):
 class ImportForm(FlaskForm):
     """Upload a questionnaire as XLSForm workbook or JSON."""
 
-    file = FileField(_l("File (XLSX or JSON)"), validators=[
-        FileRequired(_l("Choose a file.")), FileAllowed(["xlsx", "json"], _l("Choose an XLSX or JSON file."))])
+    file = FileField(_l("File (XLSX, XLS or JSON)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["xlsx", "xlsm", "xls", "json"], _l("Choose an Excel workbook (XLSX or XLS) or a JSON file."))])
     submit = SubmitField(_l("Import"))

@@ -199,7 +199,7 @@ def read_import(data: bytes, filename: str) -> ImportReading:
     """A definition from workbook or JSON bytes, with its errors and warnings. The file
     is checked first (`uploads.check_upload`): one over the limits is refused unread."""
     try:
-        kind = check_upload(data, filename, ("xlsx", "json"))
+        kind = check_upload(data, filename, ("xlsx", "xls", "json"))
     except UploadRefused as refusal:
         return ImportReading(None, [("", "", "", refusal.message)])
     if kind == "json":

@@ -614,7 +614,7 @@ def test_constraint_for_another_type():
 
 
 @pytest.mark.parametrize("kind", ["note", "calculate", "geopoint", "image", "audio", "range", "acknowledge", "hidden",
-                                  "select_one_from_file places.csv", "select_one colours or_other", "time"])
+                                  "select_one_from_file places.csv", "time"])
 def test_unsupported_type(kind):
     errors = errors_of(make_xlsx(survey=survey(row(kind, "q"))))
     assert places(errors) == [("survey", 2, "type")]

@@ -46,8 +46,15 @@ without a word. Questions outside any group go into sections `section_1`,
 `section_2`, ... titled like the questionnaire; other languages than Dutch and English
 and unsupported columns and types are errors.
 
+Workbooks may be XLSX, XLSM or Excel 97-2003 XLS (read with pyxform's xlrd backend),
+and may use the older spellings that pyxform, the XLSForm reference implementation,
+accepts (`list name`, `label:English`, `bind:relevant`, `select one from LIST`,
+`begin group`, `int`): `reader_aliases` turns them into the current ones with
+pyxform's own tables before any check is made.
+
 The package: `common` (languages and sheet columns, shared by both directions),
 `writer`, and the reader: `reader` (opening the file, reading the sheets in order),
+`reader_aliases` (pyxform's spellings),
 `reader_sheets` (cells, rows, columns, the error type), `reader_base` (the reader's
 state, errors, tables, texts and names), then one part per sheet: `reader_settings`,
 `reader_choices`, `reader_questions` and `reader_survey` (groups, repeats, row kinds).

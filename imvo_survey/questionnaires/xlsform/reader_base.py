@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 
 from ...i18n import lazy_gettext as _l
-from .common import LANGUAGES
+from .common import LANGUAGES, SETTINGS_COLUMNS
+from .reader_aliases import column_tokens, uses_double_colon
 from .reader_sheets import (
     TEXT_COLUMNS,
     Column,
@@ -30,7 +31,8 @@ MAX_NAME_LENGTH = 80  # as the JSON Schema's codes
 UNSUPPORTED_COLUMNS = frozenset({"calculation", "choice_filter", "default", "read_only", "repeat_count",
                                  "trigger", "parameters", "required_message", "guidance_hint", "image",
                                  "audio", "video", "big-image"})
-UNSUPPORTED_PREFIXES = ("media::", "bind::", "body::", "instance::")
+UNSUPPORTED_PREFIXES = ("media::", "bind::", "body::", "instance::", "control::")
+SETTINGS_KNOWN = frozenset(SETTINGS_COLUMNS)
 
 
 @dataclass
@@ -103,6 +105,7 @@ class ReaderBase:
         headers = raw[0][1] if raw else ()
         columns: dict[str, Column] = {}
         filled = filled_rows(raw)
+        double_colon = uses_double_colon(headers)
         width = max(len(headers), max(filled, default=-1) + 1)  # rows may be longer than the header
         for index, header in enumerate(headers[index] if index < len(headers) else None for index in range(width)):
             if is_blank(header):
@@ -110,7 +113,9 @@ class ReaderBase:
                 continue
             if str(header).strip().startswith("$"):
                 continue
-            column = read_column(index, str(header).strip(), filled.get(index, []), self.default_language)
+            written = str(header).strip()
+            tokens = column_tokens(sheet, written, double_colon, known or SETTINGS_KNOWN)
+            column = read_column(index, written, filled.get(index, []), self.default_language, tokens)
             if known is not None and not self.column_accepted(sheet, column, known):
                 continue
             previous = columns.get(column.key)

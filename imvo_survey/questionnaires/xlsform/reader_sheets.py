@@ -113,11 +113,18 @@ def filled_rows(raw: RawRows) -> dict[int, list[int]]:
     return filled
 
 
-def read_column(index: int, header: str, filled: list[int], default_language: str) -> Column:
-    """A column from its header, and the rows (after the header) that fill it."""
-    parts = header.split("::")
-    language = language_code(parts[-1]) if len(parts) > 1 else None
-    base = ("::".join(parts[:-1]) if language else header).strip().lower()
+def read_column(index: int, header: str, filled: list[int], default_language: str, tokens: tuple[str, ...]
+                ) -> Column:
+    """A column from its header split into (column, language) by pyxform's rules
+    (`reader_aliases.column_tokens`), and the rows (after the header) that fill it.
+    A text column with a language we cannot name (`label::chinese`) keeps the word as
+    its language, so that it is reported as another language, not as an unknown column."""
+    base, language = tokens[0].strip().lower(), None
+    if len(tokens) > 1:
+        language = language_code(tokens[-1])
+        if language is None and base in TEXT_COLUMNS and len(tokens) == 2 and tokens[1].strip():
+            language = tokens[1].strip().lower()
+        base = ("::".join(tokens[:-1]) if language else "::".join(tokens)).strip().lower()
     if language is None and base in TEXT_COLUMNS:
         language = default_language  # a bare `label` is in the form's default language
     return Column(index, header, base, language, filled)

@@ -7,6 +7,7 @@ from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import INVENTORY_FIELDS
 from ...whole_numbers import MAX_INT, parse_whole_number
 from ..question_types import xlsform_types
+from .reader_aliases import control_type, is_loop_or_osm, pyxform_type, select_type, simple_type
 from .reader_base import Open
 from .reader_questions import QuestionReader
 from .reader_sheets import RawRows, Row, Table
@@ -72,23 +73,34 @@ class SurveyReader(QuestionReader):
         if not written:
             self.row_error(row, "type", _l("The type is missing. Fill it in."))
             return None
-        words = written.split()
-        first, rest = words[0].lower(), words[1:]
-        if rest and f"{first}_{rest[0].lower()}" in STRUCTURE_TYPES | SELECT_TYPES:
-            first, rest = f"{first}_{rest[0].lower()}", rest[1:]  # `begin group`, as some tools write
-        if first in METADATA_TYPES and not rest:
-            self.row_warning(row, "type", _l(
-                "The metadata row %(type)s is ignored: the survey keeps its own record of when and by whom "
-                "it is answered.", type=first))
-            return None
-        if first in STRUCTURE_TYPES | SIMPLE_TYPES and not rest:
-            return first, None
-        if first in SELECT_TYPES and len(rest) == 1:
-            return first, rest[0]
-        if first in SELECT_TYPES and not rest:
+        written = " ".join(written.split())
+        structure = control_type(written)
+        if structure in STRUCTURE_TYPES:
+            return structure, None
+        select = select_type(written)
+        if select is not None and select[0] is not None:
+            kind, list_name, or_other = select
+            if or_other:
+                self.row_warning(row, "type", _l(
+                    "The \"or other\" choice of %(type)s is not read: respondents choose from the list only.",
+                    type=written))
+            return kind, list_name
+        first = written.split()[0].lower()
+        if first in SELECT_TYPES and select is None and " " not in written:
             self.row_error(row, "type", _l(
                 "%(type)s needs the name of a choice list, as in %(type)s my_list.", type=first))
-        elif first in UNSUPPORTED_TYPES or first in SELECT_TYPES:
+            return None
+        metadata = simple_type(written, METADATA_TYPES)
+        if metadata is not None:
+            self.row_warning(row, "type", _l(
+                "The metadata row %(type)s is ignored: the survey keeps its own record of when and by whom "
+                "it is answered.", type=metadata))
+            return None
+        simple = simple_type(written, SIMPLE_TYPES)
+        if simple is not None:
+            return simple, None
+        if (first in UNSUPPORTED_TYPES or select is not None or structure is not None or pyxform_type(written)
+                or is_loop_or_osm(written)):
             self.row_error(row, "type", _l(
                 "The question type %(type)r is not supported. Remove the row or use another type.", type=written))
         else:
