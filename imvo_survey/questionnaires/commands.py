@@ -76,7 +76,7 @@ def _where(sheet, row, column) -> str:
 @in_english
 def questionnaire_import(file: Path) -> None:
     """Import a workbook or JSON as a new draft version (or a new questionnaire)."""
-    reading = read_import(file.read_bytes(), file.name.lower())
+    reading = read_import(file.read_bytes(), file.name)
     errors = reading.errors
     if reading.definition is not None and not errors:
         try:

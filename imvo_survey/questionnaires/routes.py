@@ -229,8 +229,7 @@ def import_questionnaire():
     errors = None
     if form.validate_on_submit():
         data = form.file.data.read()
-        filename = (form.file.data.filename or "").lower()
-        reading = read_import(data, filename)
+        reading = read_import(data, form.file.data.filename or "")
         definition, errors = reading.definition, reading.errors
         if definition is not None:
             with saving(DefinitionError) as outcome:

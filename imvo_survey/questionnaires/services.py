@@ -197,7 +197,8 @@ class ImportReading:
 
 def read_import(data: bytes, filename: str) -> ImportReading:
     """A definition from workbook or JSON bytes, with its errors and warnings. The file
-    is checked first (`uploads.check_upload`): one over the limits is refused unread."""
+    is checked first (`uploads.check_upload`): one over the limits is refused unread.
+    A workbook without a form_id takes its code from `filename`, as written."""
     try:
         kind = check_upload(data, filename, ("xlsx", "xls", "json"))
     except UploadRefused as refusal:
@@ -207,7 +208,7 @@ def read_import(data: bytes, filename: str) -> ImportReading:
         return ImportReading(map_strings(definition, normalise_newlines),
                              [("", "", problem.code or "", problem.message) for problem in problems])
 
-    reading = read_workbook_with_warnings(data)
+    reading = read_workbook_with_warnings(data, filename=filename)
     return ImportReading(map_strings(reading.definition, from_spreadsheet), [_place(e) for e in reading.errors],
                          [_place(w) for w in reading.warnings])
 

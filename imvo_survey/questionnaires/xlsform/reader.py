@@ -38,18 +38,19 @@ class WorkbookReading:
     warnings: list[WorkbookWarning]
 
 
-def read_workbook(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS
+def read_workbook(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS, filename: str | None = None
                   ) -> tuple[dict | None, list[WorkbookError]]:
     """The definition an XLSForm workbook states: (definition, []), or (None, errors)
     with every problem found. A select on a list named in `reference_lists` becomes a
     reference picker bound to that list. `read_workbook_with_warnings` also says what
-    was ignored."""
-    reading = read_workbook_with_warnings(data, reference_lists)
+    was ignored. Without a form_id, the code comes from `filename` (as in the XLSForm
+    tools)."""
+    reading = read_workbook_with_warnings(data, reference_lists, filename)
     return reading.definition, reading.errors
 
 
-def read_workbook_with_warnings(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS
-                                ) -> WorkbookReading:
+def read_workbook_with_warnings(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS,
+                                filename: str | None = None) -> WorkbookReading:
     """As `read_workbook`, with the warnings: features of the workbook that are read
     past (appearances, metadata rows, settings and sheets we do not use, the assumed
     audience), by sheet, row and column. Warnings never stop an import."""
@@ -57,7 +58,7 @@ def read_workbook_with_warnings(data: bytes, reference_lists: Collection[str] = 
     if sheets is None:
         return WorkbookReading(None, [WorkbookError(None, None, None, _l(
             "The file cannot be opened; is it a valid Excel workbook (.xlsx, .xlsm or .xls)?"))], [])
-    reader = _Reader(reference_lists)
+    reader = _Reader(reference_lists, filename)
     definition = reader.read(sheets)
     warnings_found = _in_order(reader.warnings)
     if reader.errors:

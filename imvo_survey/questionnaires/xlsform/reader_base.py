@@ -51,8 +51,9 @@ class ReaderBase:
     errors found, the tables read, texts and names. The parts for each sheet extend it
     (reader_settings, reader_choices, reader_questions, reader_survey)."""
 
-    def __init__(self, reference_lists: Collection[str]):
+    def __init__(self, reference_lists: Collection[str], filename: str | None = None):
         self.reference_lists = reference_lists
+        self.filename = filename  # the code when the settings give no form_id
         self.errors: list[WorkbookError] = []
         self.warnings: list[WorkbookWarning] = []  # what is ignored; the import goes ahead
         self.tables: dict[str, Table] = {}

@@ -3,12 +3,32 @@ version and the default language (which the other sheets' bare `label` columns a
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import AUDIENCES
 from ...whole_numbers import parse_whole_number
 from .common import LANGUAGES, SETTINGS_COLUMNS
-from .reader_base import ReaderBase
+from .reader_base import MAX_NAME_LENGTH, ReaderBase
 from .reader_sheets import RawRows, Row, Table, language_code
+
+#: What a code may not hold; each run of it becomes one _.
+NOT_IN_CODE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def code_from_filename(filename: str) -> str:
+    """A questionnaire code from a file name, as the XLSForm tools take the form's name
+    from it when the settings give none: the name without folder and extension, accents
+    dropped, other characters as _, starting with a letter or _, at most 80 characters;
+    "" when nothing is left."""
+    stem = re.split(r"[\\/]", filename)[-1].rsplit(".", 1)[0]
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    code = NOT_IN_CODE.sub("_", plain).strip("_.-")
+    if code and not (code[0].isalpha() or code[0] == "_"):
+        code = f"_{code}"
+    return code[:MAX_NAME_LENGTH]
+
 
 #: The audience of a workbook that does not say (no imvo::audience); reported as a warning.
 DEFAULT_AUDIENCE = "association"
@@ -26,7 +46,12 @@ class SettingsReader(ReaderBase):
         self.read_default_language(row)
         self.read_version(row)
         code = row.value("form_id")
-        if not code:
+        if not code and self.filename and code_from_filename(self.filename):
+            code = code_from_filename(self.filename)
+            self.warn("settings", row.number if raw is not None else None, "form_id", _l(
+                "No form_id given; the file name gives the code %(code)s, as in the XLSForm tools. Fill in "
+                "form_id on the settings sheet to choose another.", code=code))
+        elif not code:
             self.error("settings", row.number if raw is not None else None, "form_id",
                        _l("The form_id is missing. Fill it in on the settings sheet."))
         else:
