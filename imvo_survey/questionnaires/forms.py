@@ -15,6 +15,8 @@ from ..models.questionnaire_vocabulary import INVENTORY_FIELDS
 from . import conditions
 
 CODE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,79}$"
+#: A choice's code: any word, as XLSForm allows (1, 99, 10_70, père); see the JSON Schema.
+CHOICE_CODE_PATTERN = r"^\S{1,80}$"
 CODE_MESSAGE = _l("Use letters, digits and _ . - only, starting with a letter or _.")
 
 AUDIENCE_LABELS = {"association": _l("Branch associations and boards"), "company": _l("Companies")}
@@ -139,7 +141,7 @@ class QuestionForm(FlaskForm):
             if not line.strip():
                 continue
             parts = [part.strip() for part in line.split("|")]
-            if len(parts) != 3 or not all(parts) or not re.match(CODE_PATTERN, parts[0]):
+            if len(parts) != 3 or not all(parts) or not re.match(CHOICE_CODE_PATTERN, parts[0]):
                 raise ValidationError(_l("Line %(number)d: write code | Dutch label | English label.", number=number))
             field.parsed.append({"code": parts[0], "label": {"nl": parts[1], "en": parts[2]}})
 

@@ -561,8 +561,9 @@ def test_duplicate_choice_in_a_list():
 
 
 def test_invalid_choice_name():
+    """Numbers are choice names (test_xlsform_field); a name with a space is not."""
     errors = errors_of(make_xlsx(survey=survey(row("select_one l", "q")),
-                                 choices=[("list_name", "name", "label"), ("l", "1", "One")]))
+                                 choices=[("list_name", "name", "label"), ("l", "one 1", "One")]))
     assert places(errors) == [("choices", 2, "name")]
 
 

@@ -75,3 +75,68 @@ def test_an_example_without_a_form_id_imports_on_the_command_line(runner):
     assert result.exit_code == 0, result.output
     assert "draft version 1 of example_xls__yes_or_no_question" in result.output
     assert "the file name gives the code example_xls__yes_or_no_question" in result.output
+
+
+# --- choice names ------------------------------------------------------------------------
+
+NUMBERED = make_xlsx(
+    survey=[("type", "name", "label", "relevant"), ("select_one answer", "answer", "Answer?"),
+            ("text", "why", "Why?", "${answer} = 99"), ("select_multiple answer", "more", "More?")],
+    choices=[("list_name", "name", "label"), ("answer", 1, "Yes"), ("answer", 2.0, "No"), ("answer", 99, "Don't know"),
+             ("answer", "10_70", "Ten to seventy"), ("answer", "père", "Father")])
+
+
+def test_choice_names_may_be_numbers_or_any_word_and_are_kept_as_given():
+    reading = read_workbook_with_warnings(NUMBERED, filename="numbered.xlsx")
+    assert reading.errors == []
+    questions = reading.definition["sections"][0]["questions"]
+    assert [choice["code"] for choice in questions[0]["choices"]] == ["1", "2", "99", "10_70", "père"]
+    assert questions[1]["show_if"] == {"op": "equals", "question": "answer", "value": 99}
+
+
+def test_numbered_choices_round_trip_through_workbook_json_and_database(secretariat_client):
+    from openpyxl import load_workbook
+
+    from imvo_survey.questionnaires.definition import dump_json, load_json
+    from imvo_survey.questionnaires.services import definition_of, find_version, store_definition
+    from imvo_survey.questionnaires.xlsform import write_workbook
+
+    definition = read_workbook_with_warnings(NUMBERED, filename="numbered.xlsx").definition
+    definition["questionnaire"]["audience"] = "company"
+    exported = write_workbook(definition, {})
+    choices = list(load_workbook(io.BytesIO(exported))["choices"].iter_rows(values_only=True))
+    assert [row[1] for row in choices[1:6]] == ["1", "2", "99", "10_70", "père"]  # text, as given
+    assert read_workbook_with_warnings(exported).definition == definition
+    assert load_json(dump_json(definition)) == (definition, [])
+    store_definition(definition)
+    db.session.commit()
+    assert definition_of(find_version("test_form", 1))["sections"] == definition["sections"]
+    page = secretariat_client.get("/questionnaires/test_form/v1").get_data(as_text=True)
+    assert "<code>99</code>" in page and "<code>père</code>" in page
+
+
+@pytest.mark.parametrize("name", ["two words", "x" * 81])
+def test_a_choice_name_with_a_space_or_too_long_is_refused_where_it_is(name):
+    data = make_xlsx(survey=[("type", "name", "label"), ("select_one l", "q", "Q?")],
+                     choices=[("list_name", "name", "label"), ("l", "a", "A"), ("l", name, "B")])
+    reading = read_workbook_with_warnings(data)
+    assert reading.definition is None
+    assert located(reading.errors) == [("choices", 3, "name")]
+    assert "one word without spaces" in str(reading.errors[0].message)
+
+
+def test_the_editor_takes_numbered_choice_codes(secretariat_client):
+    from imvo_survey.questionnaires.services import definition_of, find_version, store_definition
+
+    from .helpers import definition, q
+
+    store_definition(definition(q("a", "text")))
+    db.session.commit()
+    question_id = find_version("test-q", 1).question("a").id
+    response = secretariat_client.post(f"/questionnaires/test-q/v1/questions/{question_id}/edit", data={
+        "code": "a", "type": "single_choice", "label_nl": "Welke?", "label_en": "Which?",
+        "choices": "1 | Ja | Yes\n99 | Weet niet | Don't know"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    choices = definition_of(find_version("test-q", 1))["sections"][0]["questions"][0]["choices"]
+    assert [choice["code"] for choice in choices] == ["1", "99"]

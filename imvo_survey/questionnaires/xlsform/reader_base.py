@@ -26,6 +26,9 @@ from .reader_sheets import (
 )
 
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+#: A choice name: any word, as the XLSForm tools accept (1, 99, 10_70, père). Spaces are
+#: refused: the answers of a select_multiple are the chosen names joined by spaces.
+CHOICE_NAME_PATTERN = re.compile(r"\S+")
 MAX_NAME_LENGTH = 80  # as the JSON Schema's codes
 #: XLSForm columns for features we do not have; a filled cell is reported.
 UNSUPPORTED_COLUMNS = frozenset({"calculation", "choice_filter", "default", "read_only", "repeat_count",
@@ -214,6 +217,15 @@ class ReaderBase:
             self.row_error(row, key, _l(
                 "The name %(name)r is not valid. Start with a letter or _, then use letters, digits, _, - or . "
                 "(at most 80 characters).", name=name))
+            return False
+        return True
+
+    def valid_choice_name(self, row: Row, name: str) -> bool:
+        """Whether a choice name is one word of at most 80 characters; reports it when not."""
+        if not CHOICE_NAME_PATTERN.fullmatch(name) or len(name) > MAX_NAME_LENGTH:
+            self.row_error(row, "name", _l(
+                "The choice name %(name)r is not valid: use one word without spaces (at most 80 characters).",
+                name=name))
             return False
         return True
 

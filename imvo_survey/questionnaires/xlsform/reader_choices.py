@@ -64,7 +64,7 @@ class ChoicesReader(ReaderBase):
     def choices(self, list_name: str, rows: list[Row]) -> list[dict]:
         def check() -> list[dict]:
             for row in rows:
-                self.valid_name(row, "name", row.value("name"))
+                self.valid_choice_name(row, row.value("name"))
             return [{"code": row.value("name"), "label": self.label(row)} for row in rows]
 
         # a copy per question, so that changing one question's choices leaves the others
