@@ -1,4 +1,4 @@
-"""`imvo questionnaire list|export|import`: questionnaires as JSON or XLSForm."""
+"""`imvo questionnaire list|export|import|publish`: questionnaires as JSON or XLSForm."""
 
 from __future__ import annotations
 
@@ -72,13 +72,20 @@ def _where(sheet, row, column) -> str:
 
 @questionnaire_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True,
+              help="Import without asking when some rows cannot be used (they are listed, and left out).")
 @with_appcontext
 @in_english
-def questionnaire_import(file: Path) -> None:
-    """Import a workbook or JSON as a new draft version (or a new questionnaire)."""
+def questionnaire_import(file: Path, yes: bool) -> None:
+    """Import a workbook (.xlsx, .xlsm, .xls) or JSON as a new draft version (or a new
+    questionnaire). Rows the survey cannot use are listed first, each with what happens
+    to it; the import asks before it goes ahead without them (or not, with --yes)."""
     reading = read_import(file.read_bytes(), file.name)
     errors = reading.errors
     if reading.definition is not None and not errors:
+        if reading.left_out and not _confirmed(reading.left_out, yes):
+            click.echo("Nothing was imported.", err=True)
+            sys.exit(1)
         try:
             version = store_definition(reading.definition)
         except DefinitionError as error:
@@ -95,6 +102,21 @@ def questionnaire_import(file: Path) -> None:
     for sheet, row, column, message in errors:
         click.echo(f"  {_where(sheet, row, column)}: {message}", err=True)
     sys.exit(1)
+
+
+def _confirmed(left_out: list[tuple], yes: bool) -> bool:
+    """List what the survey cannot use (as the web page's preview does), then ask,
+    unless --yes was given. No answer (no terminal) is no."""
+    click.echo(f"{counted(len(left_out), 'row or cell', 'rows or cells')} the survey cannot use as written:", err=True)
+    for sheet, row, name, message in left_out:
+        named = f", name {name}" if name else ""
+        click.echo(f"  {_where(sheet, row, None)}{named}: {message}", err=True)
+    if yes:
+        return True
+    try:
+        return click.confirm("Import without them?", default=False, err=True)
+    except click.Abort:
+        return False
 
 
 #: Registered by `imvo_survey.cli`.

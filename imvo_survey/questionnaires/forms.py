@@ -6,7 +6,7 @@ import re
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..forms import DecimalCommaField, MultilineField, WholeNumberField, empty_to_none, options, strip_filter
@@ -160,3 +160,11 @@ class ImportForm(FlaskForm):
         FileRequired(_l("Choose a file.")),
         FileAllowed(["xlsx", "xlsm", "xls", "json"], _l("Choose an Excel workbook (XLSX or XLS) or a JSON file."))])
     submit = SubmitField(_l("Import"))
+
+
+class ConfirmImportForm(FlaskForm):
+    """Import a checked workbook with the rows the survey cannot use left out, as the
+    preview listed them."""
+
+    upload = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Import without them"))

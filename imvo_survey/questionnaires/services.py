@@ -26,7 +26,7 @@ from ..text import from_spreadsheet, map_strings, normalise_newlines
 from ..uploads import UploadRefused, check_upload
 from .definition import FORMAT, Problem, check_publishable, check_structure, load_json, walk
 from .question_types import question_type
-from .xlsform import read_workbook_with_warnings
+from .xlsform import LeftOut, read_workbook_with_warnings
 
 
 class DefinitionError(ValueError):
@@ -188,11 +188,14 @@ def _store_question(version, section, item: dict, position: int, parent: Questio
 class ImportReading:
     """A file read for import: the definition (None when there are errors), the errors
     that refuse it and the warnings about what was ignored, each as
-    (sheet, row, column, message), "" where a part does not apply."""
+    (sheet, row, column, message), "" where a part does not apply; and what the survey
+    cannot use as written (`left_out`: rows and cells left out or kept in another form,
+    as (sheet, row, name, message)), which the user confirms before the import."""
 
     definition: dict | None
     errors: list[tuple] = field(default_factory=list)
     warnings: list[tuple] = field(default_factory=list)
+    left_out: list[tuple] = field(default_factory=list)
 
 
 def read_import(data: bytes, filename: str) -> ImportReading:
@@ -210,7 +213,9 @@ def read_import(data: bytes, filename: str) -> ImportReading:
 
     reading = read_workbook_with_warnings(data, filename=filename)
     return ImportReading(map_strings(reading.definition, from_spreadsheet), [_place(e) for e in reading.errors],
-                         [_place(w) for w in reading.warnings])
+                         [_place(w) for w in reading.warnings if not isinstance(w, LeftOut)],
+                         [(w.sheet or "", w.row or "", w.name, w.message) for w in reading.warnings
+                          if isinstance(w, LeftOut)])
 
 
 def _place(found) -> tuple:

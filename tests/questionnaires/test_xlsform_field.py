@@ -5,6 +5,7 @@ columns we cannot use (named, and the rest imported), other languages."""
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from sqlalchemy import select
 
 from imvo_survey.extensions import db
 from imvo_survey.models import Questionnaire
-from imvo_survey.questionnaires.xlsform import read_workbook_with_warnings
+from imvo_survey.questionnaires.xlsform import LeftOut, read_workbook_with_warnings
 from imvo_survey.questionnaires.xlsform.reader_settings import code_from_filename
 
 from .test_xlsform import make_xlsx
@@ -140,3 +141,81 @@ def test_the_editor_takes_numbered_choice_codes(secretariat_client):
     db.session.expire_all()
     choices = definition_of(find_version("test-q", 1))["sections"][0]["questions"][0]["choices"]
     assert [choice["code"] for choice in choices] == ["1", "99"]
+
+
+# --- rows the survey cannot use -----------------------------------------------------------
+
+FIELD_FORM = make_xlsx(
+    survey=[("type", "name", "label", "relevant", "calculation"),
+            ("begin_group", "household", "Household", None, None),
+            ("note", "welcome", "Welcome to the survey", None, None),
+            ("integer", "members", "How many members?", None, None),
+            ("calculate", "double", None, None, "${members} * 2"),
+            ("text", "why", "Why?", "${double} > 4", None),
+            ("geopoint", "where", "Where?", None, None),
+            ("begin_repeat", "member", "Member", None, None),
+            ("text", "member_name", "Name?", None, None),
+            ("begin_repeat", "child", "Child", None, None),
+            ("text", "child_name", "Name of the child?", None, None),
+            ("end_repeat", None, None, None, None),
+            ("end_repeat", None, None, None, None),
+            ("end_group", None, None, None, None)],
+    settings=(("form_id", "imvo::audience"), ("household", "company")))
+#: (row, name) of what FIELD_FORM's import names, in order.
+FIELD_FORM_LEFT_OUT = [(3, "welcome"), (5, "double"), (6, "why"), (7, "where"), (10, "child"), (11, "child_name")]
+
+
+def test_a_field_form_imports_what_it_can_and_names_the_rest():
+    reading = read_workbook_with_warnings(FIELD_FORM)
+    assert reading.errors == []
+    section = reading.definition["sections"][0]
+    assert section["intro"] == {"nl": "Welcome to the survey", "en": "Welcome to the survey"}
+    assert [question["code"] for question in section["questions"]] == ["members", "why", "member"]
+    assert "show_if" not in section["questions"][1]  # it named the calculation, which is left out
+    assert [question["code"] for question in section["questions"][2]["questions"]] == ["member_name"]
+    left_out = [(w.row, w.name) for w in reading.warnings if isinstance(w, LeftOut)]
+    assert left_out == FIELD_FORM_LEFT_OUT
+
+
+def test_the_page_lists_what_it_cannot_use_and_imports_only_when_confirmed(secretariat_client):
+    page = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(FIELD_FORM), "household.xlsx")}, content_type="multipart/form-data")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert db.session.scalar(select(Questionnaire)) is None  # nothing yet
+    assert "kan 6 rijen of cellen van dit formulier niet gebruiken" in html
+    for row, name in FIELD_FORM_LEFT_OUT:
+        assert f"<td>survey</td><td>{row}</td><td>{name}</td>" in html
+    assert "De berekening double wordt weggelaten" in html
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', html).group(1)
+
+    refused = secretariat_client.post("/questionnaires/import/confirm", data={"upload": "not-the-token"})
+    assert refused.status_code == 302 and db.session.scalar(select(Questionnaire)) is None
+
+    confirmed = secretariat_client.post("/questionnaires/import/confirm", data={"upload": token})
+    assert confirmed.location.endswith("/questionnaires/household/v1")
+    from imvo_survey.questionnaires.services import definition_of, find_version
+    stored = definition_of(find_version("household", 1))
+    assert [question["code"] for question in stored["sections"][0]["questions"]] == ["members", "why", "member"]
+    again = secretariat_client.post("/questionnaires/import/confirm", data={"upload": token})
+    assert again.status_code == 302 and find_version("household", 2) is None  # the kept file is gone
+
+
+def test_the_command_line_lists_what_it_cannot_use_and_asks(runner, tmp_path):
+    from imvo_survey.questionnaires.services import find_version
+
+    path = tmp_path / "household.xlsx"
+    path.write_bytes(FIELD_FORM)
+    declined = runner.invoke(args=["questionnaire", "import", str(path)], input="n\n")
+    assert declined.exit_code == 1 and "Nothing was imported." in declined.output
+    assert "6 rows or cells the survey cannot use as written:" in declined.output
+    assert ("sheet survey, row 5, name double: The calculation double is left out: the survey does not calculate "
+            "values.") in declined.output
+    assert find_version("household") is None
+    unanswered = runner.invoke(args=["questionnaire", "import", str(path)])
+    assert unanswered.exit_code == 1 and find_version("household") is None
+    accepted = runner.invoke(args=["questionnaire", "import", str(path)], input="y\n")
+    assert accepted.exit_code == 0 and "draft version 1 of household" in accepted.output
+    without_asking = runner.invoke(args=["questionnaire", "import", "--yes", str(path)])
+    assert without_asking.exit_code == 0 and "draft version 2 of household" in without_asking.output
+    assert "name child_name: Left out with the repeat in row 10." in without_asking.output

@@ -15,6 +15,7 @@ from .reader_aliases import column_tokens, uses_double_colon
 from .reader_sheets import (
     TEXT_COLUMNS,
     Column,
+    LeftOut,
     RawRows,
     Row,
     Table,
@@ -33,7 +34,8 @@ MAX_NAME_LENGTH = 80  # as the JSON Schema's codes
 #: XLSForm columns for features we do not have; a filled cell is reported.
 UNSUPPORTED_COLUMNS = frozenset({"calculation", "choice_filter", "default", "read_only", "repeat_count",
                                  "trigger", "parameters", "required_message", "guidance_hint", "image",
-                                 "audio", "video", "big-image"})
+                                 "audio", "video", "big-image", "autoplay", "rows", "no_app_error_string",
+                                 "save_to"})
 UNSUPPORTED_PREFIXES = ("media::", "bind::", "body::", "instance::", "control::")
 SETTINGS_KNOWN = frozenset(SETTINGS_COLUMNS)
 
@@ -47,6 +49,9 @@ class Open:
     node: dict | None
     fields: dict[str, int] = field(default_factory=dict)  # inventory field -> row
     fields_checked: bool = True  # False when the repeat's inventory is wrong (already reported)
+    left_out: bool = False  # True: the block and every row in it are left out (a repeat in a repeat, a loop)
+    condition: dict | None = None  # a group's condition, put on each of its questions
+    dropped: int = 0  # rows inside that were left out
 
 
 class ReaderBase:
@@ -71,7 +76,10 @@ class ReaderBase:
         self.stack: list[Open] = []
         self.loose: dict | None = None  # the section taking questions outside any group
         self.loose_count = 0
-        self.relevant: list[tuple[Row, dict]] = []
+        self.relevant: list[tuple[Row, dict, dict | None]] = []  # (row, condition, node it is on)
+        self.left_out_names: dict[str, int] = {}  # name -> row, of rows left out
+        self.group_rows: dict[str, int] = {}  # section code -> row of its begin_group
+        self.emptied: dict[str, int] = {}  # section code -> rows left out inside the group
         self.version = 1
 
     def error(self, sheet: str | None, row: int | None, key: str | None, message) -> None:
@@ -91,6 +99,23 @@ class ReaderBase:
 
     def row_warning(self, row: Row, key: str | None, message) -> None:
         self.warn(row.sheet, row.number, key, message)
+
+    def leave_out(self, row: Row, key: str | None, message, whole_row: bool = True) -> None:
+        """Record content the survey cannot use (see LeftOut); with `whole_row`, the row's
+        name is remembered, so that conditions on it are left out too, not refused."""
+        table = self.tables.get(row.sheet)
+        column = table.headers.get(key, key) if table and key else key
+        name = row.value("name")
+        self.warnings.append(LeftOut(row.sheet, row.number, column, message, name))
+        if whole_row and name:
+            self.left_out_names.setdefault(name, row.number)
+        for still_open in self.stack:
+            still_open.dropped += 1
+
+    def left_out_warning(self, number: int, name: str, message) -> LeftOut:
+        """A LeftOut about a survey row by its number (for a block closed later)."""
+        table = self.tables.get("survey")
+        return LeftOut("survey", number, table.headers.get("type", "type") if table else "type", message, name)
 
     def appearance(self, row: Row, supported: frozenset[str] = frozenset()) -> None:
         """Report the appearances of a row that are not in `supported` (they only style
@@ -145,24 +170,47 @@ class ReaderBase:
                 "Column %(letter)s has no header, so its values are ignored.", letter=get_column_letter(index + 1))))
 
     def column_accepted(self, sheet: str, column: Column, known: frozenset[str]) -> bool:
-        """Whether a column is one we read; reports it when it is not and holds values."""
+        """Whether a column is one we read. Columns of XLSForm features we do not have
+        (calculation, choice_filter, default, media, bind::...) are kept, so that each
+        row that fills them says so (`unsupported_cells`); other columns are reported
+        once: an unknown `imvo::` column is an error (a typo would lose our own data),
+        any other unknown column a warning, and a text in another language than Dutch or
+        English is left out (respondents see only those two)."""
+        if _unsupported(column.base):
+            return True
         if not column.filled:
             return column.base in known
         header = column.header
-        if column.base in UNSUPPORTED_COLUMNS or column.base.startswith(UNSUPPORTED_PREFIXES):
-            for number in column.filled:
-                self.errors.append(WorkbookError(sheet, number, header, _l(
-                    "The column %(column)s is not supported. Empty this cell.", column=header)))
-        elif column.base not in known:
-            self.errors.append(WorkbookError(sheet, column.filled[0], header, _l(
-                "Unknown column %(column)s. Remove it, or start its name with $ to have it ignored.",
-                column=header)))
+        if column.base not in known:
+            if column.base.startswith("imvo::"):
+                self.errors.append(WorkbookError(sheet, column.filled[0], header, _l(
+                    "Unknown column %(column)s. Remove it, or start its name with $ to have it ignored.",
+                    column=header)))
+            else:
+                self.warnings.append(WorkbookWarning(sheet, column.filled[0], header, _l(
+                    "The column %(column)s is not an XLSForm column the survey reads, so its values are ignored.",
+                    column=header)))
         elif column.base in TEXT_COLUMNS and column.language not in LANGUAGES:
-            self.errors.append(WorkbookError(sheet, column.filled[0], header, _l(
-                "Only Dutch (nl) and English (en) are read. Remove the column %(column)s.", column=header)))
+            self.warnings.append(LeftOut(sheet, column.filled[0], header, _l(
+                "The texts in %(column)s are left out: respondents see only Dutch and English.", column=header)))
         else:
             return True
         return False
+
+    def unsupported_cells(self, row: Row) -> None:
+        """Name each filled cell of the row in a column of a feature we do not have."""
+        for key in row.cells:
+            if not _unsupported(key):
+                continue
+            base = key.split("::")[0]
+            header = self.tables[row.sheet].headers.get(key, key)
+            if base == "choice_filter":
+                message = _l("The choice filter is left out: every choice of the list is shown.")
+            elif base == "default":
+                message = _l("The default %(value)r is left out: the question starts empty.", value=row.value(key))
+            else:
+                message = _l("The column %(column)s is not supported, so its value here is left out.", column=header)
+            self.leave_out(row, key, message, whole_row=False)
 
     def require_columns(self, table: Table, keys: Sequence[str]) -> bool:
         """Report the columns a sheet lacks (a label column in any language will do)."""
@@ -232,10 +280,20 @@ class ReaderBase:
     # --- rows
 
     def check_columns(self, row: Row, allowed: frozenset[str]) -> None:
-        """Report filled cells in columns that do not apply to this kind of row."""
+        """Report filled cells in columns that do not apply to this kind of row, and
+        name those of features we do not have (left out)."""
+        self.unsupported_cells(row)
         for key in row.cells:
             base = key.split("::")[0] if key.split("::")[0] in TEXT_COLUMNS else key
-            if base not in allowed:
+            if base not in allowed and not _unsupported(key):
                 self.row_error(row, key, _l(
                     "The column %(column)s does not apply to a %(type)s row. Empty this cell.",
                     column=self.tables[row.sheet].headers.get(key, key), type=row.value("type")))
+
+
+def _unsupported(key: str) -> bool:
+    """A column (its key, with or without a language) of an XLSForm feature we do not
+    have: its values are left out, row by row."""
+    base = key.split("::")[0]
+    return (key in UNSUPPORTED_COLUMNS or base in UNSUPPORTED_COLUMNS
+            or key.startswith(UNSUPPORTED_PREFIXES))

@@ -28,6 +28,7 @@ class ChoicesReader(ReaderBase):
         self.lists = {}
         seen: dict[tuple[str, str], int] = {}
         for row in table.rows:
+            self.unsupported_cells(row)
             list_name, name = row.value("list_name"), row.value("name")
             if not list_name:
                 self.row_error(row, "list_name", _l("The list name is missing. Fill it in."))

@@ -32,6 +32,17 @@ class WorkbookWarning(WorkbookError):
     it ignored and where, so that nothing is dropped in silence."""
 
 
+@dataclass
+class LeftOut(WorkbookWarning):
+    """Content of a workbook the survey cannot use as written: a row or cell that is
+    left out (a calculate, a geopoint, a choice filter, a repeat inside a repeat) or
+    kept in another form (a note as text of its section, a time as a text question).
+    The message says which; `name` is the row's name. Unlike other warnings, these are
+    shown before the import, which waits for the user to confirm."""
+
+    name: str = ""
+
+
 def cell_text(value: object) -> str:
     """A cell as text as its author sees it: 3 not 3.0, booleans as true/false."""
     if value is None:
