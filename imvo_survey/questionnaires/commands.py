@@ -74,13 +74,16 @@ def _where(sheet, row, column) -> str:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--yes", is_flag=True,
               help="Import without asking when some rows cannot be used (they are listed, and left out).")
+@click.option("--language", type=click.Choice(["nl", "en"]),
+              help="Language of texts without one (a column label, not label::English); default: as the form's "
+                   "settings say, else nl.")
 @with_appcontext
 @in_english
-def questionnaire_import(file: Path, yes: bool) -> None:
+def questionnaire_import(file: Path, yes: bool, language: str | None) -> None:
     """Import a workbook (.xlsx, .xlsm, .xls) or JSON as a new draft version (or a new
     questionnaire). Rows the survey cannot use are listed first, each with what happens
     to it; the import asks before it goes ahead without them (or not, with --yes)."""
-    reading = read_import(file.read_bytes(), file.name)
+    reading = read_import(file.read_bytes(), file.name, language)
     errors = reading.errors
     if reading.definition is not None and not errors:
         if reading.left_out and not _confirmed(reading.left_out, yes):

@@ -153,18 +153,26 @@ class QuestionForm(FlaskForm):
                 raise ValidationError(_l("Not a valid regular expression: %(error)s", error=str(error))) from None
 
 
+#: The language of a bare `label` column: as the workbook's settings say (default_language), else Dutch.
+TEXT_LANGUAGE_CHOICES = options([("", _l("As the form's settings say, else Dutch")), ("nl", _l("Dutch")), ("en", _l("English"))])
+
+
 class ImportForm(FlaskForm):
     """Upload a questionnaire as XLSForm workbook or JSON."""
 
     file = FileField(_l("File (XLSX, XLS or JSON)"), validators=[
         FileRequired(_l("Choose a file.")),
         FileAllowed(["xlsx", "xlsm", "xls", "json"], _l("Choose an Excel workbook (XLSX or XLS) or a JSON file."))])
+    language = SelectField(_l("Language of texts without a language (a column label, not label::English)"),
+                           choices=TEXT_LANGUAGE_CHOICES, default="")
     submit = SubmitField(_l("Import"))
 
 
 class ConfirmImportForm(FlaskForm):
     """Import a checked workbook with the rows the survey cannot use left out, as the
-    preview listed them."""
+    preview listed them, its texts without a language in the language chosen."""
 
     upload = HiddenField(validators=[DataRequired()])
+    language = SelectField(_l("Language of texts without a language (a column label, not label::English)"),
+                           choices=TEXT_LANGUAGE_CHOICES, default="")
     submit = SubmitField(_l("Import without them"))

@@ -196,12 +196,15 @@ class ImportReading:
     errors: list[tuple] = field(default_factory=list)
     warnings: list[tuple] = field(default_factory=list)
     left_out: list[tuple] = field(default_factory=list)
+    bare_texts: bool = False  # texts without a language were read (in the language picked)
 
 
-def read_import(data: bytes, filename: str) -> ImportReading:
+def read_import(data: bytes, filename: str, language: str | None = None) -> ImportReading:
     """A definition from workbook or JSON bytes, with its errors and warnings. The file
     is checked first (`uploads.check_upload`): one over the limits is refused unread.
-    A workbook without a form_id takes its code from `filename`, as written."""
+    A workbook without a form_id takes its code from `filename`, as written; texts
+    without a language (a bare `label`) are in `language` ("nl" or "en") when given,
+    else as the workbook's settings say, else Dutch."""
     try:
         kind = check_upload(data, filename, ("xlsx", "xls", "json"))
     except UploadRefused as refusal:
@@ -211,11 +214,11 @@ def read_import(data: bytes, filename: str) -> ImportReading:
         return ImportReading(map_strings(definition, normalise_newlines),
                              [("", "", problem.code or "", problem.message) for problem in problems])
 
-    reading = read_workbook_with_warnings(data, filename=filename)
+    reading = read_workbook_with_warnings(data, filename=filename, language=language)
     return ImportReading(map_strings(reading.definition, from_spreadsheet), [_place(e) for e in reading.errors],
                          [_place(w) for w in reading.warnings if not isinstance(w, LeftOut)],
                          [(w.sheet or "", w.row or "", w.name, w.message) for w in reading.warnings
-                          if isinstance(w, LeftOut)])
+                          if isinstance(w, LeftOut)], reading.bare_texts)
 
 
 def _place(found) -> tuple:

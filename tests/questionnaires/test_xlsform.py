@@ -778,8 +778,7 @@ def test_required_that_is_not_yes_or_no():
     ([("form_title",), ("Title",)], ("settings", 2, "form_id")),
     ([("form_id",), ("has space",)], ("settings", 2, "form_id")),
     ([("form_id", "imvo::audience"), ("f", "public")], ("settings", 2, "imvo::audience")),
-    ([("form_id", "default_language"), ("f", "Deutsch (de)")], ("settings", 2, "default_language")),
-])
+])  # another default_language is a warning now: test_xlsform_field
 def test_settings_problems(settings, place):
     assert places(errors_of(make_xlsx(survey=survey(row("text", "q")), settings=settings))) == [place]
 

@@ -219,3 +219,70 @@ def test_the_command_line_lists_what_it_cannot_use_and_asks(runner, tmp_path):
     without_asking = runner.invoke(args=["questionnaire", "import", "--yes", str(path)])
     assert without_asking.exit_code == 0 and "draft version 2 of household" in without_asking.output
     assert "name child_name: Left out with the repeat in row 10." in without_asking.output
+
+
+# --- languages ---------------------------------------------------------------------------
+
+BARE = [("type", "name", "label", "label::English (en)"), ("text", "q", "Wat?", None)]
+
+
+@pytest.mark.parametrize(("settings", "picked", "language"), [
+    (None, None, "nl"), (None, "en", "en"), ((("default_language",), ("English",)), None, "en"),
+    ((("default_language",), ("English (en)",)), "nl", "nl"),
+], ids=["default-dutch", "picked-english", "settings-english", "pick-wins"])
+def test_texts_without_a_language_are_in_the_language_picked(settings, picked, language):
+    survey = [("type", "name", "label"), ("text", "q", "What?")]
+    reading = read_workbook_with_warnings(make_xlsx(survey=survey, settings=settings), filename="f.xlsx",
+                                          language=picked)
+    assert reading.errors == [] and reading.bare_texts
+    assert reading.definition["default_language"] == language
+    assert reading.definition["sections"][0]["questions"][0]["label"] == {"nl": "What?", "en": "What?"}
+
+
+def test_a_bare_label_beside_an_english_one_is_the_other_language():
+    data = make_xlsx(survey=[("type", "name", "label", "label::English (en)"), ("text", "q", "Wat?", "What?")])
+    for picked, expected in ((None, {"nl": "Wat?", "en": "What?"}), ("nl", {"nl": "Wat?", "en": "What?"})):
+        definition = read_workbook_with_warnings(data, language=picked).definition
+        assert definition["sections"][0]["questions"][0]["label"] == expected
+
+
+def test_other_languages_are_left_out_and_named_once_per_column():
+    data = make_xlsx(survey=[("type", "name", "label::English (en)", "label::Swahili (sw)", "hint::Swahili (sw)"),
+                             ("text", "q", "What?", "Nini?", "Dokezo"), ("text", "r", "Who?", "Nani?", None)],
+                     settings=(("form_id", "default_language"), ("f", "Swahili (sw)")))
+    reading = read_workbook_with_warnings(data)
+    assert reading.errors == []
+    assert reading.definition["sections"][0]["questions"][1]["label"] == {"nl": "Who?", "en": "Who?"}
+    assert [(w.sheet, w.row, w.column) for w in reading.warnings if isinstance(w, LeftOut)] == [
+        ("survey", 2, "label::Swahili (sw)"), ("survey", 2, "hint::Swahili (sw)")]
+    settings_warning = next(w for w in reading.warnings if w.sheet == "settings" and w.column == "default_language")
+    assert "not Dutch or English" in str(settings_warning.message)
+
+
+def test_a_form_in_neither_dutch_nor_english_is_read_in_its_first_language_and_says_so():
+    data = make_xlsx(survey=[("type", "name", "label::Français (fr)", "label::Deutsch (de)"), ("text", "q", "Quoi?", "Was?")],
+                     choices=None)
+    reading = read_workbook_with_warnings(data, language="en")
+    assert reading.errors == []
+    assert reading.definition["sections"][0]["questions"][0]["label"] == {"nl": "Quoi?", "en": "Quoi?"}
+    messages = [str(w.message) for w in reading.warnings]
+    assert "The form has no Dutch or English texts, so the texts in label::Français (fr) are read as English." \
+        in messages
+    assert [w.column for w in reading.warnings if isinstance(w, LeftOut)] == ["label::Deutsch (de)"]
+
+
+def test_the_language_is_picked_on_the_page_and_on_the_command_line(secretariat_client, runner, tmp_path):
+    from imvo_survey.questionnaires.services import find_version
+
+    data = make_xlsx(survey=[("type", "name", "label"), ("text", "q", "What?")], settings=None)
+    response = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(data), "english.xlsx"), "language": "en"}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert find_version("english", 1).default_language == "en"
+    path = tmp_path / "english.xlsx"
+    path.write_bytes(data)
+    result = runner.invoke(args=["questionnaire", "import", "--language", "en", str(path)])
+    assert result.exit_code == 0, result.output
+    assert find_version("english", 2).default_language == "en"
+    result = runner.invoke(args=["questionnaire", "import", str(path)])
+    assert find_version("english", 3).default_language == "nl"

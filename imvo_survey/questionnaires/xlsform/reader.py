@@ -36,6 +36,9 @@ class WorkbookReading:
     definition: dict | None
     errors: list[WorkbookError]
     warnings: list[WorkbookWarning]
+    #: Whether texts without a language (a bare `label`) were read: their language is
+    #: the one picked, else the settings' default_language, else Dutch.
+    bare_texts: bool = False
 
 
 def read_workbook(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS, filename: str | None = None
@@ -50,20 +53,21 @@ def read_workbook(data: bytes, reference_lists: Collection[str] = REFERENCE_LIST
 
 
 def read_workbook_with_warnings(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS,
-                                filename: str | None = None) -> WorkbookReading:
+                                filename: str | None = None, language: str | None = None) -> WorkbookReading:
     """As `read_workbook`, with the warnings: features of the workbook that are read
     past (appearances, metadata rows, settings and sheets we do not use, the assumed
-    audience), by sheet, row and column. Warnings never stop an import."""
+    audience), by sheet, row and column. Warnings never stop an import. `language`
+    ("nl" or "en") is the language of texts without one, as the user picked it."""
     sheets = _load_old_sheets(data) if data.startswith(OLE_MAGIC) else _load_sheets(data)
     if sheets is None:
         return WorkbookReading(None, [WorkbookError(None, None, None, _l(
             "The file cannot be opened; is it a valid Excel workbook (.xlsx, .xlsm or .xls)?"))], [])
-    reader = _Reader(reference_lists, filename)
+    reader = _Reader(reference_lists, filename, language)
     definition = reader.read(sheets)
     warnings_found = _in_order(reader.warnings)
     if reader.errors:
-        return WorkbookReading(None, _in_order(reader.errors), warnings_found)
-    return WorkbookReading(definition, [], warnings_found)
+        return WorkbookReading(None, _in_order(reader.errors), warnings_found, reader.bare_texts)
+    return WorkbookReading(definition, [], warnings_found, reader.bare_texts)
 
 
 def _in_order(found: list) -> list:

@@ -38,6 +38,7 @@ UNSUPPORTED_COLUMNS = frozenset({"calculation", "choice_filter", "default", "rea
                                  "save_to"})
 UNSUPPORTED_PREFIXES = ("media::", "bind::", "body::", "instance::", "control::")
 SETTINGS_KNOWN = frozenset(SETTINGS_COLUMNS)
+LANGUAGE_NAMES_SHOWN = {"nl": _l("Dutch"), "en": _l("English")}
 
 
 @dataclass
@@ -59,9 +60,11 @@ class ReaderBase:
     errors found, the tables read, texts and names. The parts for each sheet extend it
     (reader_settings, reader_choices, reader_questions, reader_survey)."""
 
-    def __init__(self, reference_lists: Collection[str], filename: str | None = None):
+    def __init__(self, reference_lists: Collection[str], filename: str | None = None, language: str | None = None):
         self.reference_lists = reference_lists
         self.filename = filename  # the code when the settings give no form_id
+        self.picked_language = language  # the language of texts without one, as the user chose
+        self.bare_texts = False  # True: a filled text column without a language (label, hint)
         self.errors: list[WorkbookError] = []
         self.warnings: list[WorkbookWarning] = []  # what is ignored; the import goes ahead
         self.tables: dict[str, Table] = {}
@@ -136,6 +139,7 @@ class ReaderBase:
         filled = filled_rows(raw)
         double_colon = uses_double_colon(headers)
         width = max(len(headers), max(filled, default=-1) + 1)  # rows may be longer than the header
+        read: list[Column] = []
         for index, header in enumerate(headers[index] if index < len(headers) else None for index in range(width)):
             if is_blank(header):
                 self.headerless_column(sheet, index, filled.get(index, []))
@@ -144,7 +148,11 @@ class ReaderBase:
                 continue
             written = str(header).strip()
             tokens = column_tokens(sheet, written, double_colon, known or SETTINGS_KNOWN)
-            column = read_column(index, written, filled.get(index, []), self.default_language, tokens)
+            read.append(read_column(index, written, filled.get(index, []), self.default_language, tokens))
+            if read[-1].filled and read[-1].base in TEXT_COLUMNS and len(tokens) == 1:
+                self.bare_texts = True
+        self.stand_in_language(sheet, read)
+        for column in read:
             if known is not None and not self.column_accepted(sheet, column, known):
                 continue
             previous = columns.get(column.key)
@@ -162,6 +170,22 @@ class ReaderBase:
                 table.rows.append(Row(sheet, number, cells))
         self.tables[sheet] = table
         return table
+
+    def stand_in_language(self, sheet: str, columns: list[Column]) -> None:
+        """A sheet whose labels are in neither Dutch nor English (only French, say) is
+        read with its first language standing in for the language of texts without one,
+        said so; otherwise no label would be left and the form could not be used."""
+        labelled = [column.language for column in columns if column.base == "label" and column.filled]
+        if not labelled or any(language in LANGUAGES for language in labelled):
+            return
+        stand_in = labelled[0]
+        for column in columns:
+            if column.base in TEXT_COLUMNS and column.language == stand_in:
+                column.language = self.default_language
+        first = next(column for column in columns if column.base == "label" and column.filled)
+        self.warnings.append(WorkbookWarning(sheet, first.filled[0], first.header, _l(
+            "The form has no Dutch or English texts, so the texts in %(column)s are read as %(language)s.",
+            column=first.header, language=str(LANGUAGE_NAMES_SHOWN[self.default_language]))))
 
     def headerless_column(self, sheet: str, index: int, filled: list[int]) -> None:
         """A column with values but no header cannot be read; say so instead of skipping it."""

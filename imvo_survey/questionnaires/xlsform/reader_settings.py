@@ -74,15 +74,20 @@ class SettingsReader(ReaderBase):
         return header
 
     def read_default_language(self, row: Row) -> None:
+        """The language of texts without one (a bare `label`) and of the questionnaire:
+        the one the user picked, else the settings' default_language, else Dutch. A
+        default_language other than Dutch or English is said, not refused: its texts
+        are left out (reader_base.column_accepted)."""
         written = row.value("default_language")
-        if not written:
-            return
-        language = language_code(written)
-        if language in LANGUAGES:
+        language = language_code(written) if written else None
+        if self.picked_language in LANGUAGES:
+            self.default_language = self.picked_language
+        elif language in LANGUAGES:
             self.default_language = language
-        else:
-            self.row_error(row, "default_language", _l(
-                "Unknown language %(value)r. Use Nederlands (nl) or English (en).", value=written))
+        elif written:
+            self.row_warning(row, "default_language", _l(
+                "The default language %(value)r is not Dutch or English; texts without a language are read as "
+                "Dutch. Choose their language when you import.", value=written))
 
     def read_version(self, row: Row) -> None:
         """The settings' version when it is a whole number of at least 1, else 1 (said so).
