@@ -286,3 +286,35 @@ def test_the_language_is_picked_on_the_page_and_on_the_command_line(secretariat_
     assert find_version("english", 2).default_language == "en"
     result = runner.invoke(args=["questionnaire", "import", str(path)])
     assert find_version("english", 3).default_language == "nl"
+
+
+# --- conditions and lists found at import ---------------------------------------------------
+
+@pytest.mark.parametrize(("relevant", "message"), [
+    ("${b} = 'x'", "which comes later in the form"), ("${a} != ''", "the question itself"),
+])
+def test_a_condition_on_a_later_question_or_on_itself_is_refused_where_it_is(relevant, message):
+    data = make_xlsx(survey=[("type", "name", "label", "relevant"), ("text", "a", "A?", relevant),
+                             ("text", "b", "B?", None)])
+    reading = read_workbook_with_warnings(data)
+    assert reading.definition is None
+    assert located(reading.errors) == [("survey", 2, "relevant")]
+    assert message in str(reading.errors[0].message)
+
+
+def test_a_condition_on_an_earlier_question_passes_also_through_a_group_condition():
+    data = make_xlsx(survey=[("type", "name", "label", "relevant"), ("text", "a", "A?", None),
+                             ("begin_group", "g", "G", "${a} = 'x'"), ("text", "b", "B?", None),
+                             ("text", "c", "C?", "${b} != ''"), ("end_group", None, None, None)])
+    assert read_workbook_with_warnings(data).errors == []
+
+
+def test_choice_lists_no_question_uses_are_named():
+    data = make_xlsx(survey=[("type", "name", "label"), ("select_one used", "q", "Q?")],
+                     choices=[("list_name", "name", "label"), ("used", "a", "A"), ("spare", "b", "B"),
+                              ("spare", "c", "C")])
+    reading = read_workbook_with_warnings(data)
+    assert reading.errors == []
+    unused = [(w.sheet, w.row, w.column, str(w.message)) for w in reading.warnings if w.sheet == "choices"]
+    assert unused == [("choices", 3, "list_name",
+                       "The choice list spare is not used by any question that is imported, so it is left out.")]

@@ -140,6 +140,7 @@ class _Reader(SettingsReader, SurveyReader):
         if survey is not None:
             self.walk(survey)
             self.check_conditions()
+            self.report_unused_lists()
         if self.errors:
             return None
         return {"format": "imvo-questionnaire", "format_version": 1, "questionnaire": questionnaire,

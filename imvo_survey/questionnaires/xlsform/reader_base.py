@@ -73,6 +73,7 @@ class ReaderBase:
         self.lists: dict[str, list[Row]] | None = None  # None: no usable choices sheet
         self.choices_missing = False  # True: the sheet is absent (reported once when needed)
         self.checked_lists: dict[tuple[str, str], object] = {}
+        self.used_lists: set[str] = set()  # the lists a question read uses
         self.names: dict[str, int] = {}
         self.taken: set[str] = set()
         self.sections: list[dict] = []

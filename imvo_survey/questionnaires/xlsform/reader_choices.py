@@ -51,6 +51,7 @@ class ChoicesReader(ReaderBase):
         if self.lists is None:
             return None
         rows = self.lists.get(list_name)
+        self.used_lists.add(list_name)
         if rows is None:
             self.row_error(row, "type", _l(
                 "The choice list %(list)r does not exist. Add it to the choices sheet.", list=list_name))
@@ -90,3 +91,12 @@ class ChoicesReader(ReaderBase):
                     "The yes/no list %(list)s must have exactly the choices yes and no.", list=list_name))
 
         self.checked_once("yes_no", list_name, check)
+
+    def report_unused_lists(self) -> None:
+        """Choice lists no imported question uses are not kept (a definition holds the
+        choices of its questions only): each is named, not dropped in silence."""
+        for list_name, rows in (self.lists or {}).items():
+            if list_name not in self.used_lists:
+                self.row_warning(rows[0], "list_name", _l(
+                    "The choice list %(list)s is not used by any question that is imported, so it is left out.",
+                    list=list_name))

@@ -53,6 +53,8 @@ class QuestionReader(ChoicesReader):
         validation = self.validation(row, kind)
         if validation:
             question["validation"] = validation
+        if list_name:
+            self.used_lists.add(list_name)  # reference pickers too: their list is bound, not copied
         if kind and list_name:
             question.update(self.list_part(row, kind, list_name, name))
         self.inventory_field(row, question, kind)
@@ -113,9 +115,11 @@ class QuestionReader(ChoicesReader):
 
     def check_conditions(self) -> None:
         """Conditions name questions of the form, earlier ones and not the question
-        itself. A condition on a row that was left out is left out too (said so): the
-        question is then always shown."""
-        known = {question["code"] for question in all_questions({"sections": self.sections})}
+        itself (found here, not only at publication, with the row to correct). A
+        condition on a row that was left out is left out too (said so): the question is
+        then always shown."""
+        order = {question["code"]: index for index, question in enumerate(all_questions({"sections": self.sections}))}
+        known = set(order)
         for row, condition, node in self.relevant:
             codes = conditions.referenced_codes(condition)
             dropped = [code for code in codes if code in self.left_out_names and code not in known]
@@ -130,6 +134,14 @@ class QuestionReader(ChoicesReader):
                 if code not in known:
                     self.row_error(row, "relevant", _l(
                         "The condition refers to %(name)r, which is not a question in this form.", name=code))
+                elif node is not None and code == node.get("code"):
+                    self.row_error(row, "relevant", _l(
+                        "The condition refers to %(name)r, the question itself. A condition looks at earlier "
+                        "answers.", name=code))
+                elif node is not None and order[code] > order.get(node.get("code"), len(order)):
+                    self.row_error(row, "relevant", _l(
+                        "The condition refers to %(name)r, which comes later in the form. A condition looks at "
+                        "earlier answers: move %(name)s above this question, or change the condition.", name=code))
 
     def validation(self, row: Row, kind: str | None) -> dict:
         """Validation rules from the constraint and its message."""
