@@ -19,6 +19,7 @@ from .services import (
     definition_of,
     find_version,
     grouped_warnings,
+    publish,
     read_import,
     reference_lists,
     store_definition,
@@ -120,6 +121,33 @@ def _confirmed(left_out: list[tuple], yes: bool) -> bool:
         return click.confirm("Import without them?", default=False, err=True)
     except click.Abort:
         return False
+
+
+@questionnaire_group.command("publish")
+@click.argument("code")
+@click.option("--version", "number", type=click.IntRange(1, MAX_INT), help="Version number (default: the newest).")
+@with_appcontext
+@in_english
+def questionnaire_publish(code: str, number: int | None) -> None:
+    """Publish a draft version after the same checks as the web page, so that a scripted
+    set-up (import, publish, create a round) needs no browser."""
+    version = find_version(code, number)
+    if version is None:
+        raise click.ClickException(f"No questionnaire {code}" + (f" with version {number}." if number else "."))
+    if version.is_published:
+        click.echo(f"Version {version.number} of {code} is already published.")
+        return
+    try:
+        publish(version, None)
+    except DefinitionError as error:
+        db.session.rollback()
+        click.echo(f"{counted(len(error.problems), 'problem')} found; version {version.number} of {code} stays a "
+                   "draft:", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Published version {version.number} of {code}.")
 
 
 #: Registered by `imvo_survey.cli`.
