@@ -467,7 +467,7 @@ def test_missing_choices_sheet_when_a_select_needs_it():
 
 
 @pytest.mark.parametrize(("header", "missing"), [
-    (("name", "label"), "type"), (("type", "label"), "name"), (("type", "name", "hint"), "label")])
+    (("name", "label"), "type"), (("type", "label"), "name")])  # without labels, names are shown: test_xlsform_field
 def test_missing_survey_column(header, missing):
     cells = {"type": "text", "name": "q", "label": "Q", "hint": "H"}
     errors = errors_of(make_xlsx(survey=[header, tuple(cells[h] for h in header)]))
@@ -582,15 +582,21 @@ def test_invalid_choice_name():
     assert places(errors) == [("choices", 2, "name")]
 
 
-def test_missing_label_in_survey():
-    assert places(errors_of(make_xlsx(survey=survey(row("text", "q", None))))) == [
-        ("survey", 2, "label::Nederlands (nl)")]
+def test_missing_label_in_survey_shows_the_name():
+    reading = read_workbook_with_warnings(make_xlsx(survey=survey(row("text", "q", None))))
+    assert reading.definition["sections"][0]["questions"][0]["label"] == {"nl": "q", "en": "q"}
+    assert [(w.sheet, w.row, w.column) for w in reading.warnings][:1] == [("survey", 2, "label::Nederlands (nl)")]
+    assert places(errors_of(make_xlsx(survey=survey(row("text", None, None))))) == [
+        ("survey", 2, "name"), ("survey", 2, "label::Nederlands (nl)")]
 
 
-def test_missing_label_in_choices():
-    errors = errors_of(make_xlsx(survey=survey(row("select_one l", "q"), row("select_multiple l", "r")), choices=[
-        ("list_name", "name", "label::English (en)"), ("l", "a", "A"), ("l", "b", None)]))
-    assert places(errors) == [("choices", 3, "label::English (en)")]  # once, though two questions use the list
+def test_missing_label_in_choices_shows_the_name():
+    reading = read_workbook_with_warnings(make_xlsx(
+        survey=survey(row("select_one l", "q"), row("select_multiple l", "r")),
+        choices=[("list_name", "name", "label::English (en)"), ("l", "a", "A"), ("l", "b", None)]))
+    assert reading.definition["sections"][0]["questions"][0]["choices"][1]["label"] == {"nl": "b", "en": "b"}
+    located = [(w.sheet, w.row, w.column) for w in reading.warnings if w.sheet == "choices"]
+    assert located == [("choices", 3, "label::English (en)")]  # once, though two questions use the list
 
 
 def test_relevant_that_does_not_parse_is_left_out_and_said_why():
@@ -776,7 +782,7 @@ def test_required_that_is_not_yes_or_no():
 @pytest.mark.parametrize(("settings", "place"), [
     (None, ("settings", None, "form_id")),
     ([("form_title",), ("Title",)], ("settings", 2, "form_id")),
-    ([("form_id",), ("has space",)], ("settings", 2, "form_id")),
+    ([("form_id",), ("?",)], ("settings", 2, "form_id")),  # 'has space' becomes has_space: test_xlsform_field
     ([("form_id", "imvo::audience"), ("f", "public")], ("settings", 2, "imvo::audience")),
 ])  # another default_language is a warning now: test_xlsform_field
 def test_settings_problems(settings, place):

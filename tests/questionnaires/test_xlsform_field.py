@@ -318,3 +318,24 @@ def test_choice_lists_no_question_uses_are_named():
     unused = [(w.sheet, w.row, w.column, str(w.message)) for w in reading.warnings if w.sheet == "choices"]
     assert unused == [("choices", 3, "list_name",
                        "The choice list spare is not used by any question that is imported, so it is left out.")]
+
+
+def test_a_form_id_that_is_no_code_is_cleaned_and_said_so():
+    reading = read_workbook_with_warnings(make_xlsx(survey=SURVEY, settings=(("form_id",), ("Spec test",))))
+    assert reading.errors == [] and reading.definition["questionnaire"]["code"] == "Spec_test"
+    assert ("settings", 2, "form_id") in located(reading.warnings)
+
+
+def test_a_lone_sheet_is_the_survey_and_an_empty_choices_sheet_is_none():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet1"
+    book.active.append(["type", "name", "label"])
+    book.active.append(["text", "state", "The state"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    reading = read_workbook_with_warnings(buffer.getvalue(), filename="lone.xlsx")
+    assert reading.errors == [] and reading.definition["sections"][0]["questions"][0]["code"] == "state"
+    empty_choices = make_xlsx(survey=SURVEY, choices=[])
+    assert read_workbook_with_warnings(empty_choices).errors == []

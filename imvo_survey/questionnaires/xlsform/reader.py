@@ -133,6 +133,8 @@ class _Reader(SettingsReader, SurveyReader):
 
     def read(self, sheets: dict[str, RawRows]) -> dict | None:
         """The definition, or None; problems are in `self.errors`."""
+        if "survey" not in sheets and len(sheets) == 1:
+            sheets = {"survey": next(iter(sheets.values()))}  # a lone sheet is the survey, as in pyxform
         self.report_other_sheets(sheets)
         questionnaire = self.read_settings(sheets.get("settings"))
         self.read_choices(sheets.get("choices"))

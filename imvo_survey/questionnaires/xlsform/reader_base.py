@@ -257,12 +257,18 @@ class ReaderBase:
         return values
 
     def label(self, row: Row) -> dict[str, str]:
-        """A required label; one empty language takes the other."""
+        """A label; one empty language takes the other. Without one, the name is shown,
+        as ODK does (said so); a row with neither is an error."""
         values = self.texts(row, "label")
         if not values["nl"] and not values["en"]:
             headers = self.tables[row.sheet].headers
-            key = "label::nl" if "label::nl" in headers else "label::en"
-            self.row_error(row, key, _l("The label is missing. Fill it in."))
+            key = "label::nl" if "label::nl" in headers else "label::en" if "label::en" in headers else "name"
+            name = row.value("name")
+            if not name:
+                self.row_error(row, key, _l("The label is missing. Fill it in."))
+            else:
+                self.row_warning(row, key, _l("The label is missing, so the name is shown instead."))
+                return {"nl": name, "en": name}
         return {"nl": values["nl"] or values["en"], "en": values["en"] or values["nl"]}
 
     def optional_text(self, row: Row, column: str) -> dict[str, str] | None:

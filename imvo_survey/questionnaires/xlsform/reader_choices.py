@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import SCALE_POINTS, YES_NO_CHOICES
 from .reader_base import ReaderBase
-from .reader_sheets import RawRows, Row
+from .reader_sheets import RawRows, Row, is_blank
 
 CHOICES_KNOWN = frozenset({"list_name", "name", "label"})
 
@@ -19,11 +19,11 @@ class ChoicesReader(ReaderBase):
     def read_choices(self, raw: RawRows | None) -> None:
         """The choice lists by name; rows without a list name or name, and a name twice in
         one list, are reported here. The rest is checked when a question uses the list."""
-        if raw is None:
-            self.choices_missing = True
+        if raw is None or not any(not is_blank(value) for _number, values in raw for value in values):
+            self.choices_missing = True  # an empty choices sheet is as none
             return
         table = self.table("choices", raw, CHOICES_KNOWN)
-        if not self.require_columns(table, ("list_name", "name", "label")):
+        if not self.require_columns(table, ("list_name", "name")):  # a label may be missing
             return  # the lists stay unknown, so the questions do not report them again
         self.lists = {}
         seen: dict[tuple[str, str], int] = {}

@@ -10,7 +10,7 @@ from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import AUDIENCES
 from ...whole_numbers import parse_whole_number
 from .common import LANGUAGES, SETTINGS_COLUMNS
-from .reader_base import MAX_NAME_LENGTH, ReaderBase
+from .reader_base import MAX_NAME_LENGTH, NAME_PATTERN, ReaderBase
 from .reader_sheets import RawRows, Row, Table, language_code
 
 #: What a code may not hold; each run of it becomes one _.
@@ -54,6 +54,12 @@ class SettingsReader(ReaderBase):
         elif not code:
             self.error("settings", row.number if raw is not None else None, "form_id",
                        _l("The form_id is missing. Fill it in on the settings sheet."))
+        elif not NAME_PATTERN.fullmatch(code) and code_from_filename(f"{code}.x"):
+            cleaned = code_from_filename(f"{code}.x")  # the same cleaning as a file name's
+            self.row_warning(row, "form_id", _l(
+                "The form_id %(value)r is not a valid code, so %(code)s is used. Start with a letter or _, then use "
+                "letters, digits, _, - or . to choose another.", value=code, code=cleaned))
+            code = cleaned
         else:
             self.valid_name(row, "form_id", code)
         audience = row.value("imvo::audience")

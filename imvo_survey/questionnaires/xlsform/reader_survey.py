@@ -42,7 +42,7 @@ class SurveyReader(UnusableRows):
             self.error("survey", None, None, _l("The workbook has no %(sheet)s sheet. Add it.", sheet="survey"))
             return None
         table = self.table("survey", raw, SURVEY_KNOWN)
-        return table if self.require_columns(table, ("type", "name", "label")) else None
+        return table if self.require_columns(table, ("type", "name")) else None  # a label may be missing
 
     def walk(self, table: Table) -> None:
         """Sections, repeats and questions from the survey rows, in order."""

@@ -47,7 +47,8 @@ class UnusableRows(QuestionReader):
     def note(self, row: Row) -> None:
         """A note becomes text in the introduction of its section: a section has no texts
         between its questions."""
-        self.name(row)
+        if row.value("name"):  # a note may have no name, as in the XLSForm tools
+            self.name(row)
         text = self.optional_text(row, "label") or self.optional_text(row, "hint")
         if row.value("relevant"):
             self.leave_out(row, "relevant", _l(
