@@ -32,7 +32,7 @@ EXPECTED = {
     "example_xls__group.xlsx": ("imported", 1),
     "example_xls__include.xlsx": ("refused", ("survey", 3, "type")),
     "example_xls__repeat_date_test.xls": ("imported", 8),
-    "example_xls__specify_other.xls": ("imported", 0),
+    "example_xls__specify_other.xls": ("imported", 1),  # "or specify other" is named
     "example_xls__style_settings.xls": ("imported", 0),
     "example_xls__table-list.xls": ("imported", 5),
     "example_xls__text_and_integer.xls": ("imported", 0),

@@ -106,9 +106,9 @@ class SurveyReader(UnusableRows):
         if select is not None and select[0] is not None:
             kind, list_name, or_other = select
             if or_other:
-                self.row_warning(row, "type", _l(
+                self.leave_out(row, "type", _l(
                     "The \"or other\" choice of %(type)s is not read: respondents choose from the list only.",
-                    type=written))
+                    type=written), whole_row=False)
             return kind, list_name
         first = written.split()[0].lower()
         if first in SELECT_TYPES and select is None and " " not in written:
