@@ -173,6 +173,7 @@ class ConfirmImportForm(FlaskForm):
     preview listed them, its texts without a language in the language chosen."""
 
     upload = HiddenField(validators=[DataRequired()])
-    language = SelectField(_l("Language of texts without a language (a column label, not label::English)"),
+    #: Not `language`: the upload form on the same page has that field (ids must differ).
+    text_language = SelectField(_l("Language of texts without a language (a column label, not label::English)"),
                            choices=TEXT_LANGUAGE_CHOICES, default="")
     submit = SubmitField(_l("Import without them"))

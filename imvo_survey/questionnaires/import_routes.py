@@ -76,7 +76,7 @@ def import_questionnaire():
         errors = reading.errors
         if reading.definition is not None and reading.left_out:
             preview = reading
-            confirm_form = ConfirmImportForm(upload=_keep_upload(data, filename), language=form.language.data)
+            confirm_form = ConfirmImportForm(upload=_keep_upload(data, filename), text_language=form.language.data)
         elif reading.definition is not None:
             stored = _store(reading)
             if stored is not None:
@@ -96,7 +96,7 @@ def confirm_import():
         flash(_("This import is no longer available. Upload the file again."), "error")
         return redirect(url_for("questionnaires.import_questionnaire"))
     path, filename = kept
-    reading = read_import(path.read_bytes(), filename, form.language.data or None)
+    reading = read_import(path.read_bytes(), filename, form.text_language.data or None)
     stored = _store(reading) if reading.definition is not None else None
     if stored is None:
         return render_template("questionnaires/import.html", form=ImportForm(), errors=reading.errors,

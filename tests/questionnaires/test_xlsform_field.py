@@ -339,3 +339,18 @@ def test_a_lone_sheet_is_the_survey_and_an_empty_choices_sheet_is_none():
     assert reading.errors == [] and reading.definition["sections"][0]["questions"][0]["code"] == "state"
     empty_choices = make_xlsx(survey=SURVEY, choices=[])
     assert read_workbook_with_warnings(empty_choices).errors == []
+
+
+def test_the_language_can_be_picked_in_the_preview(secretariat_client):
+    from imvo_survey.questionnaires.services import find_version
+
+    data = make_xlsx(survey=[("type", "name", "label"), ("text", "q", "What?"), ("calculate", "c", None)],
+                     settings=None)
+    page = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(data), "english.xlsx")}, content_type="multipart/form-data").get_data(as_text=True)
+    assert 'name="text_language"' in page and page.count('id="language"') == 1  # ids stay unique
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+    confirmed = secretariat_client.post("/questionnaires/import/confirm", data={"upload": token,
+                                                                               "text_language": "en"})
+    assert confirmed.status_code == 302
+    assert find_version("english", 1).default_language == "en"
