@@ -27,6 +27,7 @@ EXPECTED = {
     "bug_example_xls__excel_with_macros.xlsm": ("imported", 1),
     "example_xls__calculate.xls": ("refused", ("survey", "", "")),
     "example_xls__choice_filter_test.xlsx": ("refused", ("choices", 6, "name")),
+    "example_xls__extra_sheet_names.xlsx": ("imported", 0),  # an empty choices sheet and other sheets
     "example_xls__field-list.xlsx": ("imported", 1),
     "example_xls__gps.xls": ("refused", ("survey", "", "")),
     "example_xls__group.xlsx": ("imported", 1),
@@ -34,6 +35,7 @@ EXPECTED = {
     "example_xls__repeat_date_test.xls": ("imported", 8),
     "example_xls__specify_other.xls": ("imported", 1),  # "or specify other" is named
     "example_xls__style_settings.xls": ("imported", 0),
+    "example_xls__survey_no_name.xlsx": ("imported", 0),  # its only sheet is the survey
     "example_xls__table-list.xls": ("imported", 5),
     "example_xls__text_and_integer.xls": ("imported", 0),
     "example_xls__tutorial.xls": ("imported", 2),
