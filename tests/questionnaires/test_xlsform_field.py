@@ -354,3 +354,15 @@ def test_the_language_can_be_picked_in_the_preview(secretariat_client):
                                                                                "text_language": "en"})
     assert confirmed.status_code == 302
     assert find_version("english", 1).default_language == "en"
+
+
+def test_a_group_emptied_by_leaving_out_goes_but_one_with_notes_stays():
+    data = make_xlsx(survey=[("type", "name", "label"), ("text", "q", "Q?"),
+                             ("begin_group", "gone", "Gone"), ("geopoint", "where", "Where?"), ("end_group", None, None),
+                             ("begin_group", "kept", "Kept"), ("note", "n", "Read this"), ("end_group", None, None)])
+    reading = read_workbook_with_warnings(data)
+    assert reading.errors == []
+    assert [section["code"] for section in reading.definition["sections"]] == ["section_1", "kept"]
+    assert reading.definition["sections"][1]["intro"] == {"nl": "Read this", "en": "Read this"}
+    assert ("survey", 3, "type", "gone") in [(w.sheet, w.row, w.column, w.name) for w in reading.warnings
+                                              if isinstance(w, LeftOut)]

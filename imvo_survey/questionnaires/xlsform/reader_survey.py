@@ -81,8 +81,9 @@ class SurveyReader(UnusableRows):
 
     def drop_emptied_sections(self) -> None:
         """Groups left without questions because their rows were left out go too, said
-        so. (A group empty in the workbook stays: a draft may have an empty section.)"""
-        for section in [section for section in self.sections if not section["questions"]]:
+        so. (A group empty in the workbook stays: a draft may have an empty section; so
+        does one with an introduction, such as the text of its notes.)"""
+        for section in [section for section in self.sections if not section["questions"] and not section.get("intro")]:
             number = self.group_rows.get(section["code"])
             if number is None or not self.emptied.get(section["code"]):
                 continue
