@@ -779,6 +779,13 @@ def test_required_that_is_not_yes_or_no():
     assert places(errors) == [("survey", 2, "required")]
 
 
+def test_required_under_a_condition_is_left_out_and_the_question_optional():
+    definition, left_out = left_out_of(make_xlsx(survey=survey(
+        row("text", "a"), row("text", "q", "Q", "${a} != ''"), header=(*HEADER, "required"))))
+    assert definition["sections"][0]["questions"][1]["required"] is False
+    assert left_out == [("survey", 3, "required", "q")]
+
+
 @pytest.mark.parametrize(("settings", "place"), [
     (None, ("settings", None, "form_id")),
     ([("form_title",), ("Title",)], ("settings", 2, "form_id")),

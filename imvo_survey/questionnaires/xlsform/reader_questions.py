@@ -83,7 +83,11 @@ class QuestionReader(ChoicesReader):
         value = row.value("required").lower()
         if value in TRUE_WORDS:
             return True
-        if value not in FALSE_WORDS:
+        if "${" in value:  # an XPath expression, as the XLSForm tools allow: required only sometimes
+            self.leave_out(row, "required", _l(
+                "Required only when %(value)s is not supported, so the question is optional.",
+                value=row.value("required")), whole_row=False)
+        elif value not in FALSE_WORDS:
             self.row_error(row, "required", _l("%(value)r is not a yes/no value. Use yes or no.",
                                                value=row.value("required")))
         return False
