@@ -95,7 +95,7 @@ BLUEPRINTS = (
     ("organisations", "/organisations", ("routes", "import_routes")),
     ("users", "/users", ("routes",)),
     ("benchmark_scores", "/benchmark", ("routes", "import_routes")),
-    ("questionnaires", "/questionnaires", ("routes", "editing")),
+    ("questionnaires", "/questionnaires", ("routes", "editing", "import_routes")),
     ("rounds", "/rounds", ("routes", "dashboard", "invitations")),
     ("respondent", None, ("routes", "questionnaire", "entries", "submit", "feedback", "workbook")),
     ("review", "/review", ("routes",)),

@@ -137,6 +137,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "questionnaires.create_questionnaire": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "questionnaires.edit_questionnaire": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "questionnaires.import_questionnaire": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
+    "questionnaires.confirm_import": {"POST": _SECRETARIAT},
     "practices.mark": {"GET": _SECRETARIAT, "POST": _SECRETARIAT},
     "practices.remove": {"POST": _SECRETARIAT},
     "practices.consent": {"GET": _RESPOND, "POST": _RESPOND},

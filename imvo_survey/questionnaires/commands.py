@@ -1,4 +1,4 @@
-"""`imvo questionnaire list|export|import`: questionnaires as JSON or XLSForm."""
+"""`imvo questionnaire list|export|import|publish`: questionnaires as JSON or XLSForm."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from .services import (
     definition_of,
     find_version,
     grouped_warnings,
+    publish,
     read_import,
     reference_lists,
     store_definition,
@@ -72,13 +73,23 @@ def _where(sheet, row, column) -> str:
 
 @questionnaire_group.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True,
+              help="Import without asking when some rows cannot be used (they are listed, and left out).")
+@click.option("--language", type=click.Choice(["nl", "en"]),
+              help="Language of texts without one (a column label, not label::English); default: as the form's "
+                   "settings say, else nl.")
 @with_appcontext
 @in_english
-def questionnaire_import(file: Path) -> None:
-    """Import a workbook or JSON as a new draft version (or a new questionnaire)."""
-    reading = read_import(file.read_bytes(), file.name.lower())
+def questionnaire_import(file: Path, yes: bool, language: str | None) -> None:
+    """Import a workbook (.xlsx, .xlsm, .xls) or JSON as a new draft version (or a new
+    questionnaire). Rows the survey cannot use are listed first, each with what happens
+    to it; the import asks before it goes ahead without them (or not, with --yes)."""
+    reading = read_import(file.read_bytes(), file.name, language)
     errors = reading.errors
     if reading.definition is not None and not errors:
+        if reading.left_out and not _confirmed(reading.left_out, yes):
+            click.echo("Nothing was imported.", err=True)
+            sys.exit(1)
         try:
             version = store_definition(reading.definition)
         except DefinitionError as error:
@@ -95,6 +106,48 @@ def questionnaire_import(file: Path) -> None:
     for sheet, row, column, message in errors:
         click.echo(f"  {_where(sheet, row, column)}: {message}", err=True)
     sys.exit(1)
+
+
+def _confirmed(left_out: list[tuple], yes: bool) -> bool:
+    """List what the survey cannot use (as the web page's preview does), then ask,
+    unless --yes was given. No answer (no terminal) is no."""
+    click.echo(f"{counted(len(left_out), 'row or cell', 'rows or cells')} the survey cannot use as written:", err=True)
+    for sheet, row, name, message in left_out:
+        named = f", name {name}" if name else ""
+        click.echo(f"  {_where(sheet, row, None)}{named}: {message}", err=True)
+    if yes:
+        return True
+    try:
+        return click.confirm("Import without them?", default=False, err=True)
+    except click.Abort:
+        return False
+
+
+@questionnaire_group.command("publish")
+@click.argument("code")
+@click.option("--version", "number", type=click.IntRange(1, MAX_INT), help="Version number (default: the newest).")
+@with_appcontext
+@in_english
+def questionnaire_publish(code: str, number: int | None) -> None:
+    """Publish a draft version after the same checks as the web page, so that a scripted
+    set-up (import, publish, create a round) needs no browser."""
+    version = find_version(code, number)
+    if version is None:
+        raise click.ClickException(f"No questionnaire {code}" + (f" with version {number}." if number else "."))
+    if version.is_published:
+        click.echo(f"Version {version.number} of {code} is already published.")
+        return
+    try:
+        publish(version, None)
+    except DefinitionError as error:
+        db.session.rollback()
+        click.echo(f"{counted(len(error.problems), 'problem')} found; version {version.number} of {code} stays a "
+                   "draft:", err=True)
+        for problem in error.problems:
+            click.echo(f"  {problem}", err=True)
+        sys.exit(1)
+    db.session.commit()
+    click.echo(f"Published version {version.number} of {code}.")
 
 
 #: Registered by `imvo_survey.cli`.

@@ -6,7 +6,7 @@ import re
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from ..forms import DecimalCommaField, MultilineField, WholeNumberField, empty_to_none, options, strip_filter
@@ -15,6 +15,8 @@ from ..models.questionnaire_vocabulary import INVENTORY_FIELDS
 from . import conditions
 
 CODE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,79}$"
+#: A choice's code: any word, as XLSForm allows (1, 99, 10_70, père); see the JSON Schema.
+CHOICE_CODE_PATTERN = r"^\S{1,80}$"
 CODE_MESSAGE = _l("Use letters, digits and _ . - only, starting with a letter or _.")
 
 AUDIENCE_LABELS = {"association": _l("Branch associations and boards"), "company": _l("Companies")}
@@ -139,7 +141,7 @@ class QuestionForm(FlaskForm):
             if not line.strip():
                 continue
             parts = [part.strip() for part in line.split("|")]
-            if len(parts) != 3 or not all(parts) or not re.match(CODE_PATTERN, parts[0]):
+            if len(parts) != 3 or not all(parts) or not re.match(CHOICE_CODE_PATTERN, parts[0]):
                 raise ValidationError(_l("Line %(number)d: write code | Dutch label | English label.", number=number))
             field.parsed.append({"code": parts[0], "label": {"nl": parts[1], "en": parts[2]}})
 
@@ -151,9 +153,27 @@ class QuestionForm(FlaskForm):
                 raise ValidationError(_l("Not a valid regular expression: %(error)s", error=str(error))) from None
 
 
+#: The language of a bare `label` column: as the workbook's settings say (default_language), else Dutch.
+TEXT_LANGUAGE_CHOICES = options([("", _l("As the form's settings say, else Dutch")), ("nl", _l("Dutch")), ("en", _l("English"))])
+
+
 class ImportForm(FlaskForm):
     """Upload a questionnaire as XLSForm workbook or JSON."""
 
-    file = FileField(_l("File (XLSX or JSON)"), validators=[
-        FileRequired(_l("Choose a file.")), FileAllowed(["xlsx", "json"], _l("Choose an XLSX or JSON file."))])
+    file = FileField(_l("File (XLSX, XLS or JSON)"), validators=[
+        FileRequired(_l("Choose a file.")),
+        FileAllowed(["xlsx", "xlsm", "xls", "json"], _l("Choose an Excel workbook (XLSX or XLS) or a JSON file."))])
+    language = SelectField(_l("Language of texts without a language (a column label, not label::English)"),
+                           choices=TEXT_LANGUAGE_CHOICES, default="")
     submit = SubmitField(_l("Import"))
+
+
+class ConfirmImportForm(FlaskForm):
+    """Import a checked workbook with the rows the survey cannot use left out, as the
+    preview listed them, its texts without a language in the language chosen."""
+
+    upload = HiddenField(validators=[DataRequired()])
+    #: Not `language`: the upload form on the same page has that field (ids must differ).
+    text_language = SelectField(_l("Language of texts without a language (a column label, not label::English)"),
+                           choices=TEXT_LANGUAGE_CHOICES, default="")
+    submit = SubmitField(_l("Import without them"))

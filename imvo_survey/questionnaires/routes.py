@@ -1,12 +1,13 @@
 """The authoring pages: questionnaires and versions, drafts, publication, comparison,
-preview, export and import. Editing sections and questions is in `editing.py`."""
+preview and export. Editing sections and questions is in `editing.py`, import in
+`import_routes.py`."""
 
 from __future__ import annotations
 
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import force_locale, ngettext
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -22,26 +23,19 @@ from . import bp
 from .definition import dump_json, questions_by_code, walk
 from .describe import describe_condition
 from .formbuilder import field_kind, form_class
-from .forms import AUDIENCE_LABELS, INVENTORY_LABELS, REFERENCE_LABELS, TYPE_LABELS, ImportForm, QuestionnaireForm
+from .forms import AUDIENCE_LABELS, INVENTORY_LABELS, REFERENCE_LABELS, TYPE_LABELS, QuestionnaireForm
 from .question_types import question_type
 from .services import (
     DefinitionError,
     compare,
     definition_of,
     get_version,
-    grouped_warnings,
     new_draft_from,
     publish,
-    read_import,
     reference_lists,
     reference_options,
-    store_definition,
 )
 from .xlsform import write_workbook
-
-#: At most this many import warnings are flashed: they travel in the session cookie.
-FLASHED_WARNINGS = 15
-FLASHED_ROWS = 10
 
 
 @bp.app_context_processor
@@ -219,52 +213,3 @@ def export_version(code: str, number: int, fmt: str):
                          mimetype=XLSX_MIMETYPE,
                          as_attachment=True, download_name=f"{name}.xlsx")
     abort(404)
-
-
-@bp.route("/import", methods=["GET", "POST"])
-@roles("secretariat")
-def import_questionnaire():
-    """Upload a workbook or JSON: a new draft version (or a new questionnaire), or the errors."""
-    form = ImportForm()
-    errors = None
-    if form.validate_on_submit():
-        data = form.file.data.read()
-        filename = (form.file.data.filename or "").lower()
-        reading = read_import(data, filename)
-        definition, errors = reading.definition, reading.errors
-        if definition is not None:
-            with saving(DefinitionError) as outcome:
-                version = store_definition(definition)
-            if outcome.error is not None:
-                errors = [("", "", problem.code or "", problem.message) for problem in outcome.error.problems]
-            else:
-                flash(_("Imported as draft version %(number)d of %(code)s. Check it, then publish it.",
-                        number=version.number, code=version.questionnaire.code), "success")
-                _flash_import_warnings(reading.warnings)
-                return redirect(url_for("questionnaires.show_version", code=version.questionnaire.code,
-                                        number=version.number))
-    return render_template("questionnaires/import.html", form=form, errors=errors)
-
-
-def _flash_import_warnings(warnings: list[tuple]) -> None:
-    """What the import ignored, by place, one message per kind (see grouped_warnings)."""
-    groups = grouped_warnings(warnings)
-    for sheet, rows, column, message in groups[:FLASHED_WARNINGS]:
-        flash(_("Ignored (%(place)s): %(message)s", place=_place(sheet, rows, column), message=message), "warning")
-    if len(groups) > FLASHED_WARNINGS:
-        flash(ngettext("%(num)d more kind of ignored content is not listed here.",
-                       "%(num)d more kinds of ignored content are not listed here.", len(groups) - FLASHED_WARNINGS),
-              "warning")
-
-
-def _place(sheet: str, rows: list, column: str) -> str:
-    """Where in a workbook, as "sheet survey, rows 2, 5, column appearance"."""
-    parts = [_("sheet %(name)s", name=sheet)] if sheet else []
-    listed = ", ".join(str(row) for row in rows[:FLASHED_ROWS])
-    if len(rows) > FLASHED_ROWS:
-        parts.append(_("rows %(rows)s and %(num)d more", rows=listed, num=len(rows) - FLASHED_ROWS))
-    elif rows:
-        parts.append(_("row %(rows)s", rows=listed) if len(rows) == 1 else _("rows %(rows)s", rows=listed))
-    if column:
-        parts.append(_("column %(name)s", name=column))
-    return ", ".join(parts)

@@ -26,7 +26,7 @@ from ..text import from_spreadsheet, map_strings, normalise_newlines
 from ..uploads import UploadRefused, check_upload
 from .definition import FORMAT, Problem, check_publishable, check_structure, load_json, walk
 from .question_types import question_type
-from .xlsform import read_workbook_with_warnings
+from .xlsform import LeftOut, read_workbook_with_warnings
 
 
 class DefinitionError(ValueError):
@@ -188,18 +188,25 @@ def _store_question(version, section, item: dict, position: int, parent: Questio
 class ImportReading:
     """A file read for import: the definition (None when there are errors), the errors
     that refuse it and the warnings about what was ignored, each as
-    (sheet, row, column, message), "" where a part does not apply."""
+    (sheet, row, column, message), "" where a part does not apply; and what the survey
+    cannot use as written (`left_out`: rows and cells left out or kept in another form,
+    as (sheet, row, name, message)), which the user confirms before the import."""
 
     definition: dict | None
     errors: list[tuple] = field(default_factory=list)
     warnings: list[tuple] = field(default_factory=list)
+    left_out: list[tuple] = field(default_factory=list)
+    bare_texts: bool = False  # texts without a language were read (in the language picked)
 
 
-def read_import(data: bytes, filename: str) -> ImportReading:
+def read_import(data: bytes, filename: str, language: str | None = None) -> ImportReading:
     """A definition from workbook or JSON bytes, with its errors and warnings. The file
-    is checked first (`uploads.check_upload`): one over the limits is refused unread."""
+    is checked first (`uploads.check_upload`): one over the limits is refused unread.
+    A workbook without a form_id takes its code from `filename`, as written; texts
+    without a language (a bare `label`) are in `language` ("nl" or "en") when given,
+    else as the workbook's settings say, else Dutch."""
     try:
-        kind = check_upload(data, filename, ("xlsx", "json"))
+        kind = check_upload(data, filename, ("xlsx", "xls", "json"))
     except UploadRefused as refusal:
         return ImportReading(None, [("", "", "", refusal.message)])
     if kind == "json":
@@ -207,9 +214,11 @@ def read_import(data: bytes, filename: str) -> ImportReading:
         return ImportReading(map_strings(definition, normalise_newlines),
                              [("", "", problem.code or "", problem.message) for problem in problems])
 
-    reading = read_workbook_with_warnings(data)
+    reading = read_workbook_with_warnings(data, filename=filename, language=language)
     return ImportReading(map_strings(reading.definition, from_spreadsheet), [_place(e) for e in reading.errors],
-                         [_place(w) for w in reading.warnings])
+                         [_place(w) for w in reading.warnings if not isinstance(w, LeftOut)],
+                         [(w.sheet or "", w.row or "", w.name, w.message) for w in reading.warnings
+                          if isinstance(w, LeftOut)], reading.bare_texts)
 
 
 def _place(found) -> tuple:

@@ -36,7 +36,7 @@ from config import BaseConfig
 
 from ..i18n import lazy_gettext as _l
 from .messages import UploadRefused, kinds_text, number
-from .workbook import check_workbook
+from .workbook import check_old_workbook, check_workbook
 
 __all__ = ["UploadLimits", "UploadRefused", "check_upload", "parse_json", "decode_text", "guess_delimiter"]
 
@@ -83,13 +83,15 @@ class UploadLimits:
 
 
 def check_upload(data: bytes, filename: str, kinds: Collection[str], limits: UploadLimits | None = None) -> str:
-    """The kind of `data` ("xlsx", "csv" or "json", one of `kinds`) once it passed every
-    check; raises `UploadRefused`, with a message that names the limit and what was found."""
+    """The kind of `data` ("xlsx", "xls", "csv" or "json", one of `kinds`) once it passed
+    every check; raises `UploadRefused`, with a message that names the limit and what was
+    found."""
     limits = limits or UploadLimits.current()
     kind = _kind_of(data, filename.lower(), kinds)
     if kind == "xlsx":
-
         check_workbook(data, limits)
+    elif kind == "xls":
+        check_old_workbook(data, limits)
     elif kind == "csv":
         _check_csv(data, limits)
     else:
@@ -107,6 +109,8 @@ def _kind_of(data: bytes, filename: str, kinds: Collection[str]) -> str:
             return "xlsx"
         raise UploadRefused(_l("This is a zip file (perhaps an Excel workbook); upload %(kinds)s.", kinds=wanted))
     if data.startswith(OLE_MAGIC):
+        if "xls" in kinds:
+            return "xls"
         raise UploadRefused(_l("This is an old Excel file (.xls), a workbook protected with a password, or another "
                                "old Office document. Open it in Excel and save it, without a password, as "
                                "%(kinds)s.", kinds=wanted))

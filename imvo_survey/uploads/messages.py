@@ -22,12 +22,13 @@ class UploadRefused(ValueError):
 
 
 #: How each kind of file is named to the person uploading it.
-KIND_NAMES = {"csv": _l("a CSV file"), "xlsx": _l("an Excel workbook (.xlsx)"), "json": _l("a JSON file")}
+KIND_NAMES = {"csv": _l("a CSV file"), "xlsx": _l("an Excel workbook (.xlsx)"),
+              "xls": _l("an Excel 97-2003 workbook (.xls)"), "json": _l("a JSON file")}
 
 
 def kinds_text(kinds: Collection[str]) -> str:
     """"a CSV file or an Excel workbook (.xlsx)": the kinds accepted, in words."""
-    names = [str(KIND_NAMES[kind]) for kind in ("csv", "xlsx", "json") if kind in kinds]
+    names = [str(KIND_NAMES[kind]) for kind in ("csv", "xlsx", "xls", "json") if kind in kinds]
     if len(names) < 2:
         return "".join(names)
     return str(_l("%(first)s or %(last)s", first=", ".join(names[:-1]), last=names[-1]))

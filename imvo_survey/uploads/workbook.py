@@ -19,6 +19,7 @@ from collections.abc import Callable
 from io import BytesIO
 from xml.parsers import expat
 
+import xlrd
 from openpyxl.xml.constants import XLSM, XLSX, XLTM, XLTX
 
 from ..i18n import lazy_gettext as _l
@@ -157,7 +158,7 @@ class _SheetScan:
 
     def scan(self, archive: zipfile.ZipFile, part: str) -> None:
         _stream(archive, part, self.start)
-        self._check(self.rows, self.columns)
+        self.check(self.rows, self.columns)
 
     def start(self, namespace: str, name: str, attributes: dict) -> None:
         if namespace not in SPREADSHEET:
@@ -174,9 +175,9 @@ class _SheetScan:
         elif name == "dimension":
             last = CELL_REFERENCE.fullmatch(attributes.get("ref", "").rpartition(":")[2])
             if last:
-                self._check(_whole_number(last.group(2)) or 0, _column_number(last.group(1)))
+                self.check(_whole_number(last.group(2)) or 0, _column_number(last.group(1)))
 
-    def _check(self, rows: int, columns: int) -> None:
+    def check(self, rows: int, columns: int) -> None:
         if rows > self.limits.rows:
             raise UploadRefused(_l(
                 "The sheet %(sheet)s reaches row %(found)s, more than the limit of %(limit)s rows. Delete the "
@@ -208,3 +209,31 @@ def _whole_number(text: str | None) -> int | None:
     if value != value or value in (float("inf"), float("-inf")):
         return None
     return int(value)
+
+
+def check_old_workbook(data: bytes, limits) -> None:
+    """Refuse an Excel 97-2003 workbook (.xls) over `limits` (sheets, rows, columns), or
+    one xlrd cannot open (damaged, protected with a password, or another Office file).
+
+    Such a file is not compressed, so it is no larger read than uploaded, and its format
+    holds at most 65,536 rows of 256 columns: xlrd may open it whole. Each sheet is
+    loaded and let go in turn (`on_demand`), so only one is held at a time."""
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, formatting_info=False)
+    except Exception:  # xlrd raises many kinds for a damaged, encrypted or foreign file
+        raise UploadRefused(_l(
+            "This old Excel file (.xls) cannot be opened: it is damaged, protected with a password, or another "
+            "Office document. Open it in Excel and save it, without a password, as an Excel workbook (.xlsx).")
+        ) from None
+    try:
+        names = book.sheet_names()
+        if len(names) > limits.sheets:
+            raise UploadRefused(_l("The workbook has %(found)s sheets, more than the limit of %(limit)s. Remove "
+                                   "the sheets that are not needed.", found=number(len(names)),
+                                   limit=number(limits.sheets)))
+        for index, name in enumerate(names):
+            sheet = book.sheet_by_index(index)
+            _SheetScan(name, limits).check(sheet.nrows, sheet.ncols)
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()

@@ -62,3 +62,38 @@ def test_import_says_what_it_ignored(runner, tmp_path):
     assert "ignored (sheet survey, row 2, column type): The metadata row start is ignored" in result.output
     assert "ignored (sheet settings, row 2, column style): The setting style is not supported" in result.output
     assert "genegeerd" not in result.output
+
+
+def test_publish_a_draft_from_the_command_line(runner, tmp_path):
+    """A scripted set-up: import, then publish, with no browser."""
+    from .test_xlsform_field import FIELD_FORM
+
+    path = tmp_path / "household.xlsx"
+    path.write_bytes(FIELD_FORM)
+    assert runner.invoke(args=["questionnaire", "import", "--yes", str(path)]).exit_code == 0
+    assert runner.invoke(args=["questionnaire", "import", "--yes", str(path)]).exit_code == 0
+    result = runner.invoke(args=["questionnaire", "publish", "household", "--version", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Published version 1 of household." in result.output
+    assert find_version("household", 1).status == "published" and find_version("household", 2).status == "draft"
+    result = runner.invoke(args=["questionnaire", "publish", "household"])  # the newest: version 2
+    assert "Published version 2 of household." in result.output
+    again = runner.invoke(args=["questionnaire", "publish", "household"])
+    assert again.exit_code == 0 and "already published" in again.output
+
+
+def test_publish_names_what_stands_in_the_way_and_publishes_nothing(runner):
+    from imvo_survey.questionnaires.services import store_definition
+
+    from .helpers import definition, q
+
+    store_definition(definition(q("a", "text"), q("b", "text", show_if={"op": "equals", "question": "c",
+                                                                        "value": "x"}), q("c", "text")))
+    db.session.commit()
+    result = runner.invoke(args=["questionnaire", "publish", "test-q"])
+    assert result.exit_code == 1
+    assert "version 1 of test-q stays a draft" in result.output
+    assert "b: The condition refers to c, which does not come before this question." in result.output
+    assert find_version("test-q", 1).status == "draft"
+    missing = runner.invoke(args=["questionnaire", "publish", "nope", "--version", "3"])
+    assert missing.exit_code != 0 and "No questionnaire nope with version 3." in missing.output

@@ -107,7 +107,7 @@ def test_what_the_file_says_is_escaped_in_the_list_of_problems(secretariat_clien
     HTML in a template, so the page turns it into text first."""
     from .test_xlsform import make_xlsx
 
-    survey = [("type", "name", "label", "<img src=x>"), ("text", "naam", "Naam", "iets")]
+    survey = [("type", "name", "label", "imvo::<img src=x>"), ("text", "naam", "Naam", "iets")]
     result = hostile.upload(secretariat_client, "/questionnaires/import", "file", make_xlsx(survey), "lijst.xlsx")
     page = result.get_data(as_text=True)
     assert "&lt;img src=x&gt;" in page and "<img src=x>" not in page

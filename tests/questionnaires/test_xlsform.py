@@ -16,8 +16,10 @@ from imvo_survey.questionnaires.xlsform import (
     CHOICES_COLUMNS,
     SETTINGS_COLUMNS,
     SURVEY_COLUMNS,
+    LeftOut,
     WorkbookError,
     read_workbook,
+    read_workbook_with_warnings,
     write_workbook,
 )
 
@@ -465,7 +467,7 @@ def test_missing_choices_sheet_when_a_select_needs_it():
 
 
 @pytest.mark.parametrize(("header", "missing"), [
-    (("name", "label"), "type"), (("type", "label"), "name"), (("type", "name", "hint"), "label")])
+    (("name", "label"), "type"), (("type", "label"), "name")])  # without labels, names are shown: test_xlsform_field
 def test_missing_survey_column(header, missing):
     cells = {"type": "text", "name": "q", "label": "Q", "hint": "H"}
     errors = errors_of(make_xlsx(survey=[header, tuple(cells[h] for h in header)]))
@@ -517,25 +519,38 @@ def test_end_repeat_closing_a_group():
     assert "row 2" in str(errors[0].message)
 
 
-def test_group_inside_group():
-    errors = errors_of(make_xlsx(survey=survey(
+def left_out_of(data: bytes) -> tuple[dict, list[tuple]]:
+    """The definition read, and (sheet, row, column, name) of each row or cell left out."""
+    reading = read_workbook_with_warnings(data)
+    assert reading.errors == [] and reading.definition is not None
+    return reading.definition, [(w.sheet, w.row, w.column, w.name) for w in reading.warnings if isinstance(w, LeftOut)]
+
+
+def test_group_inside_group_is_read_as_part_of_it():
+    definition, left_out = left_out_of(make_xlsx(survey=survey(
         row("begin_group", "g"), row("begin_group", "h"), row("text", "q"), row("end_group", None),
         row("end_group", None))))
-    assert places(errors) == [("survey", 3, "type")]
+    assert [question["code"] for question in definition["sections"][0]["questions"]] == ["q"]
+    assert left_out == [("survey", 3, "type", "h")]
 
 
-def test_group_inside_repeat():
-    errors = errors_of(make_xlsx(survey=survey(
+def test_group_inside_repeat_is_read_as_part_of_it():
+    definition, left_out = left_out_of(make_xlsx(survey=survey(
         row("begin_repeat", "r"), row("begin_group", "h"), row("text", "q"), row("end_group", None),
         row("end_repeat", None))))
-    assert places(errors) == [("survey", 3, "type")]
+    assert [question["code"] for question in definition["sections"][0]["questions"][0]["questions"]] == ["q"]
+    assert left_out == [("survey", 3, "type", "h")]
 
 
-def test_repeat_inside_repeat():
-    errors = errors_of(make_xlsx(survey=survey(
+def test_repeat_inside_repeat_is_left_out_with_its_rows():
+    definition, left_out = left_out_of(make_xlsx(survey=survey(
         row("begin_repeat", "r"), row("text", "p"), row("begin_repeat", "s"), row("text", "q"),
-        row("end_repeat", None), row("end_repeat", None))))
-    assert places(errors) == [("survey", 4, "type")]
+        row("begin_group", "t"), row("text", "u"), row("end_group", None),
+        row("end_repeat", None), row("text", "v"), row("end_repeat", None))))
+    repeat = definition["sections"][0]["questions"][0]
+    assert [question["code"] for question in repeat["questions"]] == ["p", "v"]
+    assert left_out == [("survey", 4, "type", "s"), ("survey", 5, "type", "q"), ("survey", 6, "type", "t"),
+                        ("survey", 7, "type", "u")]
 
 
 def test_empty_repeat():
@@ -561,27 +576,36 @@ def test_duplicate_choice_in_a_list():
 
 
 def test_invalid_choice_name():
+    """Numbers are choice names (test_xlsform_field); a name with a space is not."""
     errors = errors_of(make_xlsx(survey=survey(row("select_one l", "q")),
-                                 choices=[("list_name", "name", "label"), ("l", "1", "One")]))
+                                 choices=[("list_name", "name", "label"), ("l", "one 1", "One")]))
     assert places(errors) == [("choices", 2, "name")]
 
 
-def test_missing_label_in_survey():
-    assert places(errors_of(make_xlsx(survey=survey(row("text", "q", None))))) == [
-        ("survey", 2, "label::Nederlands (nl)")]
+def test_missing_label_in_survey_shows_the_name():
+    reading = read_workbook_with_warnings(make_xlsx(survey=survey(row("text", "q", None))))
+    assert reading.definition["sections"][0]["questions"][0]["label"] == {"nl": "q", "en": "q"}
+    assert [(w.sheet, w.row, w.column) for w in reading.warnings][:1] == [("survey", 2, "label::Nederlands (nl)")]
+    assert places(errors_of(make_xlsx(survey=survey(row("text", None, None))))) == [
+        ("survey", 2, "name"), ("survey", 2, "label::Nederlands (nl)")]
 
 
-def test_missing_label_in_choices():
-    errors = errors_of(make_xlsx(survey=survey(row("select_one l", "q"), row("select_multiple l", "r")), choices=[
-        ("list_name", "name", "label::English (en)"), ("l", "a", "A"), ("l", "b", None)]))
-    assert places(errors) == [("choices", 3, "label::English (en)")]  # once, though two questions use the list
+def test_missing_label_in_choices_shows_the_name():
+    reading = read_workbook_with_warnings(make_xlsx(
+        survey=survey(row("select_one l", "q"), row("select_multiple l", "r")),
+        choices=[("list_name", "name", "label::English (en)"), ("l", "a", "A"), ("l", "b", None)]))
+    assert reading.definition["sections"][0]["questions"][0]["choices"][1]["label"] == {"nl": "b", "en": "b"}
+    located = [(w.sheet, w.row, w.column) for w in reading.warnings if w.sheet == "choices"]
+    assert located == [("choices", 3, "label::English (en)")]  # once, though two questions use the list
 
 
-def test_relevant_that_does_not_parse():
-    errors = errors_of(make_xlsx(survey=survey(row("text", "a"), row("text", "b", "B", "${a} = = 'x'"),
-                                               header=(*HEADER, "relevant"))))
-    assert places(errors) == [("survey", 3, "relevant")]
-    assert "expected a value after '='" in str(errors[0].message)
+def test_relevant_that_does_not_parse_is_left_out_and_said_why():
+    data = make_xlsx(survey=survey(row("text", "a"), row("text", "b", "B", "${a} = = 'x'"), header=(*HEADER, "relevant")))
+    definition, left_out = left_out_of(data)
+    assert "show_if" not in definition["sections"][0]["questions"][1]
+    assert left_out == [("survey", 3, "relevant", "b")]
+    message = str(read_workbook_with_warnings(data).warnings[0].message)
+    assert "expected a value after '='" in message and "always shown" in message
 
 
 def test_relevant_referring_to_an_unknown_name():
@@ -592,18 +616,25 @@ def test_relevant_referring_to_an_unknown_name():
     assert "'nope'" in str(errors[1].message)
 
 
-def test_relevant_on_a_group():
-    errors = errors_of(make_xlsx(survey=survey(row("text", "a"), row("begin_group", "g", "G", "${a} != ''"),
-                                               row("text", "b"), row("end_group", None),
-                                               header=(*HEADER, "relevant"))))
-    assert places(errors) == [("survey", 3, "relevant")]
+def test_relevant_on_a_group_is_put_on_each_of_its_questions():
+    reading = read_workbook_with_warnings(make_xlsx(survey=survey(
+        row("text", "a"), row("begin_group", "g", "G", "${a} != ''"), row("text", "b"),
+        row("text", "c", "C", "${b} = 'x'"), row("end_group", None), header=(*HEADER, "relevant"))))
+    assert reading.errors == []
+    group = {"op": "answered", "question": "a"}
+    questions = reading.definition["sections"][1]["questions"]
+    assert questions[0]["show_if"] == group
+    assert questions[1]["show_if"] == {"all": [group, {"op": "equals", "question": "b", "value": "x"}]}
+    assert [(w.sheet, w.row, w.column) for w in reading.warnings][:1] == [("survey", 3, "relevant")]
 
 
 @pytest.mark.parametrize("constraint", [". > 3", ". >= 3 or . <= 1", ". >= 3 and . >= 4", ". <= today()",
                                         "string-length(.) < 5", "regex(., '')", ". >= 1 and"])
-def test_constraint_outside_the_subset(constraint):
-    errors = errors_of(make_xlsx(survey=survey(row("integer", "n", "N", constraint), header=(*HEADER, "constraint"))))
-    assert places(errors) == [("survey", 2, "constraint")]
+def test_constraint_outside_the_subset_is_left_out(constraint):
+    definition, left_out = left_out_of(make_xlsx(survey=survey(
+        row("integer", "n", "N", constraint, "Message"), header=(*HEADER, "constraint", "constraint_message"))))
+    assert "validation" not in definition["sections"][0]["questions"][0]  # its message goes with it
+    assert left_out == [("survey", 2, "constraint", "n")]
 
 
 def test_constraint_for_another_type():
@@ -614,30 +645,44 @@ def test_constraint_for_another_type():
 
 
 @pytest.mark.parametrize("kind", ["note", "calculate", "geopoint", "image", "audio", "range", "acknowledge", "hidden",
-                                  "select_one_from_file places.csv", "select_one colours or_other", "time"])
-def test_unsupported_type(kind):
-    errors = errors_of(make_xlsx(survey=survey(row(kind, "q"))))
-    assert places(errors) == [("survey", 2, "type")]
-    assert "not supported" in str(errors[0].message)
+                                  "select_one_from_file places.csv", "time"])
+def test_unsupported_type_is_left_out_or_kept_in_another_form(kind):
+    definition, left_out = left_out_of(make_xlsx(survey=survey(row("text", "first"), row(kind, "q"))))
+    assert left_out == [("survey", 3, "type", "q")]
+    codes = [question["code"] for question in definition["sections"][0]["questions"]]
+    assert codes == (["first", "q"] if kind == "time" else ["first"])  # a time is kept as a text question
+    if kind == "note":
+        assert definition["sections"][0]["intro"] == {"nl": "Label", "en": "Label"}
+
+
+def test_a_form_of_only_unusable_rows_is_refused():
+    errors = errors_of(make_xlsx(survey=survey(row("calculate", "c"), row("geopoint", "g"))))
+    assert places(errors) == [("survey", None, None)]
+    assert "no question the survey can use" in str(errors[0].message)
 
 
 @pytest.mark.parametrize("column", ["calculation", "choice_filter", "default", "read_only", "repeat_count", "trigger",
                                     "media::image", "parameters", "required_message::English (en)"])
-def test_unsupported_column(column):
-    errors = errors_of(make_xlsx(survey=survey(row("text", "a"), row("text", "b", "B", "x"), row("text", "c", "C", "y"),
-                                               header=(*HEADER, column))))
-    assert places(errors) == [("survey", 3, column), ("survey", 4, column)]
+def test_unsupported_column_is_left_out_cell_by_cell(column):
+    _definition, left_out = left_out_of(make_xlsx(survey=survey(
+        row("text", "a"), row("text", "b", "B", "x"), row("text", "c", "C", "y"), header=(*HEADER, column))))
+    assert left_out == [("survey", 3, column, "b"), ("survey", 4, column, "c")]
 
 
 def test_unknown_column_is_reported_once_and_dollar_columns_ignored():
-    errors = errors_of(make_xlsx(survey=survey(row("text", "a", "A", None, "k"), row("text", "b", "B", "x", "k"),
-                                               row("text", "c", "C", "y", "k"), header=(*HEADER, "colour", "$kuid"))))
-    assert places(errors) == [("survey", 3, "colour")]
+    reading = read_workbook_with_warnings(make_xlsx(survey=survey(
+        row("text", "a", "A", None, "k"), row("text", "b", "B", "x", "k"), row("text", "c", "C", "y", "k"),
+        header=(*HEADER, "colour", "$kuid"))))
+    assert reading.errors == []
+    assert [(w.sheet, w.row, w.column) for w in reading.warnings][:1] == [("survey", 3, "colour")]
+    unknown_of_ours = errors_of(make_xlsx(survey=survey(row("text", "a", "A", "x"), header=(*HEADER, "imvo::colour"))))
+    assert places(unknown_of_ours) == [("survey", 2, "imvo::colour")]
 
 
-def test_another_language_is_reported():
-    errors = errors_of(make_xlsx(survey=survey(row("text", "a", "A", "Une"), header=(*HEADER, "label::French (fr)"))))
-    assert places(errors) == [("survey", 2, "label::French (fr)")]
+def test_another_language_is_left_out_once():
+    _definition, left_out = left_out_of(make_xlsx(survey=survey(
+        row("text", "a", "A", "Une"), row("text", "b", "B", "Deux"), header=(*HEADER, "label::French (fr)"))))
+    assert left_out == [("survey", 2, "label::French (fr)", "")]
 
 
 def test_column_that_does_not_apply_to_the_row():
@@ -734,13 +779,19 @@ def test_required_that_is_not_yes_or_no():
     assert places(errors) == [("survey", 2, "required")]
 
 
+def test_required_under_a_condition_is_left_out_and_the_question_optional():
+    definition, left_out = left_out_of(make_xlsx(survey=survey(
+        row("text", "a"), row("text", "q", "Q", "${a} != ''"), header=(*HEADER, "required"))))
+    assert definition["sections"][0]["questions"][1]["required"] is False
+    assert left_out == [("survey", 3, "required", "q")]
+
+
 @pytest.mark.parametrize(("settings", "place"), [
     (None, ("settings", None, "form_id")),
     ([("form_title",), ("Title",)], ("settings", 2, "form_id")),
-    ([("form_id",), ("has space",)], ("settings", 2, "form_id")),
+    ([("form_id",), ("?",)], ("settings", 2, "form_id")),  # 'has space' becomes has_space: test_xlsform_field
     ([("form_id", "imvo::audience"), ("f", "public")], ("settings", 2, "imvo::audience")),
-    ([("form_id", "default_language"), ("f", "Deutsch (de)")], ("settings", 2, "default_language")),
-])
+])  # another default_language is a warning now: test_xlsform_field
 def test_settings_problems(settings, place):
     assert places(errors_of(make_xlsx(survey=survey(row("text", "q")), settings=settings))) == [place]
 
@@ -750,7 +801,7 @@ def test_empty_survey():
 
 
 def test_all_errors_are_collected():
-    errors = errors_of(make_xlsx(survey=survey(row("note", "n"), row("text", "1q"), row("select_one nope", "s")),
+    errors = errors_of(make_xlsx(survey=survey(row("mystery", "n"), row("text", "1q"), row("select_one nope", "s")),
                                  choices=[("list_name", "name", "label"), ("l", "a", "A")]))
     assert places(errors) == [("survey", 2, "type"), ("survey", 3, "name"), ("survey", 4, "type")]
     assert all(str(error.message) for error in errors)

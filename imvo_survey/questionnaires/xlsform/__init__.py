@@ -43,11 +43,24 @@ first; a version that is not a whole number; sheets other than survey, choices a
 settings; columns without a header; and a missing `imvo::audience`, which is taken as
 `association`. Columns whose header starts with `$` (KoBoToolbox's own) are skipped
 without a word. Questions outside any group go into sections `section_1`,
-`section_2`, ... titled like the questionnaire; other languages than Dutch and English
-and unsupported columns and types are errors.
+`section_2`, ... titled like the questionnaire.
+
+What the survey cannot use as written (types it does not collect, calculations,
+notes, choice filters, a repeat inside a repeat, other languages; `reader_unusable`)
+is left out or kept in another form, each named as a `LeftOut` warning with its sheet,
+row and name; callers show those before the import and let the user confirm. Only a
+form with no usable question or with a real error (an unknown name in a condition, a
+name twice, a missing list) is refused.
+
+Workbooks may be XLSX, XLSM or Excel 97-2003 XLS (read with pyxform's xlrd backend),
+and may use the older spellings that pyxform, the XLSForm reference implementation,
+accepts (`list name`, `label:English`, `bind:relevant`, `select one from LIST`,
+`begin group`, `int`): `reader_aliases` turns them into the current ones with
+pyxform's own tables before any check is made.
 
 The package: `common` (languages and sheet columns, shared by both directions),
 `writer`, and the reader: `reader` (opening the file, reading the sheets in order),
+`reader_aliases` (pyxform's spellings), `reader_unusable` (what is left out),
 `reader_sheets` (cells, rows, columns, the error type), `reader_base` (the reader's
 state, errors, tables, texts and names), then one part per sheet: `reader_settings`,
 `reader_choices`, `reader_questions` and `reader_survey` (groups, repeats, row kinds).
@@ -57,8 +70,8 @@ from __future__ import annotations
 
 from .common import CHOICES_COLUMNS, SETTINGS_COLUMNS, SURVEY_COLUMNS
 from .reader import WorkbookReading, read_workbook, read_workbook_with_warnings
-from .reader_sheets import WorkbookError, WorkbookWarning
+from .reader_sheets import LeftOut, WorkbookError, WorkbookWarning
 from .writer import write_workbook
 
-__all__ = ["WorkbookError", "WorkbookReading", "WorkbookWarning", "read_workbook", "read_workbook_with_warnings",
+__all__ = ["LeftOut", "WorkbookError", "WorkbookReading", "WorkbookWarning", "read_workbook", "read_workbook_with_warnings",
            "write_workbook", "SURVEY_COLUMNS", "CHOICES_COLUMNS", "SETTINGS_COLUMNS"]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from openpyxl import load_workbook
+from pyxform.xls2json_backends import xlrd_open, xls_value_to_unicode
+from xlrd import XL_CELL_EMPTY
 
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import REFERENCE_LISTS
@@ -19,6 +21,8 @@ from .reader_survey import SurveyReader
 
 #: Errors are reported sheet by sheet in this order, and by row within a sheet.
 SHEET_ORDER = {None: 0, "survey": 1, "choices": 2, "settings": 3}
+#: The first bytes of an Excel 97-2003 workbook (.xls), a compound document.
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 #: The sheets read; any other sheet with content is reported as ignored.
 READ_SHEETS = frozenset({"survey", "choices", "settings"})
 
@@ -32,33 +36,38 @@ class WorkbookReading:
     definition: dict | None
     errors: list[WorkbookError]
     warnings: list[WorkbookWarning]
+    #: Whether texts without a language (a bare `label`) were read: their language is
+    #: the one picked, else the settings' default_language, else Dutch.
+    bare_texts: bool = False
 
 
-def read_workbook(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS
+def read_workbook(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS, filename: str | None = None
                   ) -> tuple[dict | None, list[WorkbookError]]:
     """The definition an XLSForm workbook states: (definition, []), or (None, errors)
     with every problem found. A select on a list named in `reference_lists` becomes a
     reference picker bound to that list. `read_workbook_with_warnings` also says what
-    was ignored."""
-    reading = read_workbook_with_warnings(data, reference_lists)
+    was ignored. Without a form_id, the code comes from `filename` (as in the XLSForm
+    tools)."""
+    reading = read_workbook_with_warnings(data, reference_lists, filename)
     return reading.definition, reading.errors
 
 
-def read_workbook_with_warnings(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS
-                                ) -> WorkbookReading:
+def read_workbook_with_warnings(data: bytes, reference_lists: Collection[str] = REFERENCE_LISTS,
+                                filename: str | None = None, language: str | None = None) -> WorkbookReading:
     """As `read_workbook`, with the warnings: features of the workbook that are read
     past (appearances, metadata rows, settings and sheets we do not use, the assumed
-    audience), by sheet, row and column. Warnings never stop an import."""
-    sheets = _load_sheets(data)
+    audience), by sheet, row and column. Warnings never stop an import. `language`
+    ("nl" or "en") is the language of texts without one, as the user picked it."""
+    sheets = _load_old_sheets(data) if data.startswith(OLE_MAGIC) else _load_sheets(data)
     if sheets is None:
         return WorkbookReading(None, [WorkbookError(None, None, None, _l(
-            "The XLSX file cannot be opened; is it a valid Excel workbook?"))], [])
-    reader = _Reader(reference_lists)
+            "The file cannot be opened; is it a valid Excel workbook (.xlsx, .xlsm or .xls)?"))], [])
+    reader = _Reader(reference_lists, filename, language)
     definition = reader.read(sheets)
     warnings_found = _in_order(reader.warnings)
     if reader.errors:
-        return WorkbookReading(None, _in_order(reader.errors), warnings_found)
-    return WorkbookReading(definition, [], warnings_found)
+        return WorkbookReading(None, _in_order(reader.errors), warnings_found, reader.bare_texts)
+    return WorkbookReading(definition, [], warnings_found, reader.bare_texts)
 
 
 def _in_order(found: list) -> list:
@@ -82,6 +91,36 @@ def _load_sheets(data: bytes) -> dict[str, RawRows] | None:
         return None
 
 
+def _load_old_sheets(data: bytes) -> dict[str, RawRows] | None:
+    """The rows of each sheet of an Excel 97-2003 workbook (.xls), read as pyxform reads
+    them (its xlrd backend and its cell conversion: 1 not 1.0, TRUE and FALSE, dates as
+    text), or None when xlrd cannot open the file. Every row and column is kept, with
+    its number, as for an XLSX: pyxform's own `xls_to_dict` would strip texts, drop
+    headerless columns and other sheets and stop after 60 blank rows, and the reader
+    reports each of those by place instead."""
+    try:
+        book = xlrd_open(file_contents=data)
+    except Exception:  # xlrd raises many kinds for a damaged, encrypted or foreign file
+        return None
+    try:
+        return {sheet.name.strip().lower(): [
+            (number, tuple(_old_cell(book, cell) for cell in sheet.row(number - 1)))
+            for number in range(1, sheet.nrows + 1)] for sheet in book.sheets()}
+    finally:
+        book.release_resources()
+
+
+def _old_cell(book, cell) -> str | None:
+    """A cell of an .xls as text; None when empty. A date Excel cannot place in time
+    (before 1900) is kept as the number it is stored as."""
+    if cell.ctype == XL_CELL_EMPTY or cell.value == "":
+        return None
+    try:
+        return xls_value_to_unicode(cell.value, cell.ctype, book.datemode)
+    except Exception:  # xlrd's XLDateError and its kinds
+        return str(cell.value)
+
+
 def _sheet_rows(sheet) -> RawRows:
     if not hasattr(sheet, "iter_rows"):  # a chart sheet
         return []
@@ -94,6 +133,8 @@ class _Reader(SettingsReader, SurveyReader):
 
     def read(self, sheets: dict[str, RawRows]) -> dict | None:
         """The definition, or None; problems are in `self.errors`."""
+        if "survey" not in sheets and len(sheets) == 1:
+            sheets = {"survey": next(iter(sheets.values()))}  # a lone sheet is the survey, as in pyxform
         self.report_other_sheets(sheets)
         questionnaire = self.read_settings(sheets.get("settings"))
         self.read_choices(sheets.get("choices"))
@@ -101,6 +142,7 @@ class _Reader(SettingsReader, SurveyReader):
         if survey is not None:
             self.walk(survey)
             self.check_conditions()
+            self.report_unused_lists()
         if self.errors:
             return None
         return {"format": "imvo-questionnaire", "format_version": 1, "questionnaire": questionnaire,

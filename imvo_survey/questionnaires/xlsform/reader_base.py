@@ -10,10 +10,12 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 
 from ...i18n import lazy_gettext as _l
-from .common import LANGUAGES
+from .common import LANGUAGES, SETTINGS_COLUMNS
+from .reader_aliases import column_tokens, uses_double_colon
 from .reader_sheets import (
     TEXT_COLUMNS,
     Column,
+    LeftOut,
     RawRows,
     Row,
     Table,
@@ -25,12 +27,18 @@ from .reader_sheets import (
 )
 
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+#: A choice name: any word, as the XLSForm tools accept (1, 99, 10_70, père). Spaces are
+#: refused: the answers of a select_multiple are the chosen names joined by spaces.
+CHOICE_NAME_PATTERN = re.compile(r"\S+")
 MAX_NAME_LENGTH = 80  # as the JSON Schema's codes
 #: XLSForm columns for features we do not have; a filled cell is reported.
 UNSUPPORTED_COLUMNS = frozenset({"calculation", "choice_filter", "default", "read_only", "repeat_count",
                                  "trigger", "parameters", "required_message", "guidance_hint", "image",
-                                 "audio", "video", "big-image"})
-UNSUPPORTED_PREFIXES = ("media::", "bind::", "body::", "instance::")
+                                 "audio", "video", "big-image", "autoplay", "rows", "no_app_error_string",
+                                 "save_to"})
+UNSUPPORTED_PREFIXES = ("media::", "bind::", "body::", "instance::", "control::")
+SETTINGS_KNOWN = frozenset(SETTINGS_COLUMNS)
+LANGUAGE_NAMES_SHOWN = {"nl": _l("Dutch"), "en": _l("English")}
 
 
 @dataclass
@@ -42,6 +50,9 @@ class Open:
     node: dict | None
     fields: dict[str, int] = field(default_factory=dict)  # inventory field -> row
     fields_checked: bool = True  # False when the repeat's inventory is wrong (already reported)
+    left_out: bool = False  # True: the block and every row in it are left out (a repeat in a repeat, a loop)
+    condition: dict | None = None  # a group's condition, put on each of its questions
+    dropped: int = 0  # rows inside that were left out
 
 
 class ReaderBase:
@@ -49,8 +60,11 @@ class ReaderBase:
     errors found, the tables read, texts and names. The parts for each sheet extend it
     (reader_settings, reader_choices, reader_questions, reader_survey)."""
 
-    def __init__(self, reference_lists: Collection[str]):
+    def __init__(self, reference_lists: Collection[str], filename: str | None = None, language: str | None = None):
         self.reference_lists = reference_lists
+        self.filename = filename  # the code when the settings give no form_id
+        self.picked_language = language  # the language of texts without one, as the user chose
+        self.bare_texts = False  # True: a filled text column without a language (label, hint)
         self.errors: list[WorkbookError] = []
         self.warnings: list[WorkbookWarning] = []  # what is ignored; the import goes ahead
         self.tables: dict[str, Table] = {}
@@ -59,13 +73,17 @@ class ReaderBase:
         self.lists: dict[str, list[Row]] | None = None  # None: no usable choices sheet
         self.choices_missing = False  # True: the sheet is absent (reported once when needed)
         self.checked_lists: dict[tuple[str, str], object] = {}
+        self.used_lists: set[str] = set()  # the lists a question read uses
         self.names: dict[str, int] = {}
         self.taken: set[str] = set()
         self.sections: list[dict] = []
         self.stack: list[Open] = []
         self.loose: dict | None = None  # the section taking questions outside any group
         self.loose_count = 0
-        self.relevant: list[tuple[Row, dict]] = []
+        self.relevant: list[tuple[Row, dict, dict | None]] = []  # (row, condition, node it is on)
+        self.left_out_names: dict[str, int] = {}  # name -> row, of rows left out
+        self.group_rows: dict[str, int] = {}  # section code -> row of its begin_group
+        self.emptied: dict[str, int] = {}  # section code -> rows left out inside the group
         self.version = 1
 
     def error(self, sheet: str | None, row: int | None, key: str | None, message) -> None:
@@ -86,6 +104,23 @@ class ReaderBase:
     def row_warning(self, row: Row, key: str | None, message) -> None:
         self.warn(row.sheet, row.number, key, message)
 
+    def leave_out(self, row: Row, key: str | None, message, whole_row: bool = True) -> None:
+        """Record content the survey cannot use (see LeftOut); with `whole_row`, the row's
+        name is remembered, so that conditions on it are left out too, not refused."""
+        table = self.tables.get(row.sheet)
+        column = table.headers.get(key, key) if table and key else key
+        name = row.value("name")
+        self.warnings.append(LeftOut(row.sheet, row.number, column, message, name))
+        if whole_row and name:
+            self.left_out_names.setdefault(name, row.number)
+        for still_open in self.stack:
+            still_open.dropped += 1
+
+    def left_out_warning(self, number: int, name: str, message) -> LeftOut:
+        """A LeftOut about a survey row by its number (for a block closed later)."""
+        table = self.tables.get("survey")
+        return LeftOut("survey", number, table.headers.get("type", "type") if table else "type", message, name)
+
     def appearance(self, row: Row, supported: frozenset[str] = frozenset()) -> None:
         """Report the appearances of a row that are not in `supported` (they only style
         KoBoToolbox and ODK forms, so they are ignored, but not in silence)."""
@@ -103,14 +138,22 @@ class ReaderBase:
         headers = raw[0][1] if raw else ()
         columns: dict[str, Column] = {}
         filled = filled_rows(raw)
+        double_colon = uses_double_colon(headers)
         width = max(len(headers), max(filled, default=-1) + 1)  # rows may be longer than the header
+        read: list[Column] = []
         for index, header in enumerate(headers[index] if index < len(headers) else None for index in range(width)):
             if is_blank(header):
                 self.headerless_column(sheet, index, filled.get(index, []))
                 continue
             if str(header).strip().startswith("$"):
                 continue
-            column = read_column(index, str(header).strip(), filled.get(index, []), self.default_language)
+            written = str(header).strip()
+            tokens = column_tokens(sheet, written, double_colon, known or SETTINGS_KNOWN)
+            read.append(read_column(index, written, filled.get(index, []), self.default_language, tokens))
+            if read[-1].filled and read[-1].base in TEXT_COLUMNS and len(tokens) == 1:
+                self.bare_texts = True
+        self.stand_in_language(sheet, read)
+        for column in read:
             if known is not None and not self.column_accepted(sheet, column, known):
                 continue
             previous = columns.get(column.key)
@@ -129,6 +172,22 @@ class ReaderBase:
         self.tables[sheet] = table
         return table
 
+    def stand_in_language(self, sheet: str, columns: list[Column]) -> None:
+        """A sheet whose labels are in neither Dutch nor English (only French, say) is
+        read with its first language standing in for the language of texts without one,
+        said so; otherwise no label would be left and the form could not be used."""
+        labelled = [column.language for column in columns if column.base == "label" and column.filled]
+        if not labelled or any(language in LANGUAGES for language in labelled):
+            return
+        stand_in = labelled[0]
+        for column in columns:
+            if column.base in TEXT_COLUMNS and column.language == stand_in:
+                column.language = self.default_language
+        first = next(column for column in columns if column.base == "label" and column.filled)
+        self.warnings.append(WorkbookWarning(sheet, first.filled[0], first.header, _l(
+            "The form has no Dutch or English texts, so the texts in %(column)s are read as %(language)s.",
+            column=first.header, language=str(LANGUAGE_NAMES_SHOWN[self.default_language]))))
+
     def headerless_column(self, sheet: str, index: int, filled: list[int]) -> None:
         """A column with values but no header cannot be read; say so instead of skipping it."""
         if filled:
@@ -136,24 +195,47 @@ class ReaderBase:
                 "Column %(letter)s has no header, so its values are ignored.", letter=get_column_letter(index + 1))))
 
     def column_accepted(self, sheet: str, column: Column, known: frozenset[str]) -> bool:
-        """Whether a column is one we read; reports it when it is not and holds values."""
+        """Whether a column is one we read. Columns of XLSForm features we do not have
+        (calculation, choice_filter, default, media, bind::...) are kept, so that each
+        row that fills them says so (`unsupported_cells`); other columns are reported
+        once: an unknown `imvo::` column is an error (a typo would lose our own data),
+        any other unknown column a warning, and a text in another language than Dutch or
+        English is left out (respondents see only those two)."""
+        if _unsupported(column.base):
+            return True
         if not column.filled:
             return column.base in known
         header = column.header
-        if column.base in UNSUPPORTED_COLUMNS or column.base.startswith(UNSUPPORTED_PREFIXES):
-            for number in column.filled:
-                self.errors.append(WorkbookError(sheet, number, header, _l(
-                    "The column %(column)s is not supported. Empty this cell.", column=header)))
-        elif column.base not in known:
-            self.errors.append(WorkbookError(sheet, column.filled[0], header, _l(
-                "Unknown column %(column)s. Remove it, or start its name with $ to have it ignored.",
-                column=header)))
+        if column.base not in known:
+            if column.base.startswith("imvo::"):
+                self.errors.append(WorkbookError(sheet, column.filled[0], header, _l(
+                    "Unknown column %(column)s. Remove it, or start its name with $ to have it ignored.",
+                    column=header)))
+            else:
+                self.warnings.append(WorkbookWarning(sheet, column.filled[0], header, _l(
+                    "The column %(column)s is not an XLSForm column the survey reads, so its values are ignored.",
+                    column=header)))
         elif column.base in TEXT_COLUMNS and column.language not in LANGUAGES:
-            self.errors.append(WorkbookError(sheet, column.filled[0], header, _l(
-                "Only Dutch (nl) and English (en) are read. Remove the column %(column)s.", column=header)))
+            self.warnings.append(LeftOut(sheet, column.filled[0], header, _l(
+                "The texts in %(column)s are left out: respondents see only Dutch and English.", column=header)))
         else:
             return True
         return False
+
+    def unsupported_cells(self, row: Row) -> None:
+        """Name each filled cell of the row in a column of a feature we do not have."""
+        for key in row.cells:
+            if not _unsupported(key):
+                continue
+            base = key.split("::")[0]
+            header = self.tables[row.sheet].headers.get(key, key)
+            if base == "choice_filter":
+                message = _l("The choice filter is left out: every choice of the list is shown.")
+            elif base == "default":
+                message = _l("The default %(value)r is left out: the question starts empty.", value=row.value(key))
+            else:
+                message = _l("The column %(column)s is not supported, so its value here is left out.", column=header)
+            self.leave_out(row, key, message, whole_row=False)
 
     def require_columns(self, table: Table, keys: Sequence[str]) -> bool:
         """Report the columns a sheet lacks (a label column in any language will do)."""
@@ -175,12 +257,18 @@ class ReaderBase:
         return values
 
     def label(self, row: Row) -> dict[str, str]:
-        """A required label; one empty language takes the other."""
+        """A label; one empty language takes the other. Without one, the name is shown,
+        as ODK does (said so); a row with neither is an error."""
         values = self.texts(row, "label")
         if not values["nl"] and not values["en"]:
             headers = self.tables[row.sheet].headers
-            key = "label::nl" if "label::nl" in headers else "label::en"
-            self.row_error(row, key, _l("The label is missing. Fill it in."))
+            key = "label::nl" if "label::nl" in headers else "label::en" if "label::en" in headers else "name"
+            name = row.value("name")
+            if not name:
+                self.row_error(row, key, _l("The label is missing. Fill it in."))
+            else:
+                self.row_warning(row, key, _l("The label is missing, so the name is shown instead."))
+                return {"nl": name, "en": name}
         return {"nl": values["nl"] or values["en"], "en": values["en"] or values["nl"]}
 
     def optional_text(self, row: Row, column: str) -> dict[str, str] | None:
@@ -211,13 +299,32 @@ class ReaderBase:
             return False
         return True
 
+    def valid_choice_name(self, row: Row, name: str) -> bool:
+        """Whether a choice name is one word of at most 80 characters; reports it when not."""
+        if not CHOICE_NAME_PATTERN.fullmatch(name) or len(name) > MAX_NAME_LENGTH:
+            self.row_error(row, "name", _l(
+                "The choice name %(name)r is not valid: use one word without spaces (at most 80 characters).",
+                name=name))
+            return False
+        return True
+
     # --- rows
 
     def check_columns(self, row: Row, allowed: frozenset[str]) -> None:
-        """Report filled cells in columns that do not apply to this kind of row."""
+        """Report filled cells in columns that do not apply to this kind of row, and
+        name those of features we do not have (left out)."""
+        self.unsupported_cells(row)
         for key in row.cells:
             base = key.split("::")[0] if key.split("::")[0] in TEXT_COLUMNS else key
-            if base not in allowed:
+            if base not in allowed and not _unsupported(key):
                 self.row_error(row, key, _l(
                     "The column %(column)s does not apply to a %(type)s row. Empty this cell.",
                     column=self.tables[row.sheet].headers.get(key, key), type=row.value("type")))
+
+
+def _unsupported(key: str) -> bool:
+    """A column (its key, with or without a language) of an XLSForm feature we do not
+    have: its values are left out, row by row."""
+    base = key.split("::")[0]
+    return (key in UNSUPPORTED_COLUMNS or base in UNSUPPORTED_COLUMNS
+            or key.startswith(UNSUPPORTED_PREFIXES))

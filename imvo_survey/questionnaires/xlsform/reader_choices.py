@@ -8,7 +8,7 @@ from collections.abc import Callable
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import SCALE_POINTS, YES_NO_CHOICES
 from .reader_base import ReaderBase
-from .reader_sheets import RawRows, Row
+from .reader_sheets import RawRows, Row, is_blank
 
 CHOICES_KNOWN = frozenset({"list_name", "name", "label"})
 
@@ -19,15 +19,16 @@ class ChoicesReader(ReaderBase):
     def read_choices(self, raw: RawRows | None) -> None:
         """The choice lists by name; rows without a list name or name, and a name twice in
         one list, are reported here. The rest is checked when a question uses the list."""
-        if raw is None:
-            self.choices_missing = True
+        if raw is None or not any(not is_blank(value) for _number, values in raw for value in values):
+            self.choices_missing = True  # an empty choices sheet is as none
             return
         table = self.table("choices", raw, CHOICES_KNOWN)
-        if not self.require_columns(table, ("list_name", "name", "label")):
+        if not self.require_columns(table, ("list_name", "name")):  # a label may be missing
             return  # the lists stay unknown, so the questions do not report them again
         self.lists = {}
         seen: dict[tuple[str, str], int] = {}
         for row in table.rows:
+            self.unsupported_cells(row)
             list_name, name = row.value("list_name"), row.value("name")
             if not list_name:
                 self.row_error(row, "list_name", _l("The list name is missing. Fill it in."))
@@ -50,6 +51,7 @@ class ChoicesReader(ReaderBase):
         if self.lists is None:
             return None
         rows = self.lists.get(list_name)
+        self.used_lists.add(list_name)
         if rows is None:
             self.row_error(row, "type", _l(
                 "The choice list %(list)r does not exist. Add it to the choices sheet.", list=list_name))
@@ -64,7 +66,7 @@ class ChoicesReader(ReaderBase):
     def choices(self, list_name: str, rows: list[Row]) -> list[dict]:
         def check() -> list[dict]:
             for row in rows:
-                self.valid_name(row, "name", row.value("name"))
+                self.valid_choice_name(row, row.value("name"))
             return [{"code": row.value("name"), "label": self.label(row)} for row in rows]
 
         # a copy per question, so that changing one question's choices leaves the others
@@ -89,3 +91,12 @@ class ChoicesReader(ReaderBase):
                     "The yes/no list %(list)s must have exactly the choices yes and no.", list=list_name))
 
         self.checked_once("yes_no", list_name, check)
+
+    def report_unused_lists(self) -> None:
+        """Choice lists no imported question uses are not kept (a definition holds the
+        choices of its questions only): each is named, not dropped in silence."""
+        for list_name, rows in (self.lists or {}).items():
+            if list_name not in self.used_lists:
+                self.row_warning(rows[0], "list_name", _l(
+                    "The choice list %(list)s is not used by any question that is imported, so it is left out.",
+                    list=list_name))

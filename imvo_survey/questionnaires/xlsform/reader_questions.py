@@ -53,6 +53,8 @@ class QuestionReader(ChoicesReader):
         validation = self.validation(row, kind)
         if validation:
             question["validation"] = validation
+        if list_name:
+            self.used_lists.add(list_name)  # reference pickers too: their list is bound, not copied
         if kind and list_name:
             question.update(self.list_part(row, kind, list_name, name))
         self.inventory_field(row, question, kind)
@@ -81,32 +83,69 @@ class QuestionReader(ChoicesReader):
         value = row.value("required").lower()
         if value in TRUE_WORDS:
             return True
-        if value not in FALSE_WORDS:
+        if "${" in value:  # an XPath expression, as the XLSForm tools allow: required only sometimes
+            self.leave_out(row, "required", _l(
+                "Required only when %(value)s is not supported, so the question is optional.",
+                value=row.value("required")), whole_row=False)
+        elif value not in FALSE_WORDS:
             self.row_error(row, "required", _l("%(value)r is not a yes/no value. Use yes or no.",
                                                value=row.value("required")))
         return False
 
-    def condition(self, row: Row, node: dict) -> None:
-        """The show-if condition from `relevant`; its names are checked after the walk."""
+    def condition(self, row: Row, node: dict | None) -> dict | None:
+        """The show-if condition from `relevant`, with those of the groups around the row
+        (a group has no condition of its own here, so each of its questions takes it);
+        its names are checked after the walk. A condition that cannot be read is left
+        out, and said so. With `node` None (a group), the row's own condition is returned."""
         expression = row.value("relevant")
-        if not expression:
-            return
-        try:
-            condition = conditions.parse(expression)
-        except conditions.ConditionError as error:
-            self.row_error(row, "relevant", _l("The condition cannot be read: %(error)s. Correct it.",
-                                               error=str(error)))
-            return
-        node["show_if"] = condition
-        self.relevant.append((row, condition))
+        condition = None
+        if expression:
+            try:
+                condition = conditions.parse(expression)
+            except conditions.ConditionError as error:
+                self.leave_out(row, "relevant", _l(
+                    "The condition %(condition)r cannot be read (%(error)s), so it is left out: this is always shown.",
+                    condition=expression, error=str(error)), whole_row=False)
+        if node is None:
+            return condition
+        repeats = [index for index, still_open in enumerate(self.stack) if still_open.kind == "repeat"]
+        around = self.stack[repeats[-1] + 1:] if repeats else self.stack  # a repeat carries those outside it
+        inherited = [still_open.condition for still_open in around if still_open.condition]
+        parts = [*inherited, condition] if condition else inherited
+        if parts:
+            node["show_if"] = parts[0] if len(parts) == 1 else {"all": parts}
+            self.relevant.append((row, node["show_if"], node))
+        return condition
 
     def check_conditions(self) -> None:
-        known = {question["code"] for question in all_questions({"sections": self.sections})}
-        for row, condition in self.relevant:
-            for code in conditions.referenced_codes(condition):
+        """Conditions name questions of the form, earlier ones and not the question
+        itself (found here, not only at publication, with the row to correct). A
+        condition on a row that was left out is left out too (said so): the question is
+        then always shown."""
+        order = {question["code"]: index for index, question in enumerate(all_questions({"sections": self.sections}))}
+        known = set(order)
+        for row, condition, node in self.relevant:
+            codes = conditions.referenced_codes(condition)
+            dropped = [code for code in codes if code in self.left_out_names and code not in known]
+            if dropped and node is not None:
+                node.pop("show_if", None)
+                self.leave_out(row, "relevant", _l(
+                    "The condition refers to %(name)r, which is left out (row %(row)s), so the condition is left out "
+                    "too: this is always shown.", name=dropped[0], row=self.left_out_names[dropped[0]]),
+                    whole_row=False)
+                continue
+            for code in codes:
                 if code not in known:
                     self.row_error(row, "relevant", _l(
                         "The condition refers to %(name)r, which is not a question in this form.", name=code))
+                elif node is not None and code == node.get("code"):
+                    self.row_error(row, "relevant", _l(
+                        "The condition refers to %(name)r, the question itself. A condition looks at earlier "
+                        "answers.", name=code))
+                elif node is not None and order[code] > order.get(node.get("code"), len(order)):
+                    self.row_error(row, "relevant", _l(
+                        "The condition refers to %(name)r, which comes later in the form. A condition looks at "
+                        "earlier answers: move %(name)s above this question, or change the condition.", name=code))
 
     def validation(self, row: Row, kind: str | None) -> dict:
         """Validation rules from the constraint and its message."""
@@ -115,9 +154,11 @@ class QuestionReader(ChoicesReader):
         if expression:
             parsed = _parse_constraint(expression)
             if parsed is None:
-                self.row_error(row, "constraint", _l(
-                    "The constraint %(constraint)r is not supported. Use . >= N, . <= N, string-length(.) <= N "
-                    "or regex(., 'pattern'), joined by and.", constraint=expression))
+                self.leave_out(row, "constraint", _l(
+                    "The constraint %(constraint)r is left out: the survey checks only . >= N, . <= N, "
+                    "string-length(.) <= N and regex(., 'pattern'), joined by and.", constraint=expression),
+                    whole_row=False)
+                return {}  # its message goes with it
             else:
                 rules = parsed
                 self.check_rules(row, rules, kind)

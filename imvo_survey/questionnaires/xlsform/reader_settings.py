@@ -3,12 +3,32 @@ version and the default language (which the other sheets' bare `label` columns a
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import AUDIENCES
 from ...whole_numbers import parse_whole_number
 from .common import LANGUAGES, SETTINGS_COLUMNS
-from .reader_base import ReaderBase
+from .reader_base import MAX_NAME_LENGTH, NAME_PATTERN, ReaderBase
 from .reader_sheets import RawRows, Row, Table, language_code
+
+#: What a code may not hold; each run of it becomes one _.
+NOT_IN_CODE = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def code_from_filename(filename: str) -> str:
+    """A questionnaire code from a file name, as the XLSForm tools take the form's name
+    from it when the settings give none: the name without folder and extension, accents
+    dropped, other characters as _, starting with a letter or _, at most 80 characters;
+    "" when nothing is left."""
+    stem = re.split(r"[\\/]", filename)[-1].rsplit(".", 1)[0]
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    code = NOT_IN_CODE.sub("_", plain).strip("_.-")
+    if code and not (code[0].isalpha() or code[0] == "_"):
+        code = f"_{code}"
+    return code[:MAX_NAME_LENGTH]
+
 
 #: The audience of a workbook that does not say (no imvo::audience); reported as a warning.
 DEFAULT_AUDIENCE = "association"
@@ -26,9 +46,20 @@ class SettingsReader(ReaderBase):
         self.read_default_language(row)
         self.read_version(row)
         code = row.value("form_id")
-        if not code:
+        if not code and self.filename and code_from_filename(self.filename):
+            code = code_from_filename(self.filename)
+            self.warn("settings", row.number if raw is not None else None, "form_id", _l(
+                "No form_id given; the file name gives the code %(code)s, as in the XLSForm tools. Fill in "
+                "form_id on the settings sheet to choose another.", code=code))
+        elif not code:
             self.error("settings", row.number if raw is not None else None, "form_id",
                        _l("The form_id is missing. Fill it in on the settings sheet."))
+        elif not NAME_PATTERN.fullmatch(code) and code_from_filename(f"{code}.x"):
+            cleaned = code_from_filename(f"{code}.x")  # the same cleaning as a file name's
+            self.row_warning(row, "form_id", _l(
+                "The form_id %(value)r is not a valid code, so %(code)s is used. Start with a letter or _, then use "
+                "letters, digits, _, - or . to choose another.", value=code, code=cleaned))
+            code = cleaned
         else:
             self.valid_name(row, "form_id", code)
         audience = row.value("imvo::audience")
@@ -49,15 +80,20 @@ class SettingsReader(ReaderBase):
         return header
 
     def read_default_language(self, row: Row) -> None:
+        """The language of texts without one (a bare `label`) and of the questionnaire:
+        the one the user picked, else the settings' default_language, else Dutch. A
+        default_language other than Dutch or English is said, not refused: its texts
+        are left out (reader_base.column_accepted)."""
         written = row.value("default_language")
-        if not written:
-            return
-        language = language_code(written)
-        if language in LANGUAGES:
+        language = language_code(written) if written else None
+        if self.picked_language in LANGUAGES:
+            self.default_language = self.picked_language
+        elif language in LANGUAGES:
             self.default_language = language
-        else:
-            self.row_error(row, "default_language", _l(
-                "Unknown language %(value)r. Use Nederlands (nl) or English (en).", value=written))
+        elif written:
+            self.row_warning(row, "default_language", _l(
+                "The default language %(value)r is not Dutch or English; texts without a language are read as "
+                "Dutch. Choose their language when you import.", value=written))
 
     def read_version(self, row: Row) -> None:
         """The settings' version when it is a whole number of at least 1, else 1 (said so).

@@ -32,6 +32,17 @@ class WorkbookWarning(WorkbookError):
     it ignored and where, so that nothing is dropped in silence."""
 
 
+@dataclass
+class LeftOut(WorkbookWarning):
+    """Content of a workbook the survey cannot use as written: a row or cell that is
+    left out (a calculate, a geopoint, a choice filter, a repeat inside a repeat) or
+    kept in another form (a note as text of its section, a time as a text question).
+    The message says which; `name` is the row's name. Unlike other warnings, these are
+    shown before the import, which waits for the user to confirm."""
+
+    name: str = ""
+
+
 def cell_text(value: object) -> str:
     """A cell as text as its author sees it: 3 not 3.0, booleans as true/false."""
     if value is None:
@@ -113,11 +124,18 @@ def filled_rows(raw: RawRows) -> dict[int, list[int]]:
     return filled
 
 
-def read_column(index: int, header: str, filled: list[int], default_language: str) -> Column:
-    """A column from its header, and the rows (after the header) that fill it."""
-    parts = header.split("::")
-    language = language_code(parts[-1]) if len(parts) > 1 else None
-    base = ("::".join(parts[:-1]) if language else header).strip().lower()
+def read_column(index: int, header: str, filled: list[int], default_language: str, tokens: tuple[str, ...]
+                ) -> Column:
+    """A column from its header split into (column, language) by pyxform's rules
+    (`reader_aliases.column_tokens`), and the rows (after the header) that fill it.
+    A text column with a language we cannot name (`label::chinese`) keeps the word as
+    its language, so that it is reported as another language, not as an unknown column."""
+    base, language = tokens[0].strip().lower(), None
+    if len(tokens) > 1:
+        language = language_code(tokens[-1])
+        if language is None and base in TEXT_COLUMNS and len(tokens) == 2 and tokens[1].strip():
+            language = tokens[1].strip().lower()
+        base = ("::".join(tokens[:-1]) if language else "::".join(tokens)).strip().lower()
     if language is None and base in TEXT_COLUMNS:
         language = default_language  # a bare `label` is in the form's default language
     return Column(index, header, base, language, filled)

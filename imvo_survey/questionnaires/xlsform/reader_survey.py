@@ -7,9 +7,10 @@ from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import INVENTORY_FIELDS
 from ...whole_numbers import MAX_INT, parse_whole_number
 from ..question_types import xlsform_types
+from .reader_aliases import control_type, is_loop_or_osm, pyxform_type, select_type, simple_type
 from .reader_base import Open
-from .reader_questions import QuestionReader
-from .reader_sheets import RawRows, Row, Table
+from .reader_sheets import LeftOut, RawRows, Row, Table
+from .reader_unusable import UnusableRows
 
 SURVEY_KNOWN = frozenset({"type", "name", "label", "hint", "required", "relevant", "constraint",
                           "constraint_message", "appearance", "imvo::type", "imvo::inventory",
@@ -33,7 +34,7 @@ GROUP_COLUMNS = frozenset({"type", "name", "label", "hint", "relevant", "appeara
 REPEAT_COLUMNS = GROUP_COLUMNS | {"imvo::inventory", "imvo::min_repeat", "imvo::max_repeat"}
 
 
-class SurveyReader(QuestionReader):
+class SurveyReader(UnusableRows):
     """Walks the survey sheet: sections, repeats and (through QuestionReader) questions."""
 
     def survey_table(self, raw: RawRows | None) -> Table | None:
@@ -41,12 +42,15 @@ class SurveyReader(QuestionReader):
             self.error("survey", None, None, _l("The workbook has no %(sheet)s sheet. Add it.", sheet="survey"))
             return None
         table = self.table("survey", raw, SURVEY_KNOWN)
-        return table if self.require_columns(table, ("type", "name", "label")) else None
+        return table if self.require_columns(table, ("type", "name")) else None  # a label may be missing
 
     def walk(self, table: Table) -> None:
         """Sections, repeats and questions from the survey rows, in order."""
         self.taken = {row.value("name") for row in table.rows}
         for row in table.rows:
+            if self.stack and self.stack[-1].left_out:
+                self.inside_left_out_block(row)
+                continue
             kind = self.row_kind(row)
             if kind is None:
                 continue
@@ -55,16 +59,37 @@ class SurveyReader(QuestionReader):
                 self.begin_group(row)
             elif xlsform_type == "begin_repeat":
                 self.begin_repeat(row)
-            elif xlsform_type in ("end_group", "end_repeat"):
+            elif xlsform_type == "begin_loop":
+                self.leave_out_block(row, "loop", _l(
+                    "The loop %(name)s is left out with its questions: the survey has no loops over a list.",
+                    name=row.value("name")))
+            elif xlsform_type in ("end_group", "end_repeat", "end_loop"):
                 self.end(row, xlsform_type)
+            elif xlsform_type == "note":
+                self.note(row)
             else:
                 question = self.question(row, xlsform_type, list_name)
                 self.container().append(question)
         for still_open in self.stack:
             self.error("survey", still_open.row, "type", _l(
                 "This begin_%(kind)s is never closed. Add an end_%(kind)s row.", kind=still_open.kind))
-        if not self.sections and not any(error.sheet == "survey" for error in self.errors):
-            self.error("survey", None, None, _l("The survey sheet has no questions. Add them."))
+        self.drop_emptied_sections()
+        left_out = any(isinstance(warning, LeftOut) for warning in self.warnings)
+        if not any(error.sheet == "survey" for error in self.errors) and (
+                not self.sections or (left_out and not any(section["questions"] for section in self.sections))):
+            self.error("survey", None, None, _l("The survey sheet has no question the survey can use. Add one."))
+
+    def drop_emptied_sections(self) -> None:
+        """Groups left without questions because their rows were left out go too, said
+        so. (A group empty in the workbook stays: a draft may have an empty section; so
+        does one with an introduction, such as the text of its notes.)"""
+        for section in [section for section in self.sections if not section["questions"] and not section.get("intro")]:
+            number = self.group_rows.get(section["code"])
+            if number is None or not self.emptied.get(section["code"]):
+                continue
+            self.sections.remove(section)
+            self.warnings.append(self.left_out_warning(number, section["code"], _l(
+                "The group %(name)s is left out: it has no question the survey can use.", name=section["code"])))
 
     def row_kind(self, row: Row) -> tuple[str, str | None] | None:
         """(XLSForm type, list name) of a row; None for metadata rows and errors."""
@@ -72,29 +97,40 @@ class SurveyReader(QuestionReader):
         if not written:
             self.row_error(row, "type", _l("The type is missing. Fill it in."))
             return None
-        words = written.split()
-        first, rest = words[0].lower(), words[1:]
-        if rest and f"{first}_{rest[0].lower()}" in STRUCTURE_TYPES | SELECT_TYPES:
-            first, rest = f"{first}_{rest[0].lower()}", rest[1:]  # `begin group`, as some tools write
-        if first in METADATA_TYPES and not rest:
-            self.row_warning(row, "type", _l(
-                "The metadata row %(type)s is ignored: the survey keeps its own record of when and by whom "
-                "it is answered.", type=first))
-            return None
-        if first in STRUCTURE_TYPES | SIMPLE_TYPES and not rest:
-            return first, None
-        if first in SELECT_TYPES and len(rest) == 1:
-            return first, rest[0]
-        if first in SELECT_TYPES and not rest:
+        written = " ".join(written.split())
+        structure = control_type(written)
+        if structure in STRUCTURE_TYPES or structure == "end_loop":
+            return structure, None
+        if structure == "begin_loop" or written.lower().startswith("begin loop over"):
+            return "begin_loop", None
+        select = select_type(written)
+        if select is not None and select[0] is not None:
+            kind, list_name, or_other = select
+            if or_other:
+                self.leave_out(row, "type", _l(
+                    "The \"or other\" choice of %(type)s is not read: respondents choose from the list only.",
+                    type=written), whole_row=False)
+            return kind, list_name
+        first = written.split()[0].lower()
+        if first in SELECT_TYPES and select is None and " " not in written:
             self.row_error(row, "type", _l(
                 "%(type)s needs the name of a choice list, as in %(type)s my_list.", type=first))
-        elif first in UNSUPPORTED_TYPES or first in SELECT_TYPES:
-            self.row_error(row, "type", _l(
-                "The question type %(type)r is not supported. Remove the row or use another type.", type=written))
-        else:
-            self.row_error(row, "type", _l(
-                "Unknown question type %(type)r. Use text, integer, decimal, date, select_one, select_multiple, "
-                "begin_group or begin_repeat.", type=written))
+            return None
+        metadata = simple_type(written, METADATA_TYPES)
+        if metadata is not None:
+            self.row_warning(row, "type", _l(
+                "The metadata row %(type)s is ignored: the survey keeps its own record of when and by whom "
+                "it is answered.", type=metadata))
+            return None
+        simple = simple_type(written, SIMPLE_TYPES)
+        if simple is not None:
+            return simple, None
+        known = pyxform_type(written)
+        if first in UNSUPPORTED_TYPES or select is not None or known or is_loop_or_osm(written):
+            return self.unusable_type(row, written, (known or first).split()[0])
+        self.row_error(row, "type", _l(
+            "Unknown question type %(type)r. Use text, integer, decimal, date, select_one, select_multiple, "
+            "begin_group or begin_repeat.", type=written))
         return None
 
     def container(self) -> list:
@@ -120,18 +156,17 @@ class SurveyReader(QuestionReader):
         return {"code": code, "title": title, "questions": []}
 
     def begin_group(self, row: Row) -> None:
-        name = self.name(row)
         if self.stack:
-            message = (_l("A group inside a group is not supported. Move it out.") if self.stack[-1].kind == "group"
-                       else _l("A group inside a repeat is not supported. Move it out."))
-            self.row_error(row, "type", message)
-            self.stack.append(Open("group", row.number, None))
+            self.flattened_group(row)
             return
+        name = self.name(row)
         self.check_columns(row, GROUP_COLUMNS)
         self.appearance(row)
-        if row.value("relevant"):
-            self.row_error(row, "relevant", _l(
-                "A condition on a group is not supported. Put it on the questions of the group."))
+        condition = self.condition(row, None)
+        if condition is not None:
+            self.row_warning(row, "relevant", _l(
+                "A section has no condition of its own, so this condition is put on each question of the group."))
+        self.group_rows[name] = row.number
         section = {"code": name, "title": self.label(row)}
         intro = self.optional_text(row, "hint")
         if intro:
@@ -139,14 +174,16 @@ class SurveyReader(QuestionReader):
         section["questions"] = []
         self.sections.append(section)
         self.loose = None  # questions after this group start a new section
-        self.stack.append(Open("group", row.number, section))
+        self.stack.append(Open("group", row.number, section, condition=condition))
 
     def begin_repeat(self, row: Row) -> None:
-        name = self.name(row)
-        if any(still_open.kind == "repeat" for still_open in self.stack):
-            self.row_error(row, "type", _l("A repeat inside a repeat is not supported. Move it out."))
-            self.stack.append(Open("repeat", row.number, None))
+        outer = next((still_open for still_open in self.stack if still_open.kind == "repeat"), None)
+        if outer is not None:
+            self.leave_out_block(row, "repeat", _l(
+                "The repeat %(name)s inside the repeat in row %(row)s is left out with its questions: a repeat "
+                "inside a repeat is not supported.", name=row.value("name"), row=outer.row))
             return
+        name = self.name(row)
         self.check_columns(row, REPEAT_COLUMNS)
         self.appearance(row)
         repeat: dict = {"code": name, "type": "repeat", "label": self.label(row)}
@@ -203,5 +240,8 @@ class SurveyReader(QuestionReader):
                 type=xlsform_type, kind=top.kind, row=top.row))
             return
         self.stack.pop()
-        if top.kind == "repeat" and top.node is not None and not top.node["questions"]:
+        if top.kind == "group" and top.node is not None:
+            self.emptied[top.node["code"]] = top.dropped
+        if top.kind == "repeat" and top.node is not None and not top.node["questions"] \
+                and not self.empty_repeat_left_out(top):
             self.error("survey", top.row, "type", _l("A repeat needs at least one question. Add one."))

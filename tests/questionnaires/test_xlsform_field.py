@@ -1,0 +1,368 @@
+"""XLSForms from the field, as KoBoToolbox, ODK and Excel users make them: no form_id
+(the file name gives the code), choice names that are numbers or other words, rows and
+columns we cannot use (named, and the rest imported), other languages."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from imvo_survey.extensions import db
+from imvo_survey.models import Questionnaire
+from imvo_survey.questionnaires.xlsform import LeftOut, read_workbook_with_warnings
+from imvo_survey.questionnaires.xlsform.reader_settings import code_from_filename
+
+from .test_xlsform import make_xlsx
+
+pytestmark = pytest.mark.usefixtures("english")  # messages asserted in English
+
+EXAMPLES = Path(__file__).parent / "xlsform_examples"
+SURVEY = [("type", "name", "label"), ("text", "q", "Question?")]
+
+
+def located(found) -> list[tuple]:
+    return [(item.sheet, item.row, item.column) for item in found]
+
+
+# --- no form_id ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("filename", "code"), [
+    ("fruit_survey.xlsx", "fruit_survey"), ("Vragenlijst 2024 (def).xls", "Vragenlijst_2024_def"),
+    ("2024.xlsx", "_2024"), ("père.xlsx", "pere"), ("C:\\Users\\me\\form.v2.xlsm", "form.v2"),
+    ("x" * 100 + ".xlsx", "x" * 80), ("....xlsx", ""),
+])
+def test_a_code_from_the_file_name(filename, code):
+    assert code_from_filename(filename) == code
+
+
+@pytest.mark.parametrize("settings", [None, (("form_title",), ("Fruit",))], ids=["no-settings-sheet", "no-form_id"])
+def test_without_a_form_id_the_file_name_gives_the_code_and_says_so(settings):
+    reading = read_workbook_with_warnings(make_xlsx(survey=SURVEY, settings=settings), filename="Fruit survey.xlsx")
+    assert reading.errors == []
+    assert reading.definition["questionnaire"]["code"] == "Fruit_survey"
+    row = None if settings is None else 2
+    assert ("settings", row, "form_id") in located(reading.warnings)
+    message = next(str(w.message) for w in reading.warnings if w.column == "form_id")
+    assert "the file name gives the code Fruit_survey" in message
+
+
+def test_without_a_form_id_or_a_usable_file_name_it_is_refused():
+    for filename in (None, "....xlsx"):
+        reading = read_workbook_with_warnings(make_xlsx(survey=SURVEY, settings=None), filename=filename)
+        assert reading.definition is None
+        assert "The form_id is missing" in str(reading.errors[0].message)
+
+
+def test_a_form_id_given_wins_over_the_file_name():
+    reading = read_workbook_with_warnings(make_xlsx(survey=SURVEY), filename="other.xlsx")
+    assert reading.definition["questionnaire"]["code"] == "test_form"
+    assert "form_id" not in [w.column for w in reading.warnings]
+
+
+def test_an_example_without_a_form_id_imports_on_the_page(secretariat_client):
+    data = (EXAMPLES / "example_xls__text_and_integer.xls").read_bytes()
+    response = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(data), "example_xls__text_and_integer.xls")}, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert db.session.scalar(select(Questionnaire)).code == "example_xls__text_and_integer"
+
+
+def test_an_example_without_a_form_id_imports_on_the_command_line(runner):
+    result = runner.invoke(args=["questionnaire", "import", str(EXAMPLES / "example_xls__yes_or_no_question.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "draft version 1 of example_xls__yes_or_no_question" in result.output
+    assert "the file name gives the code example_xls__yes_or_no_question" in result.output
+
+
+# --- choice names ------------------------------------------------------------------------
+
+NUMBERED = make_xlsx(
+    survey=[("type", "name", "label", "relevant"), ("select_one answer", "answer", "Answer?"),
+            ("text", "why", "Why?", "${answer} = 99"), ("select_multiple answer", "more", "More?")],
+    choices=[("list_name", "name", "label"), ("answer", 1, "Yes"), ("answer", 2.0, "No"), ("answer", 99, "Don't know"),
+             ("answer", "10_70", "Ten to seventy"), ("answer", "père", "Father")])
+
+
+def test_choice_names_may_be_numbers_or_any_word_and_are_kept_as_given():
+    reading = read_workbook_with_warnings(NUMBERED, filename="numbered.xlsx")
+    assert reading.errors == []
+    questions = reading.definition["sections"][0]["questions"]
+    assert [choice["code"] for choice in questions[0]["choices"]] == ["1", "2", "99", "10_70", "père"]
+    assert questions[1]["show_if"] == {"op": "equals", "question": "answer", "value": 99}
+
+
+def test_numbered_choices_round_trip_through_workbook_json_and_database(secretariat_client):
+    from openpyxl import load_workbook
+
+    from imvo_survey.questionnaires.definition import dump_json, load_json
+    from imvo_survey.questionnaires.services import definition_of, find_version, store_definition
+    from imvo_survey.questionnaires.xlsform import write_workbook
+
+    definition = read_workbook_with_warnings(NUMBERED, filename="numbered.xlsx").definition
+    definition["questionnaire"]["audience"] = "company"
+    exported = write_workbook(definition, {})
+    choices = list(load_workbook(io.BytesIO(exported))["choices"].iter_rows(values_only=True))
+    assert [row[1] for row in choices[1:6]] == ["1", "2", "99", "10_70", "père"]  # text, as given
+    assert read_workbook_with_warnings(exported).definition == definition
+    assert load_json(dump_json(definition)) == (definition, [])
+    store_definition(definition)
+    db.session.commit()
+    assert definition_of(find_version("test_form", 1))["sections"] == definition["sections"]
+    page = secretariat_client.get("/questionnaires/test_form/v1").get_data(as_text=True)
+    assert "<code>99</code>" in page and "<code>père</code>" in page
+
+
+@pytest.mark.parametrize("name", ["two words", "x" * 81])
+def test_a_choice_name_with_a_space_or_too_long_is_refused_where_it_is(name):
+    data = make_xlsx(survey=[("type", "name", "label"), ("select_one l", "q", "Q?")],
+                     choices=[("list_name", "name", "label"), ("l", "a", "A"), ("l", name, "B")])
+    reading = read_workbook_with_warnings(data)
+    assert reading.definition is None
+    assert located(reading.errors) == [("choices", 3, "name")]
+    assert "one word without spaces" in str(reading.errors[0].message)
+
+
+def test_the_editor_takes_numbered_choice_codes(secretariat_client):
+    from imvo_survey.questionnaires.services import definition_of, find_version, store_definition
+
+    from .helpers import definition, q
+
+    store_definition(definition(q("a", "text")))
+    db.session.commit()
+    question_id = find_version("test-q", 1).question("a").id
+    response = secretariat_client.post(f"/questionnaires/test-q/v1/questions/{question_id}/edit", data={
+        "code": "a", "type": "single_choice", "label_nl": "Welke?", "label_en": "Which?",
+        "choices": "1 | Ja | Yes\n99 | Weet niet | Don't know"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    choices = definition_of(find_version("test-q", 1))["sections"][0]["questions"][0]["choices"]
+    assert [choice["code"] for choice in choices] == ["1", "99"]
+
+
+# --- rows the survey cannot use -----------------------------------------------------------
+
+FIELD_FORM = make_xlsx(
+    survey=[("type", "name", "label", "relevant", "calculation"),
+            ("begin_group", "household", "Household", None, None),
+            ("note", "welcome", "Welcome to the survey", None, None),
+            ("integer", "members", "How many members?", None, None),
+            ("calculate", "double", None, None, "${members} * 2"),
+            ("text", "why", "Why?", "${double} > 4", None),
+            ("geopoint", "where", "Where?", None, None),
+            ("begin_repeat", "member", "Member", None, None),
+            ("text", "member_name", "Name?", None, None),
+            ("begin_repeat", "child", "Child", None, None),
+            ("text", "child_name", "Name of the child?", None, None),
+            ("end_repeat", None, None, None, None),
+            ("end_repeat", None, None, None, None),
+            ("end_group", None, None, None, None)],
+    settings=(("form_id", "imvo::audience"), ("household", "company")))
+#: (row, name) of what FIELD_FORM's import names, in order.
+FIELD_FORM_LEFT_OUT = [(3, "welcome"), (5, "double"), (6, "why"), (7, "where"), (10, "child"), (11, "child_name")]
+
+
+def test_a_field_form_imports_what_it_can_and_names_the_rest():
+    reading = read_workbook_with_warnings(FIELD_FORM)
+    assert reading.errors == []
+    section = reading.definition["sections"][0]
+    assert section["intro"] == {"nl": "Welcome to the survey", "en": "Welcome to the survey"}
+    assert [question["code"] for question in section["questions"]] == ["members", "why", "member"]
+    assert "show_if" not in section["questions"][1]  # it named the calculation, which is left out
+    assert [question["code"] for question in section["questions"][2]["questions"]] == ["member_name"]
+    left_out = [(w.row, w.name) for w in reading.warnings if isinstance(w, LeftOut)]
+    assert left_out == FIELD_FORM_LEFT_OUT
+
+
+def test_the_page_lists_what_it_cannot_use_and_imports_only_when_confirmed(secretariat_client):
+    page = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(FIELD_FORM), "household.xlsx")}, content_type="multipart/form-data")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert db.session.scalar(select(Questionnaire)) is None  # nothing yet
+    assert "kan 6 rijen of cellen van dit formulier niet gebruiken" in html
+    for row, name in FIELD_FORM_LEFT_OUT:
+        assert f"<td>survey</td><td>{row}</td><td>{name}</td>" in html
+    assert "De berekening double wordt weggelaten" in html
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', html).group(1)
+
+    refused = secretariat_client.post("/questionnaires/import/confirm", data={"upload": "not-the-token"})
+    assert refused.status_code == 302 and db.session.scalar(select(Questionnaire)) is None
+
+    confirmed = secretariat_client.post("/questionnaires/import/confirm", data={"upload": token})
+    assert confirmed.location.endswith("/questionnaires/household/v1")
+    from imvo_survey.questionnaires.services import definition_of, find_version
+    stored = definition_of(find_version("household", 1))
+    assert [question["code"] for question in stored["sections"][0]["questions"]] == ["members", "why", "member"]
+    again = secretariat_client.post("/questionnaires/import/confirm", data={"upload": token})
+    assert again.status_code == 302 and find_version("household", 2) is None  # the kept file is gone
+
+
+def test_the_command_line_lists_what_it_cannot_use_and_asks(runner, tmp_path):
+    from imvo_survey.questionnaires.services import find_version
+
+    path = tmp_path / "household.xlsx"
+    path.write_bytes(FIELD_FORM)
+    declined = runner.invoke(args=["questionnaire", "import", str(path)], input="n\n")
+    assert declined.exit_code == 1 and "Nothing was imported." in declined.output
+    assert "6 rows or cells the survey cannot use as written:" in declined.output
+    assert ("sheet survey, row 5, name double: The calculation double is left out: the survey does not calculate "
+            "values.") in declined.output
+    assert find_version("household") is None
+    unanswered = runner.invoke(args=["questionnaire", "import", str(path)])
+    assert unanswered.exit_code == 1 and find_version("household") is None
+    accepted = runner.invoke(args=["questionnaire", "import", str(path)], input="y\n")
+    assert accepted.exit_code == 0 and "draft version 1 of household" in accepted.output
+    without_asking = runner.invoke(args=["questionnaire", "import", "--yes", str(path)])
+    assert without_asking.exit_code == 0 and "draft version 2 of household" in without_asking.output
+    assert "name child_name: Left out with the repeat in row 10." in without_asking.output
+
+
+# --- languages ---------------------------------------------------------------------------
+
+BARE = [("type", "name", "label", "label::English (en)"), ("text", "q", "Wat?", None)]
+
+
+@pytest.mark.parametrize(("settings", "picked", "language"), [
+    (None, None, "nl"), (None, "en", "en"), ((("default_language",), ("English",)), None, "en"),
+    ((("default_language",), ("English (en)",)), "nl", "nl"),
+], ids=["default-dutch", "picked-english", "settings-english", "pick-wins"])
+def test_texts_without_a_language_are_in_the_language_picked(settings, picked, language):
+    survey = [("type", "name", "label"), ("text", "q", "What?")]
+    reading = read_workbook_with_warnings(make_xlsx(survey=survey, settings=settings), filename="f.xlsx",
+                                          language=picked)
+    assert reading.errors == [] and reading.bare_texts
+    assert reading.definition["default_language"] == language
+    assert reading.definition["sections"][0]["questions"][0]["label"] == {"nl": "What?", "en": "What?"}
+
+
+def test_a_bare_label_beside_an_english_one_is_the_other_language():
+    data = make_xlsx(survey=[("type", "name", "label", "label::English (en)"), ("text", "q", "Wat?", "What?")])
+    for picked, expected in ((None, {"nl": "Wat?", "en": "What?"}), ("nl", {"nl": "Wat?", "en": "What?"})):
+        definition = read_workbook_with_warnings(data, language=picked).definition
+        assert definition["sections"][0]["questions"][0]["label"] == expected
+
+
+def test_other_languages_are_left_out_and_named_once_per_column():
+    data = make_xlsx(survey=[("type", "name", "label::English (en)", "label::Swahili (sw)", "hint::Swahili (sw)"),
+                             ("text", "q", "What?", "Nini?", "Dokezo"), ("text", "r", "Who?", "Nani?", None)],
+                     settings=(("form_id", "default_language"), ("f", "Swahili (sw)")))
+    reading = read_workbook_with_warnings(data)
+    assert reading.errors == []
+    assert reading.definition["sections"][0]["questions"][1]["label"] == {"nl": "Who?", "en": "Who?"}
+    assert [(w.sheet, w.row, w.column) for w in reading.warnings if isinstance(w, LeftOut)] == [
+        ("survey", 2, "label::Swahili (sw)"), ("survey", 2, "hint::Swahili (sw)")]
+    settings_warning = next(w for w in reading.warnings if w.sheet == "settings" and w.column == "default_language")
+    assert "not Dutch or English" in str(settings_warning.message)
+
+
+def test_a_form_in_neither_dutch_nor_english_is_read_in_its_first_language_and_says_so():
+    data = make_xlsx(survey=[("type", "name", "label::Français (fr)", "label::Deutsch (de)"), ("text", "q", "Quoi?", "Was?")],
+                     choices=None)
+    reading = read_workbook_with_warnings(data, language="en")
+    assert reading.errors == []
+    assert reading.definition["sections"][0]["questions"][0]["label"] == {"nl": "Quoi?", "en": "Quoi?"}
+    messages = [str(w.message) for w in reading.warnings]
+    assert "The form has no Dutch or English texts, so the texts in label::Français (fr) are read as English." \
+        in messages
+    assert [w.column for w in reading.warnings if isinstance(w, LeftOut)] == ["label::Deutsch (de)"]
+
+
+def test_the_language_is_picked_on_the_page_and_on_the_command_line(secretariat_client, runner, tmp_path):
+    from imvo_survey.questionnaires.services import find_version
+
+    data = make_xlsx(survey=[("type", "name", "label"), ("text", "q", "What?")], settings=None)
+    response = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(data), "english.xlsx"), "language": "en"}, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert find_version("english", 1).default_language == "en"
+    path = tmp_path / "english.xlsx"
+    path.write_bytes(data)
+    result = runner.invoke(args=["questionnaire", "import", "--language", "en", str(path)])
+    assert result.exit_code == 0, result.output
+    assert find_version("english", 2).default_language == "en"
+    result = runner.invoke(args=["questionnaire", "import", str(path)])
+    assert find_version("english", 3).default_language == "nl"
+
+
+# --- conditions and lists found at import ---------------------------------------------------
+
+@pytest.mark.parametrize(("relevant", "message"), [
+    ("${b} = 'x'", "which comes later in the form"), ("${a} != ''", "the question itself"),
+])
+def test_a_condition_on_a_later_question_or_on_itself_is_refused_where_it_is(relevant, message):
+    data = make_xlsx(survey=[("type", "name", "label", "relevant"), ("text", "a", "A?", relevant),
+                             ("text", "b", "B?", None)])
+    reading = read_workbook_with_warnings(data)
+    assert reading.definition is None
+    assert located(reading.errors) == [("survey", 2, "relevant")]
+    assert message in str(reading.errors[0].message)
+
+
+def test_a_condition_on_an_earlier_question_passes_also_through_a_group_condition():
+    data = make_xlsx(survey=[("type", "name", "label", "relevant"), ("text", "a", "A?", None),
+                             ("begin_group", "g", "G", "${a} = 'x'"), ("text", "b", "B?", None),
+                             ("text", "c", "C?", "${b} != ''"), ("end_group", None, None, None)])
+    assert read_workbook_with_warnings(data).errors == []
+
+
+def test_choice_lists_no_question_uses_are_named():
+    data = make_xlsx(survey=[("type", "name", "label"), ("select_one used", "q", "Q?")],
+                     choices=[("list_name", "name", "label"), ("used", "a", "A"), ("spare", "b", "B"),
+                              ("spare", "c", "C")])
+    reading = read_workbook_with_warnings(data)
+    assert reading.errors == []
+    unused = [(w.sheet, w.row, w.column, str(w.message)) for w in reading.warnings if w.sheet == "choices"]
+    assert unused == [("choices", 3, "list_name",
+                       "The choice list spare is not used by any question that is imported, so it is left out.")]
+
+
+def test_a_form_id_that_is_no_code_is_cleaned_and_said_so():
+    reading = read_workbook_with_warnings(make_xlsx(survey=SURVEY, settings=(("form_id",), ("Spec test",))))
+    assert reading.errors == [] and reading.definition["questionnaire"]["code"] == "Spec_test"
+    assert ("settings", 2, "form_id") in located(reading.warnings)
+
+
+def test_a_lone_sheet_is_the_survey_and_an_empty_choices_sheet_is_none():
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "Sheet1"
+    book.active.append(["type", "name", "label"])
+    book.active.append(["text", "state", "The state"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    reading = read_workbook_with_warnings(buffer.getvalue(), filename="lone.xlsx")
+    assert reading.errors == [] and reading.definition["sections"][0]["questions"][0]["code"] == "state"
+    empty_choices = make_xlsx(survey=SURVEY, choices=[])
+    assert read_workbook_with_warnings(empty_choices).errors == []
+
+
+def test_the_language_can_be_picked_in_the_preview(secretariat_client):
+    from imvo_survey.questionnaires.services import find_version
+
+    data = make_xlsx(survey=[("type", "name", "label"), ("text", "q", "What?"), ("calculate", "c", None)],
+                     settings=None)
+    page = secretariat_client.post("/questionnaires/import", data={
+        "file": (io.BytesIO(data), "english.xlsx")}, content_type="multipart/form-data").get_data(as_text=True)
+    assert 'name="text_language"' in page and page.count('id="language"') == 1  # ids stay unique
+    token = re.search(r'name="upload" type="hidden" value="([^"]+)"', page).group(1)
+    confirmed = secretariat_client.post("/questionnaires/import/confirm", data={"upload": token,
+                                                                               "text_language": "en"})
+    assert confirmed.status_code == 302
+    assert find_version("english", 1).default_language == "en"
+
+
+def test_a_group_emptied_by_leaving_out_goes_but_one_with_notes_stays():
+    data = make_xlsx(survey=[("type", "name", "label"), ("text", "q", "Q?"),
+                             ("begin_group", "gone", "Gone"), ("geopoint", "where", "Where?"), ("end_group", None, None),
+                             ("begin_group", "kept", "Kept"), ("note", "n", "Read this"), ("end_group", None, None)])
+    reading = read_workbook_with_warnings(data)
+    assert reading.errors == []
+    assert [section["code"] for section in reading.definition["sections"]] == ["section_1", "kept"]
+    assert reading.definition["sections"][1]["intro"] == {"nl": "Read this", "en": "Read this"}
+    assert ("survey", 3, "type", "gone") in [(w.sheet, w.row, w.column, w.name) for w in reading.warnings
+                                              if isinstance(w, LeftOut)]
