@@ -138,6 +138,15 @@ def rows_past_their_dimension(sheet: str = "Blad1") -> bytes:
                      + row(1_048_576, "x") + b"</sheetData>"})
 
 
+def formatted_to_the_last_row(sheet: str = "Blad1") -> bytes:
+    """Two rows of values, then cells that are only formatted down to row 1,048,576 and
+    across to column AMJ (1,024), as LibreOffice writes a sheet whose columns are styled."""
+    styled = b"".join(f'<row r="{number}"><c r="A{number}" s="1"/><c r="AMJ{number}" s="1"/></row>'.encode()
+                      for number in range(1_048_567, 1_048_577))
+    return workbook({sheet: b'<dimension ref="A1:AMJ1048576"/><sheetData>' + row(1, "naam", "soort")
+                     + row(2, "Voedsel", "branche") + styled + b"</sheetData>"})
+
+
 def with_far_cell(data: bytes, sheet: str, column: int = 1, number: int = 1_048_576) -> bytes:
     """A real workbook (as the app writes it) with one more cell far away on `sheet`."""
     book = load_workbook(io.BytesIO(data))

@@ -12,8 +12,10 @@ import zipfile
 
 import pytest
 from flask_babel import force_locale
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from config import BaseConfig, load_config
+from imvo_survey.spreadsheets.reading import read_table
 from imvo_survey.uploads import UploadLimits, UploadRefused, check_upload, json_shape, parse_json
 
 from . import hostile
@@ -102,6 +104,26 @@ def _all(data: bytearray, signature: bytes):
 ])
 def test_sheets_past_the_limits(build, message):
     assert message in refusal(build(), "lijst.xlsx")
+
+
+def test_rows_and_columns_only_formatted_count_for_nothing(monkeypatch):
+    """What counts is how far the values reach: a sheet formatted down to row 1,048,576
+    and across 1,024 columns (LibreOffice writes such sheets) passes, and is read no
+    further than the row limit (openpyxl would otherwise fill in a million empty rows)."""
+    data = hostile.formatted_to_the_last_row()
+    assert check_upload(data, "lijst.xlsx", ("xlsx",)) == "xlsx"
+    seen = []
+    iter_rows = ReadOnlyWorksheet.iter_rows
+
+    def counted(self, *args, **kwargs):
+        for line in iter_rows(self, *args, **kwargs):
+            seen.append(line)
+            yield line
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "iter_rows", counted)
+    table = read_table(data, "lijst.xlsx")
+    assert [values for _line, values in table.rows] == [{"naam": "Voedsel", "soort": "branche"}]
+    assert len(seen) <= UploadLimits.current().rows
 
 
 def test_a_sheet_read_twice_and_a_zip_that_is_no_workbook():

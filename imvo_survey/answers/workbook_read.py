@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from ..models import Response
 from ..questionnaires.question_types import question_type
 from ..spreadsheets.reading import FALSE_WORDS, parse_bool
-from ..uploads import UploadRefused, check_upload, parse_json
+from ..uploads import UploadLimits, UploadRefused, check_upload, parse_json
 from . import document as documents
 from .checks import required_errors, shown
 from .document import Document, References
@@ -78,13 +78,19 @@ def _refused(message: str, sheet: str = META_SHEET) -> WorkbookUpload:
     return WorkbookUpload(errors=[(sheet, "", message)])
 
 
+def _last_row() -> int:
+    """The last row worth reading: the upload check found no value past the row limit,
+    and rows formatted down to Excel's last one would otherwise be read cell by cell."""
+    return UploadLimits.current().rows
+
+
 def _read_meta(book, response: Response) -> tuple[WorkbookUpload, list[tuple[str, str, str]]]:
     """The hidden sheet: whose workbook this is, of which version, and the base values."""
     if META_SHEET not in book.sheetnames:
         return _refused(_("The hidden sheet %(sheet)s is missing, so the workbook cannot be matched to your "
                           "answers. Download a new workbook and copy your answers into it.", sheet=META_SHEET)), []
     fields, sheets, chunks = {}, [], []
-    for row in book[META_SHEET].iter_rows(max_col=4, values_only=True):
+    for row in book[META_SHEET].iter_rows(max_col=4, max_row=_last_row(), values_only=True):
         if row[0] == "sheet":
             sheets.append((text_from_cell(str(row[1])), row[2], row[3]))
         elif row[0] == "base":
@@ -183,7 +189,7 @@ class _Reader:
         questions = self.layout.plain_questions(section)
         wanted = {q["code"] for q in questions}
         cells = {}
-        for row in sheet.iter_rows(min_row=2, max_col=4):
+        for row in sheet.iter_rows(min_row=2, max_col=4, max_row=_last_row()):
             code = row[0].value
             if isinstance(code, str) and code in wanted and code not in cells:
                 cells[code] = row[3]
@@ -281,7 +287,7 @@ def _filled_rows(sheet, columns: dict[int, Column]) -> list[tuple[int, str | Non
     a row emptied but for its hidden key is an entry removed."""
     rows = []
     width = max(columns)
-    for row in sheet.iter_rows(min_row=FIRST_ENTRY_ROW, max_col=width):
+    for row in sheet.iter_rows(min_row=FIRST_ENTRY_ROW, max_col=width, max_row=_last_row()):
         cells = {number: row[number - 1] for number in columns}
         if all(_blank(cell.value, columns[number]) for number, cell in cells.items()):
             continue

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from ..i18n import lazy_gettext as _l
 from ..text import from_spreadsheet, normalise_newlines, without_control_characters
-from ..uploads import UploadRefused, check_upload, decode_text, guess_delimiter
+from ..uploads import UploadLimits, UploadRefused, check_upload, decode_text, guess_delimiter
 
 XLSX_MAGIC = b"PK\x03\x04"
 TRUE_WORDS = {"1", "ja", "j", "yes", "y", "true", "waar", "x"}
@@ -77,10 +77,11 @@ def _read_xlsx(data: bytes, sheet: str | None) -> Table:
             else:
                 worksheet = workbook.worksheets[0]
             # The recorded size may be wrong both ways (rows cut off, or a million blank
-            # rows added); the rows really there are within the limits checked above.
+            # rows added); the values really there are within the limits checked above,
+            # so nothing past the row limit is read (rows only formatted to the last row).
             worksheet.reset_dimensions()
             lines = [[from_spreadsheet(value) if isinstance(value, str) else value for value in row]
-                     for row in worksheet.iter_rows(values_only=True)]
+                     for row in worksheet.iter_rows(values_only=True, max_row=UploadLimits.current().rows)]
         finally:
             workbook.close()
     except Exception:  # openpyxl raises many kinds for a damaged file, also while reading rows

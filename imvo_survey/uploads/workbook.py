@@ -4,9 +4,16 @@ An XLSX is a zip of XML parts. Its directory says how large each part unpacks to
 Python's zipfile never unpacks more than that: a part that lies fails its checksum), so
 the unpacked size costs nothing to learn. The sheets are found as openpyxl finds them
 (the content types name the workbook part, whose `<sheet>` elements and relationships
-name each sheet's part); each sheet's `<dimension>` is checked as soon as it is read,
-then its `<row>` and `<c>` elements are counted while its XML streams through expat,
-keeping nothing, as openpyxl numbers them (the `r` attribute, or one more than the last).
+name each sheet's part); then each sheet's `<row>` and `<c>` elements are counted while
+its XML streams through expat, keeping nothing, as openpyxl numbers them (the `r`
+attribute, or one more than the last).
+
+What counts is how far the sheet's **values** reach: a cell with a value (`<v>`), an
+inline string or a formula. Rows and columns that are only formatted (LibreOffice and
+Excel write them down to row 1,048,576 or across a thousand columns when a whole column
+or row is styled) count for nothing, as for the XLSForm tools: the readers then read no
+further than the row limit (`UploadLimits.rows`), since nothing past it holds a value. A
+cell far away that holds only a space is a value, and is refused as before.
 """
 
 from __future__ import annotations
@@ -147,14 +154,15 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
 
 
 class _SheetScan:
-    """Finds how far a sheet reaches while its XML streams past: its recorded size
-    first (refused at once when too large), then its rows and cells as openpyxl
-    numbers them. The whole sheet is read, within the unpacked size already checked,
-    so that the message says how far it really reaches."""
+    """Finds how far a sheet's values reach while its XML streams past, rows and cells
+    numbered as openpyxl numbers them. The whole sheet is read, within the unpacked size
+    already checked, so that the message says how far it really reaches; its recorded
+    `<dimension>` is not trusted (formatting widens it, and it may be wrong both ways)."""
 
     def __init__(self, name: str, limits):
         self.name, self.limits = name, limits
         self.row = self.column = self.rows = self.columns = 0
+        self.cell = 0  # the column of the cell being read, until a value of it is seen
 
     def scan(self, archive: zipfile.ZipFile, part: str) -> None:
         _stream(archive, part, self.start)
@@ -166,16 +174,14 @@ class _SheetScan:
         if name == "c":
             reference = CELL_REFERENCE.fullmatch(attributes.get("r", ""))
             self.column = _column_number(reference.group(1)) if reference else self.column + 1
-            self.columns = max(self.columns, self.column)
+            self.cell = self.column
+        elif name in ("v", "is", "f") and self.cell:
+            self.rows, self.columns = max(self.rows, self.row), max(self.columns, self.cell)
+            self.cell = 0
         elif name == "row":
             given = _whole_number(attributes.get("r"))
             self.row = given if given is not None else self.row + 1
-            self.rows = max(self.rows, self.row)
-            self.column = 0
-        elif name == "dimension":
-            last = CELL_REFERENCE.fullmatch(attributes.get("ref", "").rpartition(":")[2])
-            if last:
-                self.check(_whole_number(last.group(2)) or 0, _column_number(last.group(1)))
+            self.column = self.cell = 0
 
     def check(self, rows: int, columns: int) -> None:
         if rows > self.limits.rows:
@@ -211,6 +217,19 @@ def _whole_number(text: str | None) -> int | None:
     return int(value)
 
 
+def old_sheet_reach(sheet) -> tuple[int, int]:
+    """How far an .xls sheet's values reach (rows, columns), as for an XLSX: cells that
+    are empty or hold an empty text (as some tools write down to row 20,000) count for
+    nothing."""
+    rows = columns = 0
+    for index in range(sheet.nrows):
+        for column, (kind, value) in enumerate(zip(sheet.row_types(index), sheet.row_values(index),
+                                                   strict=True), 1):
+            if kind not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and value != "":
+                rows, columns = index + 1, max(columns, column)
+    return rows, columns
+
+
 def check_old_workbook(data: bytes, limits) -> None:
     """Refuse an Excel 97-2003 workbook (.xls) over `limits` (sheets, rows, columns), or
     one xlrd cannot open (damaged, protected with a password, or another Office file).
@@ -233,7 +252,7 @@ def check_old_workbook(data: bytes, limits) -> None:
                                    limit=number(limits.sheets)))
         for index, name in enumerate(names):
             sheet = book.sheet_by_index(index)
-            _SheetScan(name, limits).check(sheet.nrows, sheet.ncols)
+            _SheetScan(name, limits).check(*old_sheet_reach(sheet))
             book.unload_sheet(index)
     finally:
         book.release_resources()

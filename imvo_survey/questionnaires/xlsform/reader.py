@@ -15,6 +15,8 @@ from xlrd import XL_CELL_EMPTY
 
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import REFERENCE_LISTS
+from ...uploads import UploadLimits
+from ...uploads.workbook import old_sheet_reach
 from .reader_settings import SettingsReader
 from .reader_sheets import RawRows, WorkbookError, WorkbookWarning, is_blank
 from .reader_survey import SurveyReader
@@ -105,7 +107,7 @@ def _load_old_sheets(data: bytes) -> dict[str, RawRows] | None:
     try:
         return {sheet.name.strip().lower(): [
             (number, tuple(_old_cell(book, cell) for cell in sheet.row(number - 1)))
-            for number in range(1, sheet.nrows + 1)] for sheet in book.sheets()}
+            for number in range(1, old_sheet_reach(sheet)[0] + 1)] for sheet in book.sheets()}
     finally:
         book.release_resources()
 
@@ -125,7 +127,13 @@ def _sheet_rows(sheet) -> RawRows:
     if not hasattr(sheet, "iter_rows"):  # a chart sheet
         return []
     sheet.reset_dimensions()  # some tools record a wrong size; read every row there is
-    return [(number, tuple(values)) for number, values in enumerate(sheet.iter_rows(values_only=True), 1)]
+    # ...up to the row limit: the upload check found no value past it (LibreOffice formats
+    # rows down to 1,048,576, which openpyxl would fill in one by one).
+    rows = sheet.iter_rows(values_only=True, max_row=UploadLimits.current().rows)
+    found = [(number, tuple(values)) for number, values in enumerate(rows, 1)]
+    while found and not any(value is not None for value in found[-1][1]):
+        found.pop()  # the empty rows up to the limit
+    return found
 
 
 class _Reader(SettingsReader, SurveyReader):

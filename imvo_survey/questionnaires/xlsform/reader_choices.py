@@ -34,6 +34,11 @@ class ChoicesReader(ReaderBase):
                 self.row_error(row, "list_name", _l("The list name is missing. Fill it in."))
             elif not name:
                 self.row_error(row, "name", _l("The name is missing. Fill it in."))
+            elif (list_name, name) in seen and self.allow_choice_duplicates:
+                self.leave_out(row, "name", _l(
+                    "The choice %(name)r is already in the list %(list)s (row %(row)s). The form allows that "
+                    "(allow_choice_duplicates); the survey keeps each choice once.",
+                    name=name, list=list_name, row=seen[(list_name, name)]), whole_row=False)
             elif (list_name, name) in seen:
                 self.row_error(row, "name", _l(
                     "The choice %(name)r is already in the list %(list)s (row %(row)s). Remove one.",

@@ -34,6 +34,10 @@ def code_from_filename(filename: str) -> str:
 DEFAULT_AUDIENCE = "association"
 
 
+#: Settings of the XLSForm tools that the reader follows but an export does not write.
+READ_ONLY_SETTINGS = frozenset({"allow_choice_duplicates"})
+
+
 class SettingsReader(ReaderBase):
     """Reads the settings sheet (the first sheet read)."""
 
@@ -45,6 +49,10 @@ class SettingsReader(ReaderBase):
             self.report_ignored_settings(table, row)
         self.read_default_language(row)
         self.read_version(row)
+        # pyxform's setting: a choice name may stand twice in a list (told apart by a
+        # choice_filter column, which the survey leaves out): each is then kept once.
+        self.allow_choice_duplicates = (row.value("allow_choice_duplicates") or "").strip().lower() in (
+            "yes", "true", "true()")
         code = row.value("form_id")
         if not code and self.filename and code_from_filename(self.filename):
             code = code_from_filename(self.filename)
@@ -111,7 +119,7 @@ class SettingsReader(ReaderBase):
         """Settings we do not use (style, instance_name, submission_url, ...) and any rows
         after the first are reported, not dropped in silence."""
         for key in row.cells:
-            if key not in SETTINGS_COLUMNS:
+            if key not in SETTINGS_COLUMNS and key not in READ_ONLY_SETTINGS:
                 self.row_warning(row, key, _l("The setting %(column)s is not supported, so it is ignored.",
                                               column=table.headers.get(key, key)))
         for extra in table.rows[1:]:
