@@ -26,7 +26,13 @@ from sqlalchemy import select
 from ..access import roles, signed_in_user
 from ..extensions import db
 from ..forms import ActionForm
-from ..jobs.imports import finished_import, has_upload, is_large, own_import_job, start_import_job, summary
+from ..jobs.imports import (
+    finished_import,
+    is_large,
+    own_import_job,
+    save_when_confirmed,
+    start_import_job,
+)
 from ..models import BenchmarkImport, Organisation, Sector
 from ..spreadsheets.reading import Table, TableError, read_table
 from ..unit_of_work import flash_refusal, saving
@@ -164,19 +170,8 @@ def import_result(job_id: int):
 def save_checked(job_id: int):
     """Save a large file its job found valid, by a job of its own: it checks the file
     again (scores may have been saved since) and saves all rows or none."""
-    job = _own_job(job_id)
-    found = summary(job) if job.status == "done" else None
-    if not ActionForm().validate_on_submit() or found is None or found["errors"] or not has_upload(job):
-        flash(_("This import is no longer available. Upload the file again."), "error")
-        return redirect(url_for("benchmarks.import_scores"))
-    if job.params.get("saving"):  # confirmed before (a second click)
-        return redirect(url_for("jobs.show_job", job_id=job.params["saving"]))
-    params = {key: job.params[key] for key in ("filename", "year", "level", "source", "upload")}
-    saving_job = start_import_job("benchmark", signed_in_user(), job.title, {**params, "save": True},
-                                  "benchmarks.import_result")
-    job.params = {**job.params, "saving": saving_job.id}
-    db.session.commit()
-    return redirect(url_for("jobs.show_job", job_id=saving_job.id))
+    return save_when_confirmed(_own_job(job_id), "benchmark", ("filename", "year", "level", "source", "upload"),
+                               "benchmarks.import_scores", "benchmarks.import_result")
 
 
 @bp.route("/imports/<int:import_id>/undo", methods=["GET", "POST"])

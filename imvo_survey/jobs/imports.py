@@ -21,7 +21,9 @@ from flask_babel import format_number
 from flask_babel import gettext as _
 from sqlalchemy import update
 
+from ..access import signed_in_user
 from ..extensions import db
+from ..forms import ActionForm
 from ..models import Job, User
 from .runner import JobProblem, Progress, jobs_folder
 from .starting import start_job
@@ -110,6 +112,24 @@ def finished_import(job: Job, upload_endpoint: str) -> tuple[dict | None, bool]:
         flash(_("This import is no longer available. Upload the file again."), "error")
         abort(redirect(url_for(upload_endpoint)))
     return found, found is not None and not found["errors"] and has_upload(job) and not job.params.get("saved")
+
+
+def save_when_confirmed(job: Job, name: str, keys: tuple[str, ...], upload_endpoint: str,
+                        result_endpoint: str):
+    """The confirmation of a large file its job found valid: a job of its own saves it
+    (checking it again first: the data may have changed since), all rows or none. A
+    second click leads to the same saving job; a file no longer kept back to the upload."""
+    found = summary(job) if job.status == "done" else None
+    if not ActionForm().validate_on_submit() or found is None or found["errors"] or not has_upload(job):
+        flash(_("This import is no longer available. Upload the file again."), "error")
+        return redirect(url_for(upload_endpoint))
+    if job.params.get("saving"):  # confirmed before (a second click)
+        return redirect(url_for("jobs.show_job", job_id=job.params["saving"]))
+    params = {key: job.params[key] for key in keys}
+    saving = start_import_job(name, signed_in_user(), job.title, {**params, "save": True}, result_endpoint)
+    job.params = {**job.params, "saving": saving.id}
+    db.session.commit()
+    return redirect(url_for("jobs.show_job", job_id=saving.id))
 
 
 def every_so_often(progress: Progress) -> Progress:

@@ -24,7 +24,13 @@ from flask_login import current_user
 from ..access import roles, signed_in_user
 from ..extensions import db
 from ..forms import ActionForm
-from ..jobs.imports import finished_import, has_upload, is_large, own_import_job, start_import_job, summary
+from ..jobs.imports import (
+    finished_import,
+    is_large,
+    own_import_job,
+    save_when_confirmed,
+    start_import_job,
+)
 from ..spreadsheets.reading import TableError, read_table
 from ..spreadsheets.writing import XLSX_MIMETYPE
 from . import bp
@@ -139,19 +145,8 @@ def import_result(job_id: int):
 def save_checked(job_id: int):
     """Save a large file its job found valid, by a job of its own: it checks the file
     again (the register may have changed since) and saves all rows or none."""
-    job = _own_job(job_id)
-    found = summary(job) if job.status == "done" else None
-    if not ActionForm().validate_on_submit() or found is None or found["errors"] or not has_upload(job):
-        flash(_("This import is no longer available. Upload the file again."), "error")
-        return redirect(url_for("organisations.import_organisations"))
-    if job.params.get("saving"):  # confirmed before (a second click)
-        return redirect(url_for("jobs.show_job", job_id=job.params["saving"]))
-    saving = start_import_job("organisations", signed_in_user(), job.title,
-                              {"filename": job.params["filename"], "upload": job.params["upload"], "save": True},
-                              "organisations.import_result")
-    job.params = {**job.params, "saving": saving.id}
-    db.session.commit()
-    return redirect(url_for("jobs.show_job", job_id=saving.id))
+    return save_when_confirmed(_own_job(job_id), "organisations", ("filename", "upload"),
+                               "organisations.import_organisations", "organisations.import_result")
 
 
 @bp.route("/import/template.<fmt>")
