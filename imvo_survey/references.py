@@ -31,7 +31,7 @@ from .models.base import TaxonomyMixin
 DEFAULT_SECONDS = 300
 
 _LOCK = Lock()
-_LISTS: dict[str, tuple[float, ReferenceList]] = {}
+_LISTS: dict[tuple, tuple[float, ReferenceList]] = {}
 _CHANGED = "imvo_reference_changed"
 
 
@@ -97,8 +97,11 @@ def reference_list(name: str) -> ReferenceList:
     """The reference list `name` (a key of `TAXONOMIES`), read at most once per process
     while it does not change."""
     now = time.monotonic()
+    # Kept per database too: a process that opens another (a test's scratch database, a
+    # restore check) must not link rows by another database's ids.
+    key = (db.engine.url, name)
     with _LOCK:
-        kept = _LISTS.get(name)
+        kept = _LISTS.get(key)
     if kept is not None and now - kept[0] < _seconds():
         return kept[1]
     model = TAXONOMIES[name]
@@ -107,7 +110,7 @@ def reference_list(name: str) -> ReferenceList:
                                                        model.position).order_by(model.position, model.id)))
     loaded = ReferenceList(name, items, {item.code: item for item in items})
     with _LOCK:
-        _LISTS[name] = (now, loaded)
+        _LISTS[key] = (now, loaded)
     return loaded
 
 

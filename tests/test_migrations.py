@@ -7,11 +7,13 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import Column, Integer, Table, event, inspect, text
+from sqlalchemy import Column, Integer, Table, event, insert, inspect, text
 from sqlalchemy.orm import Session
 
 from imvo_survey import create_app
 from imvo_survey.extensions import db
+from imvo_survey.models import ActivityType
+from imvo_survey.references import reference_list
 
 from .conftest import fresh_database
 
@@ -282,3 +284,22 @@ def test_links_already_kept_in_the_outbox_are_masked(scratch_database, tmp_path)
         downgrade(revision="6b62ada9187b")
         upgrade()
         db.engine.dispose()
+
+
+def test_reference_lists_are_kept_per_database(app, scratch_database, tmp_path):
+    """The reference lists a process keeps (`references.py`) belong to one database: a
+    process that opens another (a scratch database here, a restore check) reads that
+    one's rows, not ids of the first (an activity linked to a type id that did not exist
+    there failed on PostgreSQL, where both are schemas behind one server)."""
+    assert "code_of_conduct" in reference_list("activity_type").codes  # the test database's, kept
+    other = create_app("testing", SQLALCHEMY_DATABASE_URI=scratch_database, INSTANCE_PATH=str(tmp_path))
+    with other.app_context():
+        upgrade()
+        # Past the ORM, so that no commit makes the process forget what it keeps.
+        db.session.execute(insert(ActivityType).values(code="only_here", label_nl="Alleen hier",
+                                                         label_en="Only here", position=1))
+        db.session.commit()
+        assert reference_list("activity_type").codes == {"only_here"}
+        db.session.remove()
+        db.engine.dispose()
+    assert "only_here" not in reference_list("activity_type").codes
