@@ -55,8 +55,9 @@ translations: install
 # What the tests need from the system: Debian's Chromium for the browser tests (never a
 # downloaded browser), Pango for WeasyPrint's PDFs, and Node.js to run the show-if
 # conditions of static/js under test (Debian's nodejs, unless a `node` is already on
-# PATH). Installed once, with apt-get.
-SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0
+# PATH), and Java for ODK Validate, which pyxform runs to check our XLSForm exports.
+# Installed once, with apt-get.
+SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 openjdk-17-jre-headless
 system-deps:
 	@missing=""; for package in $(SYSTEM_PACKAGES); do \
 	  dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
