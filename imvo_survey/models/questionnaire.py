@@ -248,6 +248,11 @@ class Question(db.Model):
     max_repeat: Mapped[int | None] = mapped_column(Integer)
     #: The inventory field a sub-question of a bound repeating group fills.
     inventory_field: Mapped[str | None] = mapped_column(String(30))
+    #: Texts in languages other than Dutch and English, by XLSForm column as written
+    #: (`label::Français (fr)`): kept from an imported form and written back on export;
+    #: respondents see only Dutch and English. Deferred: only an export reads them
+    #: (`definition_of`, all of a version's at once).
+    other_texts: Mapped[dict | None] = mapped_column(JSON, deferred=True)
 
     version: Mapped[QuestionnaireVersion] = relationship(back_populates="questions")
     section: Mapped[Section] = relationship()
@@ -285,6 +290,8 @@ class Choice(db.Model):
     label_nl: Mapped[str] = mapped_column(Text, nullable=False)
     #: Label in English.
     label_en: Mapped[str] = mapped_column(Text, nullable=False)
+    #: Labels in other languages, by XLSForm column as written (see `Question.other_texts`).
+    other_texts: Mapped[dict | None] = mapped_column(JSON, deferred=True)
 
     question: Mapped[Question] = relationship(back_populates="choices")
 

@@ -46,27 +46,41 @@ def _text(nl: str | None, en: str | None) -> dict | None:
 
 # --- models -> definition -----------------------------------------------------------
 
-def definition_of(version: QuestionnaireVersion) -> dict:
-    """The definition (JSON format) of a stored version."""
+def definition_of(version: QuestionnaireVersion, other_texts: bool = True) -> dict:
+    """The definition (JSON format) of a stored version; without the texts in other
+    languages when `other_texts` is False (for checks, which do not read them)."""
     questionnaire = version.questionnaire
     header = {"code": questionnaire.code, "audience": questionnaire.audience,
               "title": {"nl": questionnaire.title_nl, "en": questionnaire.title_en}}
     description = _text(questionnaire.description_nl, questionnaire.description_en)
     if description:
         header["description"] = description
+    others = _other_texts_of(version) if other_texts else {}
     sections = []
     for section in version.sections:
         item = {"code": section.code, "title": {"nl": section.title_nl, "en": section.title_en}}
         intro = _text(section.intro_nl, section.intro_en)
         if intro:
             item["intro"] = intro
-        item["questions"] = [_question_definition(q) for q in section.questions]
+        item["questions"] = [_question_definition(q, others) for q in section.questions]
         sections.append(item)
     return {"format": FORMAT, "format_version": 1, "questionnaire": header, "version": version.number,
             "default_language": version.default_language, "sections": sections}
 
 
-def _question_definition(question: Question) -> dict:
+def _other_texts_of(version: QuestionnaireVersion) -> dict[tuple[str, int], dict]:
+    """The texts in other languages of the version's questions and choices, by ("question"
+    or "choice", id), in two queries (the columns are deferred: nothing else reads them)."""
+    found = {("question", key): texts for key, texts in db.session.execute(
+        select(Question.id, Question.other_texts).where(Question.version_id == version.id,
+                                                        Question.other_texts.is_not(None))) if texts}
+    found.update({("choice", key): texts for key, texts in db.session.execute(
+        select(Choice.id, Choice.other_texts).join(Question).where(Question.version_id == version.id,
+                                                                   Choice.other_texts.is_not(None))) if texts})
+    return found
+
+
+def _question_definition(question: Question, others: dict) -> dict:
     kind = question_type(question.type)
     item: dict = {"code": question.code, "type": question.type,
                   "label": {"nl": question.label_nl, "en": question.label_en}}
@@ -89,8 +103,11 @@ def _question_definition(question: Question) -> dict:
     if question.list_name and question.list_name != question.code:
         item["list_name"] = question.list_name
     if question.choices:
-        item["choices"] = [{"code": c.code, "label": {"nl": c.label_nl, "en": c.label_en}}
+        item["choices"] = [{"code": c.code, "label": {"nl": c.label_nl, "en": c.label_en},
+                            **({"other_texts": dict(others[("choice", c.id)])} if ("choice", c.id) in others else {})}
                            for c in question.choices]
+    if ("question", question.id) in others:
+        item["other_texts"] = dict(others[("question", question.id)])
     if question.reference:
         item["reference"] = question.reference
     if kind.has_scale_labels:
@@ -100,7 +117,7 @@ def _question_definition(question: Question) -> dict:
         for key in ("inventory", "min_repeat", "max_repeat"):
             if getattr(question, key) is not None:
                 item[key] = getattr(question, key)
-        item["questions"] = [_question_definition(child) for child in question.children]
+        item["questions"] = [_question_definition(child, others) for child in question.children]
     if question.inventory_field:
         item["inventory_field"] = question.inventory_field
     return item
@@ -155,6 +172,12 @@ def _store_section(version: QuestionnaireVersion, item: dict, position: int) -> 
     return section
 
 
+def _other_texts(item: dict) -> dict:
+    """The texts in other languages of a question or choice, as a column's value when
+    there are any (none set otherwise: older databases in the migration tests)."""
+    return {"other_texts": dict(item["other_texts"])} if item.get("other_texts") else {}
+
+
 def _store_question(version, section, item: dict, position: int, parent: Question | None) -> Question:
     hint = item.get("hint") or {}
     rules = item.get("validation") or {}
@@ -174,11 +197,12 @@ def _store_question(version, section, item: dict, position: int, parent: Questio
         scale_max_label_nl=(scale.get("max_label") or {}).get("nl"),
         scale_max_label_en=(scale.get("max_label") or {}).get("en"),
         inventory=item.get("inventory"), min_repeat=item.get("min_repeat"), max_repeat=item.get("max_repeat"),
-        inventory_field=item.get("inventory_field"))
+        inventory_field=item.get("inventory_field"), **_other_texts(item))
     db.session.add(question)
     for choice_position, choice in enumerate(item.get("choices", [])):
         question.choices.append(Choice(position=choice_position, code=choice["code"],
-                                       label_nl=choice["label"]["nl"], label_en=choice["label"]["en"]))
+                                       label_nl=choice["label"]["nl"], label_en=choice["label"]["en"],
+                                       **_other_texts(choice)))
     for child_position, child in enumerate(item.get("questions", []) if question_type(item).is_group else []):
         _store_question(version, section, child, child_position, parent=question)
     return question
@@ -254,7 +278,7 @@ def publish(version: QuestionnaireVersion, user: User | None) -> None:
     """Publish a draft after the checks; raises DefinitionError naming the questions."""
     if version.is_published:
         return
-    problems = check_publishable(definition_of(version))
+    problems = check_publishable(definition_of(version, other_texts=False))
     if problems:
         raise DefinitionError(problems)
     version.status = "published"

@@ -5,6 +5,7 @@ columns we cannot use (named, and the rest imported), other languages."""
 from __future__ import annotations
 
 import io
+import json
 import re
 from pathlib import Path
 
@@ -246,17 +247,58 @@ def test_a_bare_label_beside_an_english_one_is_the_other_language():
         assert definition["sections"][0]["questions"][0]["label"] == expected
 
 
-def test_other_languages_are_left_out_and_named_once_per_column():
+def test_other_languages_are_kept_and_named_once_per_column():
     data = make_xlsx(survey=[("type", "name", "label::English (en)", "label::Swahili (sw)", "hint::Swahili (sw)"),
                              ("text", "q", "What?", "Nini?", "Dokezo"), ("text", "r", "Who?", "Nani?", None)],
                      settings=(("form_id", "default_language"), ("f", "Swahili (sw)")))
     reading = read_workbook_with_warnings(data)
     assert reading.errors == []
-    assert reading.definition["sections"][0]["questions"][1]["label"] == {"nl": "Who?", "en": "Who?"}
-    assert [(w.sheet, w.row, w.column) for w in reading.warnings if isinstance(w, LeftOut)] == [
-        ("survey", 2, "label::Swahili (sw)"), ("survey", 2, "hint::Swahili (sw)")]
+    first, second = reading.definition["sections"][0]["questions"]
+    assert second["label"] == {"nl": "Who?", "en": "Who?"}
+    assert first["other_texts"] == {"label::Swahili (sw)": "Nini?", "hint::Swahili (sw)": "Dokezo"}
+    assert second["other_texts"] == {"label::Swahili (sw)": "Nani?"}
+    named = [(w.sheet, w.row, w.column, str(w.message)) for w in reading.warnings if isinstance(w, LeftOut)]
+    assert [place[:3] for place in named] == [("survey", 2, "label::Swahili (sw)"), ("survey", 2, "hint::Swahili (sw)")]
+    assert all("kept with the questions and choices" in message and "respondents see only Dutch and English"
+               in message for *_place, message in named)
     settings_warning = next(w for w in reading.warnings if w.sheet == "settings" and w.column == "default_language")
     assert "not Dutch or English" in str(settings_warning.message)
+
+
+def test_texts_in_other_languages_are_stored_exported_and_carried_to_a_new_draft():
+    """Kept with the questions and choices (`other_texts`), written back as the columns
+    they came in, and carried to the next draft; never shown to respondents."""
+    from imvo_survey.questionnaires.services import (
+        definition_of,
+        new_draft_from,
+        read_import,
+        reference_lists,
+        store_definition,
+    )
+    from imvo_survey.questionnaires.xlsform import write_workbook
+
+    data = make_xlsx(survey=[("type", "name", "label::Nederlands (nl)", "label::English (en)", "label::Français (fr)"),
+                             ("select_one yn", "q", "Vraag", "Question", "La question")],
+                     choices=[("list_name", "name", "label::Nederlands (nl)", "label::English (en)",
+                               "label::Français (fr)"), ("yn", "1", "Ja", "Yes", "Oui"), ("yn", "2", "Nee", "No", "Non")])
+    reading = read_workbook_with_warnings(data)
+    assert reading.errors == []
+    version = store_definition(reading.definition)
+    db.session.commit()
+    stored = definition_of(version)
+    question = stored["sections"][0]["questions"][0]
+    assert question["other_texts"] == {"label::Français (fr)": "La question"}
+    assert [choice.get("other_texts") for choice in question["choices"]] == [
+        {"label::Français (fr)": "Oui"}, {"label::Français (fr)": "Non"}]
+    exported = write_workbook(stored, reference_lists())
+    again = read_workbook_with_warnings(exported).definition
+    assert again["sections"][0]["questions"][0]["other_texts"] == question["other_texts"]
+    assert again["sections"][0]["questions"][0]["choices"] == question["choices"]
+    as_json = read_import(json.dumps(stored).encode(), "vragenlijst.json")  # the JSON Schema takes them too
+    assert as_json.errors == [] and as_json.definition["sections"][0]["questions"][0] == question
+    draft = new_draft_from(version)
+    db.session.commit()
+    assert definition_of(draft)["sections"][0]["questions"][0]["other_texts"] == question["other_texts"]
 
 
 def test_a_form_in_neither_dutch_nor_english_is_read_in_its_first_language_and_says_so():

@@ -55,6 +55,10 @@ class Open:
     dropped: int = 0  # rows inside that were left out
 
 
+#: Between a text column and its language: `label::Français (fr)`, or `label:French`.
+LANGUAGE_SEPARATOR = re.compile("::|:")
+
+
 class ReaderBase:
     """What every part of the reader uses: the state of reading one workbook, the
     errors found, the tables read, texts and names. The parts for each sheet extend it
@@ -216,8 +220,12 @@ class ReaderBase:
                     "The column %(column)s is not an XLSForm column the survey reads, so its values are ignored.",
                     column=header)))
         elif column.base in TEXT_COLUMNS and column.language not in LANGUAGES:
+            # Kept with the questions and choices (`other_texts`) and written back on
+            # export; named in the preview, since respondents never see them.
             self.warnings.append(LeftOut(sheet, column.filled[0], header, _l(
-                "The texts in %(column)s are left out: respondents see only Dutch and English.", column=header)))
+                "The texts in %(column)s are kept with the questions and choices and exported again (section "
+                "titles in it are not), but respondents see only Dutch and English.", column=header)))
+            return True
         else:
             return True
         return False
@@ -255,6 +263,19 @@ class ReaderBase:
             if language not in languages and not values[language]:
                 values[language] = values[other]
         return values
+
+    def other_texts(self, row: Row) -> dict[str, str]:
+        """The row's texts in languages other than Dutch and English, by column header
+        as written (`label::Français (fr)`), to be kept and exported again."""
+        table = self.tables.get(row.sheet)
+        found = {}
+        for key in row.cells:
+            base, _sep, language = key.rpartition("::")
+            if base in TEXT_COLUMNS and language not in LANGUAGES and row.words(key) and table is not None:
+                # Written back with two colons, as the writer writes every text column.
+                parts = LANGUAGE_SEPARATOR.split(table.headers[key], maxsplit=1)
+                found[f"{base}::{parts[1].strip() if len(parts) > 1 else language}"] = row.words(key)
+        return found
 
     def label(self, row: Row) -> dict[str, str]:
         """A label; one empty language takes the other. Without one, the name is shown,

@@ -72,10 +72,13 @@ class ChoicesReader(ReaderBase):
         def check() -> list[dict]:
             for row in rows:
                 self.valid_choice_name(row, row.value("name"))
-            return [{"code": row.value("name"), "label": self.label(row)} for row in rows]
+            return [{"code": row.value("name"), "label": self.label(row),
+                     **({"other_texts": other} if (other := self.other_texts(row)) else {})} for row in rows]
 
         # a copy per question, so that changing one question's choices leaves the others
-        return [{"code": c["code"], "label": dict(c["label"])} for c in self.checked_once("choices", list_name, check)]
+        return [{**c, "label": dict(c["label"]), **({"other_texts": dict(c["other_texts"])} if "other_texts" in c
+                                                    else {})}
+                for c in self.checked_once("choices", list_name, check)]
 
     def scale(self, list_name: str, rows: list[Row]) -> dict | None:
         def check() -> dict | None:

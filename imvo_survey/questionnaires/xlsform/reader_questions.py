@@ -45,6 +45,8 @@ class QuestionReader(ChoicesReader):
         kind = self.question_type(row, xlsform_type, list_name)
         self.appearance(row, TEXT_APPEARANCES if kind and question_type(kind).is_text else frozenset())
         question: dict = {"code": name, "type": kind or "text", "label": self.label(row)}
+        if other := self.other_texts(row):
+            question["other_texts"] = other
         hint = self.optional_text(row, "hint")
         if hint:
             question["hint"] = hint

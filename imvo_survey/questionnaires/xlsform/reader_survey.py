@@ -187,6 +187,8 @@ class SurveyReader(UnusableRows):
         self.check_columns(row, REPEAT_COLUMNS)
         self.appearance(row)
         repeat: dict = {"code": name, "type": "repeat", "label": self.label(row)}
+        if other := self.other_texts(row):
+            repeat["other_texts"] = other
         hint = self.optional_text(row, "hint")
         if hint:
             repeat["hint"] = hint

@@ -32,8 +32,11 @@ def write_workbook(definition: dict, reference_lists: Mapping[str, Sequence[tupl
     survey = workbook.active
     survey.title = "survey"
     multiple = {q["code"] for q in all_questions(definition) if question_type(q).multiple}
-    _fill(survey, SURVEY_COLUMNS, _survey_rows(definition, multiple))
-    _fill(workbook.create_sheet("choices"), CHOICES_COLUMNS, _choice_rows(definition, reference_lists))
+    questions = list(all_questions(definition))
+    _fill(survey, (*SURVEY_COLUMNS, *_other_columns(questions)), _survey_rows(definition, multiple))
+    choices = [choice for question in questions for choice in question.get("choices", [])]
+    _fill(workbook.create_sheet("choices"), (*CHOICES_COLUMNS, *_other_columns(choices)),
+          _choice_rows(definition, reference_lists))
     _fill(workbook.create_sheet("settings"), SETTINGS_COLUMNS, [_settings_row(definition)])
     return _save(workbook)
 
@@ -43,6 +46,12 @@ def _fill(sheet, columns: Sequence[str], rows: Iterable[dict]) -> None:
     sheet.append(list(columns))
     for row in rows:
         sheet.append([row.get(column) for column in columns])
+
+
+def _other_columns(items: list[dict]) -> list[str]:
+    """The columns of the texts in other languages that `items` keep (see
+    `Question.other_texts`), after the fixed columns, in the order first met."""
+    return list(dict.fromkeys(column for item in items for column in item.get("other_texts", {})))
 
 
 def _texts(column: str, text: Mapping[str, str] | None) -> dict[str, str | None]:
@@ -70,7 +79,8 @@ def _common_cells(question: dict, multiple: set[str]) -> dict:
     """Name, label, hint and condition: what questions and repeats share."""
     show_if = question.get("show_if")
     return {"name": question["code"], **_texts("label", question["label"]), **_texts("hint", question.get("hint")),
-            "relevant": conditions.render(show_if, multiple=multiple) if show_if else None}
+            "relevant": conditions.render(show_if, multiple=multiple) if show_if else None,
+            **question.get("other_texts", {})}
 
 
 def _repeat_row(question: dict, multiple: set[str]) -> dict:
@@ -137,9 +147,10 @@ def _choice_rows(definition: dict, reference_lists: Mapping[str, Sequence[tuple[
         if name in written:
             continue
         written.add(name)
+        others = {choice["code"]: choice.get("other_texts", {}) for choice in question.get("choices", [])}
         for code, dutch, english in _list_entries(question, reference_lists):
             yield {"list_name": name, "name": code, "label::Nederlands (nl)": dutch or None,
-                   "label::English (en)": english or None}
+                   "label::English (en)": english or None, **others.get(code, {})}
 
 
 def _list_entries(question: dict, reference_lists: Mapping[str, Sequence[tuple[str, str, str]]]) -> list:
