@@ -3,7 +3,7 @@
 Loading what the relevance is computed from (the round's chains at risk and their
 totals) and computing it takes about a second for a round of 5,000 organisations, on
 every view of the matrix, while it changes only when a responded response or the risk
-analysis does. Each such change raises the round's stamp in the same transaction
+analysis does. Each such change renews the round's stamp in the same transaction
 (`models.analysis_stamp`), so a view reads the stamp (one small query) and uses what
 this process computed for that stamp, or loads and computes it again. The stamp is read
 before the frames, so frames kept under a stamp are never older than it.

@@ -1,4 +1,4 @@
-"""A stamp per round that is raised, in the same transaction, by every flush that
+"""A stamp per round that is renewed, in the same transaction, by every flush that
 changes what the round's risk relevance is computed from; the matrix keeps the relevance
 per process for as long as the stamp stays the same (`analysis.relevance_cache`).
 
@@ -16,6 +16,8 @@ its version counter guards. Work done past the ORM (a bulk DELETE) calls `stamp_
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import ForeignKey, Integer, event, inspect, literal, select, true
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -29,13 +31,13 @@ from .round import RESPONDED_STATUSES, Round
 
 
 class AnalysisStamp(db.Model):
-    """How often the round's risk relevance has changed (`analysis.relevance_cache`)."""
+    """Which state of the round's risk relevance is current (`analysis.relevance_cache`)."""
 
     __tablename__ = "analysis_stamp"
 
     #: The round.
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), primary_key=True)
-    #: Raised by one at every change (0 when there is no row).
+    #: A new random number at every change (`stamp_rounds`; 0 when there is no row).
     stamp: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
@@ -47,19 +49,22 @@ _READ_COLUMNS = ("status", "snapshot_sector_id", "snapshot_branch_id", "organisa
 
 
 def stamp_rounds(connection, rounds=None) -> None:
-    """Raise the stamp of the rounds that `rounds` selects (a SELECT of round ids, or a
-    list of them), or of every round when None: one statement."""
+    """A new stamp for the rounds that `rounds` selects (a SELECT of round ids, or a list
+    of them), or for every round when None: one statement. A random number rather than a
+    count: a transaction that changed the relevance, viewed the matrix (keeping what it
+    saw under its stamp) and was then rolled back leaves no number that a later change
+    would count up to again."""
+    stamp = literal(secrets.randbits(31), Integer)
     if rounds is None:
         rounds = select(Round.id)
     elif not hasattr(rounds, "subquery"):
         rounds = select(Round.id).where(Round.id.in_(list(rounds)))
     insert = postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert
     # The WHERE keeps SQLite from reading ON CONFLICT as part of the SELECT's join.
-    source = rounds.add_columns(literal(1, Integer)).distinct().where(true())
+    source = rounds.add_columns(stamp).distinct().where(true())
     statement = insert(AnalysisStamp).from_select(["round_id", "stamp"], source)
-    table = AnalysisStamp.__table__
-    connection.execute(statement.on_conflict_do_update(index_elements=[table.c.round_id],
-                                                       set_={"stamp": table.c.stamp + 1}))
+    connection.execute(statement.on_conflict_do_update(index_elements=[AnalysisStamp.__table__.c.round_id],
+                                                       set_={"stamp": statement.excluded.stamp}))
 
 
 def _responded(response: Response) -> bool:

@@ -1,7 +1,7 @@
 """The relevance kept per process between views of a round's matrix
 (`analysis/relevance_cache.py`): a second view reads no chains, and every change that
-moves the relevance raises the round's stamp (`models/analysis_stamp.py`), so that the
-kept relevance is always the one computed afresh. A draft's save raises nothing."""
+moves the relevance renews the round's stamp (`models/analysis_stamp.py`), so that the
+kept relevance is always the one computed afresh. A draft's save renews nothing."""
 
 from __future__ import annotations
 
@@ -106,18 +106,18 @@ def new_risk(round):
 
 @pytest.mark.parametrize("change", [change_level, add_country, remove_activity, return_to_draft, new_response,
                                     set_by_hand, new_risk])
-def test_every_change_that_moves_the_relevance_raises_the_stamp(viewed, change):
+def test_every_change_that_moves_the_relevance_renews_the_stamp(viewed, change):
     before, kept = stamp(viewed), relevance(viewed)
     changed = change(viewed)  # kept until the commit: the session holds it weakly
     db.session.commit()
     del changed
-    assert stamp(viewed) > before
+    assert stamp(viewed) != before
     now = relevance(viewed)
     assert now == afresh(viewed)
     assert now != kept, "the change should have moved the relevance"
 
 
-def test_a_regions_countries_changing_raises_the_stamp(viewed):
+def test_a_regions_countries_changing_renews_the_stamp(viewed):
     """The regions are reference data that every test shares: put back afterwards."""
     region = by_code(Country, "west_africa")
     members = list(region.members)
@@ -125,14 +125,14 @@ def test_a_regions_countries_changing_raises_the_stamp(viewed):
     try:
         region.members = [member for member in members if member.code != "CI"]
         db.session.commit()
-        assert stamp(viewed) > before
+        assert stamp(viewed) != before
         assert relevance(viewed) == afresh(viewed) != kept
     finally:
         region.members = members
         db.session.commit()
 
 
-def test_a_drafts_activities_raise_no_stamp(viewed):
+def test_a_drafts_activities_renew_no_stamp(viewed):
     draft = respond(viewed, association("Concept", members=5), [
         {"aspects": ["wages"], "countries": ["GH"], "products": ["cocoa"]}], status="in_progress")
     db.session.commit()
@@ -143,10 +143,10 @@ def test_a_drafts_activities_raise_no_stamp(viewed):
     assert stamp(viewed) == before
 
 
-def test_a_change_of_risk_entries_raises_every_rounds_stamp(viewed):
+def test_a_change_of_risk_entries_renews_every_rounds_stamp(viewed):
     other = factories.make_round(slug="imvo-2011", year=2011)
     db.session.commit()
     stamps = stamp(viewed), stamp(other)
     change_level(viewed)
     db.session.commit()
-    assert stamp(viewed) > stamps[0] and stamp(other) > stamps[1]
+    assert stamp(viewed) != stamps[0] and stamp(other) != stamps[1]
