@@ -32,7 +32,7 @@ def test_publish_find_and_withdraw(page, browser, live_server):
     expect(page.get_by_role("alert")).to_be_visible()  # the empty text is pointed at
     page.get_by_label("Openbare tekst").fill(TEXT)
     page.get_by_role("button", name="Publiceren als goed voorbeeld").click()
-    assert "De activiteit is gepubliceerd als goed voorbeeld." in page.content()
+    expect(page.locator("body")).to_contain_text("De activiteit is gepubliceerd als goed voorbeeld.")
 
     visitor = browser.new_context(base_url=live_server).new_page()
     visitor.goto("/openbaar/praktijken")
@@ -52,7 +52,7 @@ def test_publish_find_and_withdraw(page, browser, live_server):
     assert serious_violations(respondent) == []
     respondent.get_by_label("Cacao zonder kinderarbeid").uncheck()
     respondent.get_by_role("button", name="Toestemming opslaan").click()
-    assert "Uw toestemming is opgeslagen." in respondent.content()
+    expect(respondent.locator("body")).to_contain_text("Uw toestemming is opgeslagen.")
 
     visitor.reload()
     assert visitor.locator("[data-practice]").count() == 0

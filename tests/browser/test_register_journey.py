@@ -18,6 +18,8 @@ def login(page, email: str, password: str = factories.PASSWORD) -> None:
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
     page.get_by_role("button", name="Inloggen").click()
+    # The next step may be a goto: it must not cut off the answer that sets the session cookie.
+    page.wait_for_url(lambda url: "/auth/login" not in url)
 
 
 def test_login_page_is_accessible(page):

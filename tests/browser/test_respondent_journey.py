@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -25,6 +26,8 @@ from .conftest import serious_violations
 MEMBER_COUNT = "Hoeveel bedrijven zijn lid van uw organisatie?"
 MKB_COUNT = "Hoeveel daarvan zijn MKB-bedrijven?"
 SAVED_AT = re.compile(r"^\s*Opgeslagen om \d{2}:\d{2}\.?\s*$")
+#: Where the autosave test's browser clock starts (it moves only when the test says so).
+CLOCK_START = datetime(2026, 3, 2, 9, 0)
 
 #: A page-side probe for page.wait_for_function: fetches the profile page again (at most
 #: one request at a time) until its member count is the expected one.
@@ -263,16 +266,33 @@ def test_two_people_change_the_same_answer(browser, live_server):
 
 def test_autosave(page):
     invitation_id, token = invite(start=True)
+    # The page's clock stands still, so that its 30-second save runs only when the test
+    # moves the clock on (on a slow machine it ran between two steps and took their save).
+    page.clock.install(time=CLOCK_START)
+    page.clock.pause_at(CLOCK_START + timedelta(seconds=1))
     page.goto(f"/i/{token}")
     page.goto(f"/respond/{invitation_id}/section/profile")
     status = page.locator("[data-save-status]")
     member_count, mkb_count = page.get_by_label(MEMBER_COUNT), page.get_by_label(MKB_COUNT)
 
-    # Saved at once when asked (the page does this every 30 seconds), with the time shown.
+    # Saved at once when asked, with the time shown ...
     member_count.fill("75")
     page.evaluate("window.imvoAutosave.saveNow()")
     expect(status).to_have_text(SAVED_AT)
     assert stored_answers(invitation_id)["member_count"] == 75
+
+    # ... and every 30 seconds, not before.
+    autosaves = []
+    page.on("request", lambda request: autosaves.append(request) if request.url.endswith("/autosave") else None)
+    member_count.fill("76")
+    page.clock.run_for(29_000)
+    page.evaluate("1")  # a round trip: a request made before it has been told by now
+    assert autosaves == []
+    status.evaluate("element => { element.textContent = '' }")
+    with page.expect_response("**/autosave"):
+        page.clock.run_for(1_000)
+    expect(status).to_have_text(SAVED_AT)
+    assert stored_answers(invitation_id)["member_count"] == 76
 
     # Saved when the page is hidden (another tab) ...
     mkb_count.fill("30")

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from imvo_survey.extensions import db
 from imvo_survey.mail.outbox import parse
-from imvo_survey.models import OutboxMessage
+from imvo_survey.models import OutboxMessage, VerificationSample
 
 from .. import factories
 from ..analysis.builders import association, company, respond
@@ -43,10 +43,11 @@ def test_draw_ask_upload_and_check(page, tmp_path):
     page.get_by_label("Percentage van de antwoorden").fill("")
     page.get_by_role("button", name="Nieuwe steekproef trekken").click()
     # One asked, two sectors: one per sector.
-    assert "2 van 2 ingediende antwoorden" in page.content() and "2010" in page.content()
+    expect(page.locator("body")).to_contain_text("2 van 2 ingediende antwoorden")
+    expect(page.locator("body")).to_contain_text("2010")
     assert serious_violations(page) == []
     page.get_by_role("button", name="Iedereen die nog niet gevraagd is om bewijs vragen").click()
-    assert "2 verzoeken om bewijs" in page.content()
+    expect(page.locator("body")).to_contain_text("2 verzoeken om bewijs")
 
     db.session.expire_all()
     message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == "a@example.org"))
@@ -64,15 +65,17 @@ def test_draw_ask_upload_and_check(page, tmp_path):
     real.write_bytes(b"%PDF-1.4\n%%EOF\n")
     page.get_by_label("Bestand (PDF, PNG, JPEG, XLSX of DOCX)").set_input_files(str(real))
     page.get_by_role("button", name="Uploaden").click()
-    assert "het bestand is ontvangen" in page.content() and "beleid.pdf" in page.content()
+    expect(page.locator("body")).to_contain_text("het bestand is ontvangen")
+    expect(page.locator("body")).to_contain_text("beleid.pdf")
 
     login(page, "secretariaat@example.org")
     page.goto("/samples/")
-    page.get_by_role("link", name="Steekproef 1").click()
+    sample_id = db.session.scalar(select(VerificationSample.id))  # numbered as the database does
+    page.get_by_role("link", name=f"Steekproef {sample_id}").click()
     page.get_by_role("link", name="Vereniging A").click()
     expect(page.get_by_role("link", name="beleid.pdf")).to_be_visible()
     assert serious_violations(page) == []
     page.get_by_label("Uitkomst").select_option(label="deels bevestigd")
     page.get_by_label("Notitie").fill("Beleid gezien, audit ontbreekt")
     page.get_by_role("button", name="Opslaan").click()
-    assert "Vastgelegd: deels bevestigd" in page.content()
+    expect(page.locator("body")).to_contain_text("Vastgelegd: deels bevestigd")
