@@ -4,6 +4,8 @@ No Flask imports."""
 
 from __future__ import annotations
 
+import re
+
 #: The names of the question types, which the database accepts; how each behaves is its
 #: class in questionnaires/question_types/.
 QUESTION_TYPES = (
@@ -28,6 +30,12 @@ REFERENCE_LISTS = ("aspect", "activity_type", "country", "product_group", "repor
                    "chain_initiative")
 
 YES_NO_CHOICES = (("yes", "Ja", "Yes"), ("no", "Nee", "No"))
+#: A choice's code: what the XLSForm tools accept (1, 99, 10_70, père, "niet bekend"):
+#: one line, at most 80 characters, no space at either end; kept exactly as given. The
+#: JSON Schema's choice_code says the same. A multiple choice's codes have no space at
+#: all: its answers are the chosen codes joined by spaces (in XLSForm and ODK).
+CHOICE_CODE_PATTERN = r"\S(?:.*\S)?"
+MAX_CHOICE_CODE_LENGTH = 80
 SCALE_POINTS = (1, 2, 3, 4, 5)
 
 #: The inventories a repeating group can feed, with the fields its sub-questions may
@@ -60,3 +68,13 @@ INVENTORY_FIELDS: dict[str, dict[str, tuple[tuple[str, ...], str | None, bool]]]
 }
 INVENTORIES = tuple(INVENTORY_FIELDS)
 AUDIENCES = ("association", "company")
+
+
+def valid_choice_code(code: str) -> bool:
+    """Whether `code` may be a choice's code (see CHOICE_CODE_PATTERN)."""
+    return len(code) <= MAX_CHOICE_CODE_LENGTH and re.fullmatch(CHOICE_CODE_PATTERN, code) is not None
+
+
+def spaced(code: str) -> bool:
+    """Whether a choice code holds a space, which a multiple choice's codes may not."""
+    return re.search(r"\s", code) is not None

@@ -11,12 +11,11 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from ..forms import DecimalCommaField, MultilineField, WholeNumberField, empty_to_none, options, strip_filter
 from ..i18n import lazy_gettext as _l
-from ..models.questionnaire_vocabulary import INVENTORY_FIELDS
+from ..models.questionnaire_vocabulary import INVENTORY_FIELDS, spaced, valid_choice_code
 from . import conditions
+from .question_types import TYPES
 
 CODE_PATTERN = r"^[A-Za-z_][A-Za-z0-9_.-]{0,79}$"
-#: A choice's code: any word, as XLSForm allows (1, 99, 10_70, père); see the JSON Schema.
-CHOICE_CODE_PATTERN = r"^\S{1,80}$"
 CODE_MESSAGE = _l("Use letters, digits and _ . - only, starting with a letter or _.")
 
 AUDIENCE_LABELS = {"association": _l("Branch associations and boards"), "company": _l("Companies")}
@@ -141,8 +140,16 @@ class QuestionForm(FlaskForm):
             if not line.strip():
                 continue
             parts = [part.strip() for part in line.split("|")]
-            if len(parts) != 3 or not all(parts) or not re.match(CHOICE_CODE_PATTERN, parts[0]):
+            if len(parts) != 3 or not all(parts):
                 raise ValidationError(_l("Line %(number)d: write code | Dutch label | English label.", number=number))
+            if not valid_choice_code(parts[0]):
+                raise ValidationError(_l("Line %(number)d: the code can be at most 80 characters long.",
+                                         number=number))
+            kind = TYPES.get(self.type.data)  # None when not one of the choices: the type field says so
+            if kind is not None and kind.multiple and spaced(parts[0]):
+                raise ValidationError(_l(
+                    "Line %(number)d: a multiple choice's codes cannot have spaces (its answers are the chosen "
+                    "codes joined by spaces).", number=number))
             field.parsed.append({"code": parts[0], "label": {"nl": parts[1], "en": parts[2]}})
 
     def validate_pattern(self, field) -> None:

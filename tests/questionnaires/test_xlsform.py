@@ -576,8 +576,9 @@ def test_duplicate_choice_in_a_list():
 
 
 def test_invalid_choice_name():
-    """Numbers are choice names (test_xlsform_field); a name with a space is not."""
-    errors = errors_of(make_xlsx(survey=survey(row("select_one l", "q")),
+    """Numbers are choice names, and for a select_one words with spaces too
+    (test_xlsform_field); a select_multiple's are not."""
+    errors = errors_of(make_xlsx(survey=survey(row("select_multiple l", "q")),
                                  choices=[("list_name", "name", "label"), ("l", "one 1", "One")]))
     assert places(errors) == [("choices", 2, "name")]
 

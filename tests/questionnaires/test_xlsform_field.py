@@ -117,14 +117,79 @@ def test_numbered_choices_round_trip_through_workbook_json_and_database(secretar
     assert "<code>99</code>" in page and "<code>père</code>" in page
 
 
-@pytest.mark.parametrize("name", ["two words", "x" * 81])
-def test_a_choice_name_with_a_space_or_too_long_is_refused_where_it_is(name):
+def test_a_choice_name_too_long_is_refused_where_it_is():
     data = make_xlsx(survey=[("type", "name", "label"), ("select_one l", "q", "Q?")],
-                     choices=[("list_name", "name", "label"), ("l", "a", "A"), ("l", name, "B")])
+                     choices=[("list_name", "name", "label"), ("l", "a", "A"), ("l", "x" * 81, "B")])
     reading = read_workbook_with_warnings(data)
     assert reading.definition is None
     assert located(reading.errors) == [("choices", 3, "name")]
-    assert "one word without spaces" in str(reading.errors[0].message)
+    assert "at most 80 characters" in str(reading.errors[0].message)
+
+
+SPACED = make_xlsx(
+    survey=[("type", "name", "label", "relevant"),
+            ("select_one known", "source", "Where from?", None),
+            ("text", "which", "Which one?", "${source} = 'niet bekend'")],
+    choices=[("list_name", "name", "label"), ("known", "eigen teelt", "Own crops"),
+             ("known", "niet bekend", "Not known"), ("known", "99", "Other")])
+
+
+def test_a_choice_name_with_a_space_is_kept_for_a_select_one(secretariat_client):
+    """As the XLSForm tools accept it: kept exactly, also in a condition, and exported the same way."""
+    from openpyxl import load_workbook
+
+    from imvo_survey.questionnaires.definition import dump_json, load_json
+    from imvo_survey.questionnaires.services import definition_of, find_version, store_definition
+    from imvo_survey.questionnaires.xlsform import write_workbook
+
+    reading = read_workbook_with_warnings(SPACED, filename="spaced.xlsx")
+    assert reading.errors == []
+    definition = reading.definition
+    source, which = definition["sections"][0]["questions"]
+    assert [choice["code"] for choice in source["choices"]] == ["eigen teelt", "niet bekend", "99"]
+    assert which["show_if"] == {"op": "equals", "question": "source", "value": "niet bekend"}
+    definition["questionnaire"]["audience"] = "company"
+    exported = write_workbook(definition, {})
+    names = [row[1] for row in load_workbook(io.BytesIO(exported))["choices"].iter_rows(values_only=True)]
+    assert names[1:4] == ["eigen teelt", "niet bekend", "99"]
+    assert read_workbook_with_warnings(exported).definition == definition
+    assert load_json(dump_json(definition)) == (definition, [])
+    store_definition(definition)
+    db.session.commit()
+    assert definition_of(find_version(definition["questionnaire"]["code"], 1))["sections"] == definition["sections"]
+
+
+@pytest.mark.parametrize("questions", [
+    [("select_multiple known", "sources")],
+    [("select_one known", "source"), ("select_multiple known", "sources")],  # one list, both uses
+])
+def test_a_choice_name_with_a_space_is_refused_in_a_list_a_select_multiple_uses(questions):
+    """Its answers are the chosen names joined by spaces (pyxform refuses it too)."""
+    data = make_xlsx(survey=[("type", "name", "label")] + [(kind, name, "Q?") for kind, name in questions],
+                     choices=[("list_name", "name", "label"), ("known", "eigen teelt", "Own crops"),
+                              ("known", "99", "Other"), ("known", "niet bekend", "Not known")])
+    reading = read_workbook_with_warnings(data)
+    assert reading.definition is None
+    assert located(reading.errors) == [("choices", 2, "name"), ("choices", 4, "name")]
+    assert "a select_multiple question uses the list known" in str(reading.errors[0].message)
+
+
+def test_a_choice_code_with_a_space_in_a_json_definition():
+    from imvo_survey.questionnaires.definition import dump_json, load_json
+
+    from .helpers import definition, q
+
+    def spaced(kind: str, code: str) -> bytes:
+        return dump_json(definition(q("a", kind, choices=[{"code": code, "label": {"nl": "X", "en": "X"}},
+                                                         {"code": "b", "label": {"nl": "B", "en": "B"}}])))
+
+    assert load_json(spaced("single_choice", "niet bekend"))[1] == []
+    _, problems = load_json(spaced("multiple_choice", "niet bekend"))
+    assert [str(problem.message) for problem in problems] == [
+        "The choice code 'niet bekend' has a space, which a multiple choice's codes cannot have: its answers "
+        "are the chosen codes joined by spaces."]
+    for code in (" a", "a ", "a\nb", "x" * 81, ""):  # the schema refuses these; the checks do too
+        assert load_json(spaced("single_choice", code))[1] != [], code
 
 
 def test_the_editor_takes_numbered_choice_codes(secretariat_client):
@@ -142,6 +207,30 @@ def test_the_editor_takes_numbered_choice_codes(secretariat_client):
     db.session.expire_all()
     choices = definition_of(find_version("test-q", 1))["sections"][0]["questions"][0]["choices"]
     assert [choice["code"] for choice in choices] == ["1", "99"]
+
+
+def test_the_editor_takes_a_code_with_a_space_for_a_single_choice_only(secretariat_client):
+    from imvo_survey.questionnaires.services import definition_of, find_version, store_definition
+
+    from .helpers import definition, q
+
+    store_definition(definition(q("a", "text")))
+    db.session.commit()
+    question_id = find_version("test-q", 1).question("a").id
+    url = f"/questionnaires/test-q/v1/questions/{question_id}/edit"
+    typed = "niet bekend | Weet niet | Don't know\n1 | Ja | Yes"
+    response = secretariat_client.post(url, data={"code": "a", "type": "multiple_choice", "label_nl": "Welke?",
+                                                  "label_en": "Which?", "choices": typed})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Regel 1: de codes van een meerkeuzevraag kunnen geen spaties hebben" in page
+    assert "niet bekend | Weet niet | Don&#39;t know" in page  # what was typed is kept
+    response = secretariat_client.post(url, data={"code": "a", "type": "single_choice", "label_nl": "Welke?",
+                                                  "label_en": "Which?", "choices": typed})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    choices = definition_of(find_version("test-q", 1))["sections"][0]["questions"][0]["choices"]
+    assert [choice["code"] for choice in choices] == ["niet bekend", "1"]
 
 
 # --- rows the survey cannot use -----------------------------------------------------------
@@ -408,3 +497,38 @@ def test_a_group_emptied_by_leaving_out_goes_but_one_with_notes_stays():
     assert reading.definition["sections"][1]["intro"] == {"nl": "Read this", "en": "Read this"}
     assert ("survey", 3, "type", "gone") in [(w.sheet, w.row, w.column, w.name) for w in reading.warnings
                                               if isinstance(w, LeftOut)]
+
+
+def test_a_respondent_answers_a_choice_whose_code_has_a_space(client, invited):
+    """Stored as the code, and shown ticked on the page again."""
+    import copy
+
+    from imvo_survey.answers import services
+    from imvo_survey.answers.services import Actor
+    from imvo_survey.questionnaires.services import definition_of, publish, store_definition
+    from imvo_survey.rounds.services import issue_token
+
+    from .. import factories
+    from ..answering import stored_response
+
+    invitation, _token = invited
+    definition = copy.deepcopy(definition_of(invitation.round.association_version))
+    kinds = next(q for s in definition["sections"] for q in s["questions"] if q["code"] == "complaint_mechanism_type")
+    kinds["choices"][0]["code"] = "eigen loket"
+    version = store_definition(definition, based_on=invitation.round.association_version)
+    publish(version, None)
+    round = factories.make_round(slug="imvo-2011", year=2011, association=version)
+    invitation = factories.make_invitation(round, invitation.organisation, status="invited")
+    contact = invitation.organisation.contacts[0]
+    token = issue_token(invitation, contact)
+    response = services.start(invitation, Actor(contact=contact))
+    result = services.save_section(response, "complaint_mechanism", {
+        "complaint_mechanism_exists": "yes", "complaint_mechanism_type": "eigen loket"},
+        None, response.lock_version, Actor(contact=contact))
+    assert result.errors == {}
+    db.session.commit()
+    _layout, document = services.document_of(stored_response(invitation))
+    assert document.answers["complaint_mechanism_type"] == "eigen loket"
+    client.get(f"/i/{token}")
+    page = client.get(f"/respond/{invitation.id}/section/complaint_mechanism").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="eigen loket"|<input[^>]*value="eigen loket"[^>]*checked', page)

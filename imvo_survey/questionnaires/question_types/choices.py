@@ -12,7 +12,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...forms import options as select_options
 from ...i18n import lazy_gettext as _l
-from ...models.questionnaire_vocabulary import SCALE_POINTS, YES_NO_CHOICES
+from ...models.questionnaire_vocabulary import SCALE_POINTS, YES_NO_CHOICES, spaced, valid_choice_code
 from .. import conditions
 from .base import AllowedCodes, Labels, OptionsProvider, QuestionType, check_codes, text_in
 from .cells import CodeFor, as_text, codes_in
@@ -32,13 +32,21 @@ def reference_entries(question: Mapping, reference_lists: ReferenceLists) -> lis
     return list(reference_lists[question["reference"]])
 
 
-def own_choice_problems(question: Mapping) -> Iterator[tuple[str, str]]:
-    """A choice question has choices, each with its own code."""
+def own_choice_problems(question: Mapping, multiple: bool) -> Iterator[tuple[str, str]]:
+    """A choice question has choices, each with its own code; a multiple choice's codes
+    have no spaces (its answers are the codes joined by spaces)."""
     codes = [c["code"] for c in question.get("choices", [])]
     if not codes:
         yield "choices", _l("A choice question needs choices.")
     if len(codes) != len(set(codes)):
         yield "choices", _l("Two choices have the same code.")
+    for code in codes:
+        if not valid_choice_code(code):
+            yield "choices", _l("The choice code %(code)r is not valid: one line of at most 80 characters, "
+                                "without a space at either end.", code=code)
+        elif multiple and spaced(code):
+            yield "choices", _l("The choice code %(code)r has a space, which a multiple choice's codes cannot "
+                                "have: its answers are the chosen codes joined by spaces.", code=code)
 
 
 def reference_needed(question: Mapping) -> Iterator[tuple[str, str]]:
@@ -51,18 +59,18 @@ class ListReader(Protocol):
     (xlsform.reader_choices.ChoicesReader)."""
 
     def list_rows(self, row, list_name: str) -> list | None: ...
-    def choices(self, list_name: str, rows: list) -> list[dict]: ...
+    def choices(self, list_name: str, rows: list, multiple: bool) -> list[dict]: ...
     def scale(self, list_name: str, rows: list) -> dict | None: ...
     def check_yes_no(self, list_name: str, rows: list) -> None: ...
 
 
-def read_own_choices(reader: ListReader, row, list_name: str, code: str) -> dict:
+def read_own_choices(reader: ListReader, row, list_name: str, code: str, multiple: bool) -> dict:
     """The choices of a question's own list; its list name when it differs from its code."""
     rows = reader.list_rows(row, list_name)
     if rows is None:
         return {}
     own = {} if list_name == code else {"list_name": list_name}
-    return {**own, "choices": reader.choices(list_name, rows)}
+    return {**own, "choices": reader.choices(list_name, rows, multiple)}
 
 
 class CheckboxListField(SelectMultipleField):
@@ -109,7 +117,7 @@ class SingleCode(QuestionType):
     def read_list(self, reader: ListReader, row, list_name: str, code: str) -> dict:
         """The keys a question of an XLSForm workbook takes from the list its select
         row names (errors go to the reader)."""
-        return read_own_choices(reader, row, list_name, code)
+        return read_own_choices(reader, row, list_name, code, self.multiple)
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         option_list = self.choices(question, language, options)
@@ -151,7 +159,7 @@ class MultipleCodes(QuestionType):
     def read_list(self, reader: ListReader, row, list_name: str, code: str) -> dict:
         """The keys a question of an XLSForm workbook takes from the list its select
         row names (errors go to the reader)."""
-        return read_own_choices(reader, row, list_name, code)
+        return read_own_choices(reader, row, list_name, code, self.multiple)
 
     def form_field(self, question: Mapping, language: str, options: OptionsProvider, common: dict) -> Field | None:
         option_list = self.choices(question, language, options)
@@ -203,7 +211,7 @@ class OwnChoices:
     own_choices = True
 
     def choice_problems(self, question: Mapping) -> Iterator[tuple[str, str]]:
-        return own_choice_problems(question)
+        return own_choice_problems(question, self.multiple)
 
     def fixed_codes(self, question: Mapping) -> list[str] | None:
         return [choice["code"] for choice in question.get("choices", [])]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from openpyxl.utils import get_column_letter
 
 from ...i18n import lazy_gettext as _l
+from ...models.questionnaire_vocabulary import spaced, valid_choice_code
 from .common import LANGUAGES, SETTINGS_COLUMNS
 from .reader_aliases import column_tokens, uses_double_colon
 from .reader_sheets import (
@@ -27,9 +28,6 @@ from .reader_sheets import (
 )
 
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
-#: A choice name: any word, as the XLSForm tools accept (1, 99, 10_70, père). Spaces are
-#: refused: the answers of a select_multiple are the chosen names joined by spaces.
-CHOICE_NAME_PATTERN = re.compile(r"\S+")
 MAX_NAME_LENGTH = 80  # as the JSON Schema's codes
 #: XLSForm columns for features we do not have; a filled cell is reported.
 UNSUPPORTED_COLUMNS = frozenset({"calculation", "choice_filter", "default", "read_only", "repeat_count",
@@ -321,13 +319,22 @@ class ReaderBase:
         return True
 
     def valid_choice_name(self, row: Row, name: str) -> bool:
-        """Whether a choice name is one word of at most 80 characters; reports it when not."""
-        if not CHOICE_NAME_PATTERN.fullmatch(name) or len(name) > MAX_NAME_LENGTH:
+        """Whether a choice name is as the XLSForm tools accept it (see
+        valid_choice_code); reports it when not."""
+        if not valid_choice_code(name):
             self.row_error(row, "name", _l(
-                "The choice name %(name)r is not valid: use one word without spaces (at most 80 characters).",
-                name=name))
+                "The choice name %(name)r is not valid: use one line of at most 80 characters.", name=name))
             return False
         return True
+
+    def unspaced_choice_name(self, row: Row, name: str) -> None:
+        """Reports a choice name with a space in a list that a select_multiple uses (as
+        the XLSForm tools do): its answers are the chosen names joined by spaces."""
+        if valid_choice_code(name) and spaced(name):  # an invalid name is reported as such
+            self.row_error(row, "name", _l(
+                "The choice name %(name)r has a space, and a select_multiple question uses the list %(list)s: "
+                "its answers are the chosen names joined by spaces. Write the name without spaces.",
+                name=name, list=row.value("list_name")))
 
     # --- rows
 

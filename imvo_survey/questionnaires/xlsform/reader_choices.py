@@ -68,12 +68,21 @@ class ChoicesReader(ReaderBase):
             self.checked_lists[(kind, list_name)] = check()
         return self.checked_lists[(kind, list_name)]
 
-    def choices(self, list_name: str, rows: list[Row]) -> list[dict]:
+    def choices(self, list_name: str, rows: list[Row], multiple: bool) -> list[dict]:
+        """The choices of a list for a select question; names with a space only where no
+        select_multiple uses the list."""
         def check() -> list[dict]:
             for row in rows:
                 self.valid_choice_name(row, row.value("name"))
             return [{"code": row.value("name"), "label": self.label(row),
                      **({"other_texts": other} if (other := self.other_texts(row)) else {})} for row in rows]
+
+        def check_unspaced() -> None:
+            for row in rows:
+                self.unspaced_choice_name(row, row.value("name"))
+
+        if multiple:
+            self.checked_once("unspaced", list_name, check_unspaced)
 
         # a copy per question, so that changing one question's choices leaves the others
         return [{**c, "label": dict(c["label"]), **({"other_texts": dict(c["other_texts"])} if "other_texts" in c
