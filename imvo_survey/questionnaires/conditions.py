@@ -28,11 +28,19 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from ..i18n import lazy_gettext as _l
+
 OPERATORS = ("equals", "not_equals", "any_of", "answered")
 
 
 class ConditionError(ValueError):
-    """An expression that does not parse, or a condition that is not well formed."""
+    """An expression that does not parse, or a condition that is not well formed; its
+    message is in the user's language when shown."""
+
+
+#: What the parser wanted, by the kind of token, in words.
+_WANTED = {"ref": _l("a question as ${name}"), "op": _l("an operator (= or !=)"), "number": _l("a number"),
+           "word": _l("a word")}
 
 
 # --- parsing ----------------------------------------------------------------------
@@ -62,7 +70,8 @@ def _tokenise(expression: str) -> list[_Token]:
     while position < len(text):
         match = _TOKEN.match(text, position)
         if match is None or match.end() == position:
-            raise ConditionError(f"unexpected text at position {position + 1}: {text[position:position + 12]!r}")
+            raise ConditionError(_l("unexpected text at position %(position)s: %(text)r", position=position + 1,
+                                     text=text[position:position + 12]))
         if match.group("ref"):
             tokens.append(_Token("ref", match.group("code"), match.start("ref")))
         elif match.group("string") is not None:
@@ -91,10 +100,11 @@ class _Parser:
     def take(self, kind: str, value=None) -> _Token:
         token = self.peek()
         if token is None or token.kind != kind or (value is not None and token.value != value):
-            found = "the end" if token is None else repr(token.value)
-            wanted = repr(value) if value is not None else kind
-            raise ConditionError(f"expected {wanted} but found {found}"
-                                 + (f" at position {token.position + 1}" if token else ""))
+            wanted = repr(value) if value is not None else _WANTED.get(kind, repr(kind))
+            if token is None:
+                raise ConditionError(_l("expected %(wanted)s but the expression ends", wanted=wanted))
+            raise ConditionError(_l("expected %(wanted)s but found %(found)r at position %(position)s", wanted=wanted,
+                                    found=token.value, position=token.position + 1))
         self.index += 1
         return token
 
@@ -104,11 +114,12 @@ class _Parser:
 
     def parse(self) -> dict:
         if not self.tokens:
-            raise ConditionError("the expression is empty")
+            raise ConditionError(_l("the expression is empty"))
         condition = self.parse_or()
         if self.peek() is not None:
             token = self.peek()
-            raise ConditionError(f"unexpected {token.value!r} at position {token.position + 1}")
+            raise ConditionError(_l("unexpected %(found)r at position %(position)s", found=token.value,
+                                    position=token.position + 1))
         return condition
 
     def parse_or(self) -> dict:
@@ -128,7 +139,7 @@ class _Parser:
     def parse_atom(self) -> dict:
         token = self.peek()
         if token is None:
-            raise ConditionError("the expression ends too early")
+            raise ConditionError(_l("the expression ends too early"))
         if token.kind == "(":
             self.index += 1
             inner = self.parse_or()
@@ -150,24 +161,26 @@ class _Parser:
             operator = self.take("op").value
             number = self.take("number").value
             if (operator, number) not in ((">", 0), ("!=", 0), (">=", 1)):
-                raise ConditionError("string-length() is only supported as 'answered': string-length(${q}) > 0")
+                raise ConditionError(_l("string-length() is only supported as 'answered': string-length(${q}) > 0"))
             return {"op": "answered", "question": code}
         if token.kind == "ref":
             self.index += 1
             operator = self.take("op")
             if operator.value not in ("=", "!="):
-                raise ConditionError(f"the operator {operator.value!r} is not supported; use = or !=")
+                raise ConditionError(_l("the operator %(operator)r is not supported; use = or !=",
+                                        operator=operator.value))
             literal = self.peek()
             if literal is None or literal.kind not in ("string", "number"):
-                raise ConditionError(f"expected a value after {operator.value!r}")
+                raise ConditionError(_l("expected a value after %(operator)r", operator=operator.value))
             self.index += 1
             if operator.value == "!=" and literal.value == "":
                 return {"op": "answered", "question": token.value}
             if operator.value == "=" and literal.value == "":
-                raise ConditionError("'= empty' (not answered) is not supported")
+                raise ConditionError(_l("= '' (not answered) is not supported"))
             return {"op": "equals" if operator.value == "=" else "not_equals",
                     "question": token.value, "value": literal.value}
-        raise ConditionError(f"unexpected {token.value!r} at position {token.position + 1}")
+        raise ConditionError(_l("unexpected %(found)r at position %(position)s", found=token.value,
+                                    position=token.position + 1))
 
     def parse_selected(self) -> dict:
         self.take("word", "selected")
@@ -176,7 +189,7 @@ class _Parser:
         self.take(",")
         literal = self.peek()
         if literal is None or literal.kind not in ("string", "number"):
-            raise ConditionError("selected() needs a question and a value")
+            raise ConditionError(_l("selected() needs a question and a value"))
         self.index += 1
         self.take(")")
         return {"op": "equals", "question": code, "value": literal.value, "_selected": True}
@@ -214,30 +227,30 @@ def parse(expression: str) -> dict:
 def validate(condition: object) -> None:
     """Raise ConditionError unless `condition` is a well-formed condition."""
     if not isinstance(condition, Mapping):
-        raise ConditionError("a condition is an object")
+        raise ConditionError(_l("a condition is an object"))
     if "all" in condition or "any" in condition:
         key = "all" if "all" in condition else "any"
         parts = condition[key]
         if set(condition) != {key} or not isinstance(parts, list) or len(parts) < 2:
-            raise ConditionError(f"'{key}' needs a list of at least two conditions")
+            raise ConditionError(_l("%(key)r needs a list of at least two conditions", key=key))
         for part in parts:
             validate(part)
         return
     operator = condition.get("op")
     if operator not in OPERATORS:
-        raise ConditionError(f"unknown operator {operator!r}")
+        raise ConditionError(_l("unknown operator %(operator)r", operator=operator))
     if not isinstance(condition.get("question"), str) or not condition["question"]:
-        raise ConditionError("a condition names a question")
+        raise ConditionError(_l("a condition names a question"))
     expected = {"equals": {"op", "question", "value"}, "not_equals": {"op", "question", "value"},
                 "any_of": {"op", "question", "values"}, "answered": {"op", "question"}}[operator]
     if set(condition) != expected:
-        raise ConditionError(f"'{operator}' takes exactly: {', '.join(sorted(expected))}")
+        raise ConditionError(_l("%(operator)r takes exactly: %(keys)s", operator=operator, keys=", ".join(sorted(expected))))
     values = condition.get("values", [condition.get("value")] if "value" in condition else [])
     if operator == "any_of" and (not isinstance(values, list) or len(values) < 2):
-        raise ConditionError("'any_of' needs a list of at least two values (use 'equals' for one)")
+        raise ConditionError(_l("'any_of' needs a list of at least two values (use 'equals' for one)"))
     for value in values:
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise ConditionError("values are texts or numbers")
+            raise ConditionError(_l("values are texts or numbers"))
 
 
 def _literal(value) -> str:

@@ -72,7 +72,7 @@ def load_json(data: bytes) -> tuple[dict | None, list[Problem]]:
                 for error in sorted(validator.iter_errors(definition), key=lambda e: list(map(str, e.absolute_path)))]
     if problems:
         return None, problems
-    problems = check_structure(definition)
+    problems = check_structure(definition) or list(condition_order_problems(definition))
     return (None, problems) if problems else (definition, [])
 
 
@@ -207,15 +207,16 @@ def check_publishable(definition: dict) -> list[Problem]:
     for section in definition.get("sections", []):
         if not section.get("questions"):
             problems.append(Problem(section["code"], _l("The section has no questions.")))
-    problems.extend(_condition_order_problems(definition))
+    problems.extend(condition_order_problems(definition))
     problems.extend(_inventory_problems(definition))
     if not problems:
         problems.extend(_reachability_problems(definition))
     return problems
 
 
-def _condition_order_problems(definition: dict) -> Iterator[Problem]:
-    """Conditions look only at earlier questions, with values those questions can have."""
+def condition_order_problems(definition: dict) -> Iterator[Problem]:
+    """Conditions look only at earlier questions, with values those questions can have.
+    Checked at import and in the question editor too, not only at publication."""
     earlier: dict[str, tuple[dict, dict | None]] = {}
     for _section, question, parent in walk(definition):
         for referenced in conditions.referenced_codes(question.get("show_if")):

@@ -13,10 +13,10 @@ from ..models import Choice, Question, QuestionnaireVersion, Section
 from ..whole_numbers import query_int
 from . import bp
 from .conditions import referenced_codes, render
-from .definition import question_problems
+from .definition import condition_order_problems, question_problems
 from .forms import QuestionForm, SectionForm
 from .question_types import TYPES, QuestionType, question_type
-from .services import get_version
+from .services import definition_of, get_version
 
 
 def _draft(code: str, number: int) -> QuestionnaireVersion:
@@ -166,7 +166,7 @@ def _fill_question(question: Question, form: QuestionForm, version: Questionnair
         question.choices.append(choice)
 
 
-def _check_question(form: QuestionForm, version: QuestionnaireVersion, question: Question | None,
+def _check_question(form: QuestionForm, version: QuestionnaireVersion, section: Section, question: Question | None,
                     parent: Question | None) -> bool:
     """The definition's rules for one question, shown on the form's fields."""
     if _code_taken(version, form.code.data, own=question):
@@ -187,11 +187,36 @@ def _check_question(form: QuestionForm, version: QuestionnaireVersion, question:
               "validation": form.min_value, "inventory_field": form.inventory_field, "repeat": form.min_repeat}
     for part, message in question_problems(item, parent_item):
         fields.get(part, form.type).errors.append(message)
+    condition = getattr(form.show_if, "parsed", None) if form.show_if.data else None
     known = {q.code for q in version.questions if q is not question}
-    for referenced in referenced_codes(getattr(form.show_if, "parsed", None) if form.show_if.data else None):
-        if referenced not in known:
-            form.show_if.errors.append(_("%(code)s is not a question of this version.", code=referenced))
+    unknown = [code for code in referenced_codes(condition) if code not in known and code != form.code.data]
+    for referenced in unknown:
+        form.show_if.errors.append(_("%(code)s is not a question of this version.", code=referenced))
+    if condition and not unknown and kind is not None and not form.code.errors:
+        item["show_if"] = condition
+        form.show_if.errors.extend(problem.message for problem in condition_order_problems(
+            _with_question(definition_of(version, other_texts=False), item, section, question, parent))
+            if problem.code == item["code"])
     return not any(field.errors for field in form)
+
+
+def _with_question(definition: dict, item: dict, section: Section, question: Question | None,
+                   parent: Question | None) -> dict:
+    """The draft's definition with `item` in the place of `question` (its sub-questions
+    kept), or added at the end of its section or repeating group: the conditions are
+    checked where the question stands."""
+    section_item = next(s for s in definition["sections"] if s["code"] == section.code)
+    siblings = section_item["questions"]
+    if parent is not None:
+        siblings = next(q for q in siblings if q["code"] == parent.code)["questions"]
+    if question is None:
+        siblings.append(item)
+        return definition
+    index = next(i for i, q in enumerate(siblings) if q["code"] == question.code)
+    if "questions" in siblings[index] and "questions" in item:
+        item["questions"] = siblings[index]["questions"]
+    siblings[index] = item
+    return definition
 
 
 def _type_parts(form: QuestionForm, kind: QuestionType, item: dict) -> None:
@@ -212,12 +237,13 @@ def _type_parts(form: QuestionForm, kind: QuestionType, item: dict) -> None:
                      if getattr(form, key).data is not None})
 
 
-def _valid_submission(form: QuestionForm, version, question: Question | None, parent: Question | None) -> bool:
+def _valid_submission(form: QuestionForm, version, section: Section, question: Question | None,
+                      parent: Question | None) -> bool:
     """Validate the form and the definition's rules together, so every error shows at once."""
     if not form.is_submitted():
         return False
     form.validate()
-    return _check_question(form, version, question, parent)
+    return _check_question(form, version, section, question, parent)
 
 
 def _question_form(version: QuestionnaireVersion, section: Section, question: Question | None,
@@ -244,7 +270,7 @@ def create_question(code: str, number: int, section_id: int):
     if parent is not None and not question_type(parent.type).is_group:
         abort(404)
     form = _question_form(version, section, None, parent)
-    if _valid_submission(form, version, None, parent):
+    if _valid_submission(form, version, section, None, parent):
         question = Question(version=version, section=section, parent=parent,
                             position=len(_siblings(section, parent)))
         _fill_question(question, form, version)
@@ -262,7 +288,7 @@ def edit_question(code: str, number: int, question_id: int):
     version = _draft(code, number)
     question = _question(version, question_id)
     form = _question_form(version, question.section, question, question.parent)
-    if _valid_submission(form, version, question, question.parent):
+    if _valid_submission(form, version, question.section, question, question.parent):
         ungrouped = question_type(question.type).is_group and not question_type(form.type.data).is_group
         if ungrouped and question.children:
             form.type.errors.append(_("Delete the sub-questions first."))

@@ -170,6 +170,17 @@ def test_json_that_does_not_match_the_schema(mutate, part):
     assert loaded is None and found and any(part in (p.code or "") or part in str(p.message) for p in found)
 
 
+def test_a_json_import_refuses_a_condition_on_a_later_question_or_on_itself():
+    """Found at import, as for a workbook, not only at publication."""
+    later = definition(q("b", "text", show_if=YES), q("a", "yes_no"))
+    itself = definition(q("a", "yes_no", show_if=YES))
+    for d in (later, itself):
+        loaded, found = load_json(dump_json(d))
+        assert loaded is None
+        assert [(p.code, str(p.message)) for p in found] == [
+            (d["sections"][0]["questions"][0]["code"], "The condition refers to a, which does not come before this question.")]
+
+
 def test_json_that_is_not_json():
     loaded, found = load_json(b"{not json")
     assert loaded is None and "not valid JSON" in str(found[0].message)

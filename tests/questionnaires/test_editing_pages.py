@@ -5,6 +5,7 @@ analysts and respondents."""
 from __future__ import annotations
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from imvo_survey.extensions import db
@@ -247,4 +248,52 @@ def test_a_form_error_that_quotes_what_was_typed_is_escaped(secretariat_client, 
     page = _page(response)
     assert "De voorwaarde kan niet worden gelezen" in page
     assert "<b id=x>" not in page
-    assert "position 1: &#39;@&lt;b id=x&gt;y&lt;/&#39;" in page  # the parser quotes 12 characters
+    # the parser quotes 12 characters, and says so in the page's language
+    assert "onverwachte tekst op positie 1: &#39;@&lt;b id=x&gt;y&lt;/&#39;" in page
+
+
+# --- conditions checked where the question stands ------------------------------------------
+
+def _post_question(client, url: str, **values):
+    return client.post(url, data={"code": "b", "type": "text", "label_nl": "Vraag b", "label_en": "Question b",
+                                  **values})
+
+
+@pytest.mark.parametrize(("show_if", "message"), [
+    ("${c} = 3", "De voorwaarde verwijst naar c, die niet vóór deze vraag komt."),  # a later section
+    ("${b} != ''", "De voorwaarde verwijst naar b, die niet vóór deze vraag komt."),  # the question itself
+    ("${a} = 'maybe'", "De voorwaarde vergelijkt a met maybe, een waarde die die vraag niet kan hebben."),
+])
+def test_the_editor_refuses_a_condition_publication_would_refuse(secretariat_client, draft, show_if, message):
+    """Found on the question's own field, what was typed kept, nothing saved; not only
+    when the draft is published (its XLSForm export would not import again)."""
+    question_id = find_version("test-q", 1).question("b").id
+    url = f"/questionnaires/test-q/v1/questions/{question_id}/edit"
+    response = _post_question(secretariat_client, url, show_if=show_if)
+    page = _page(response)
+    assert response.status_code == 200
+    assert f'<a href="#show_if">Alleen tonen als: {message}</a>' in page  # the summary points at the field
+    assert f'value="{escape(show_if)}"' in page
+    assert "show_if" not in _sections_now()[0]["questions"][1]
+    assert _post_question(secretariat_client, url, show_if="${a} = 'yes'").status_code == 302
+
+
+def test_a_new_question_may_look_at_the_questions_before_its_place(secretariat_client, draft):
+    """Added at the end of its section or repeating group: earlier questions there are
+    before it; a question of another repeating group is not."""
+    second = _section_id("second")
+    new_in_second = f"/questionnaires/test-q/v1/sections/{second}/questions/new"
+    response = secretariat_client.post(new_in_second, data={
+        "code": "f", "type": "text", "label_nl": "F", "label_en": "F", "show_if": "${activity_title} != ''"})
+    assert "een vraag van een herhalende groep waar deze vraag niet in" in _page(response)
+    response = secretariat_client.post(new_in_second, data={
+        "code": "f", "type": "text", "label_nl": "F", "label_en": "F", "show_if": "${c} = 3"})
+    assert response.status_code == 302
+    repeat_id = find_version("test-q", 1).question("activity").id
+    response = secretariat_client.post(f"{new_in_second}?parent={repeat_id}", data={
+        "code": "g", "type": "text", "label_nl": "G", "label_en": "G", "show_if": "${activity_title} != ''"})
+    assert response.status_code == 302
+    first = _section_id("first")
+    response = secretariat_client.post(f"/questionnaires/test-q/v1/sections/{first}/questions/new", data={
+        "code": "h", "type": "text", "label_nl": "H", "label_en": "H", "show_if": "${f} != ''"})
+    assert "De voorwaarde verwijst naar f, die niet vóór deze vraag komt." in _page(response)
