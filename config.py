@@ -76,7 +76,12 @@ class BaseConfig:
     # Flask-WTF's tokens are tied to the session, not to a clock: a respondent who
     # spends two hours on one page can still save (the session itself still expires).
     WTF_CSRF_TIME_LIMIT = None
-    MAX_CONTENT_LENGTH = 20 * 1024 * 1024
+    # The largest file any page takes, in MB (evidence: EVIDENCE_MAX_MB, at most this;
+    # imports, then checked by the UPLOAD_MAX_* limits; the offline workbook: 5 MB). A
+    # request may be 1 MB more, for the rest of its form, so that a file of exactly the
+    # size allowed is not refused by the request's cap before its page can check it.
+    UPLOAD_MAX_MB = 20
+    MAX_CONTENT_LENGTH = (UPLOAD_MAX_MB + 1) * 1024 * 1024
 
     # Password hashing (argon2id); the testing configuration lowers the cost.
     ARGON2_TIME_COST = 3

@@ -54,10 +54,9 @@ def register(app) -> None:
 
     @app.errorhandler(413)
     def too_large(error):
-        limit = app.config.get("MAX_CONTENT_LENGTH") or 0
         return page(413, _("File too large"), _(
             "The file is larger than %(limit)s MB, the most that can be uploaded. Remove what is not needed, "
-            "or split the file.", limit=limit // (1024 * 1024)))
+            "or split the file.", limit=app.config["UPLOAD_MAX_MB"]))
 
     @app.errorhandler(429)
     def too_many(error):

@@ -98,7 +98,7 @@ def test_a_wrong_recorded_size_neither_cuts_off_nor_pads_rows(secretariat_client
 
 
 def test_a_file_over_the_upload_size_names_the_limit(make_app, secretariat):
-    small = make_app(MAX_CONTENT_LENGTH=1024 * 1024)
+    small = make_app(UPLOAD_MAX_MB=1, MAX_CONTENT_LENGTH=2 * 1024 * 1024)
     client = small.test_client()
     login = client.post("/auth/login", data={"email": secretariat.email, "password": factories.PASSWORD})
     assert login.status_code == 302

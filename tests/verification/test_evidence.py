@@ -61,8 +61,13 @@ def member_of(sample, name: str) -> SampledResponse:
 
 
 def upload(client, member, data: bytes, filename: str):
-    return client.post(f"/samples/evidence/for/{member.id}", data={"file": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    """The form posted with `data` as its file. The body is written here: werkzeug's test
+    client spools a large one to a temporary file it never closes."""
+    boundary = "imvo-evidence-test"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return client.post(f"/samples/evidence/for/{member.id}", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def link_client(app, member):
@@ -135,6 +140,19 @@ def test_a_file_over_the_size_limit_is_refused(app, sample, monkeypatch):
     assert "0,1 MB" in page.get_data(as_text=True)
     assert db.session.scalar(select(func.count(EvidenceFile.id))) == 0
     assert upload(client, member, PDF, "klein.pdf").status_code == 302
+
+
+def test_a_file_of_the_largest_size_allowed_is_taken_and_one_byte_more_is_refused_by_its_page(app, sample):
+    """The request's cap (MAX_CONTENT_LENGTH) leaves room for the rest of the form: a
+    file of exactly EVIDENCE_MAX_MB is taken; one byte more gets the page's own message,
+    not the bare "file too large" page."""
+    largest = int(app.config["EVIDENCE_MAX_MB"] * 1024 * 1024)
+    member = member_of(sample, "A")
+    client = link_client(app, member)
+    over = upload(client, member, PDF + b"0" * (largest + 1 - len(PDF)), "groot.pdf")
+    assert over.status_code == 200 and "aria-invalid" in over.get_data(as_text=True)
+    assert upload(client, member, PDF + b"0" * (largest - len(PDF)), "precies.pdf").status_code == 302
+    assert db.session.scalar(select(EvidenceFile.size)) == largest
 
 
 def test_only_the_respondent_of_that_response_may_upload(app, sample, analyst_client):
