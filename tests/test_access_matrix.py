@@ -167,10 +167,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "respond.landing": {"GET": _PUBLIC},
     "respond.feedback_link": {"GET": "NNNNN"},  # an unknown feedback link
     # Feedback pages check inside the view (a signed feedback link may open them): B's
-    # are not found for A's respondent, analysts are refused, and there is no feedback
-    # while the round is open, not even for the secretariat.
-    "respond.feedback": {"GET": "LLNFN"},
-    "respond.feedback_pdf": {"GET": "LLNFN"},
+    # are not found for A's respondent or A's link holder, analysts are refused, and
+    # there is no feedback while the round is open, not even for the secretariat.
+    "respond.feedback": {"GET": "LNNFN"},
+    "respond.feedback_pdf": {"GET": "LNNFN"},
     "respond.overview": {"GET": _RESPOND},
     "respond.create_account": {"GET": "LNFFF", "POST": "LNFFF"},
     "respond.blank": {"GET": _RESPOND},

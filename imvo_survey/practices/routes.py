@@ -7,19 +7,19 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..access import INVITEE, access, roles, signed_in_user
+from ..access import public, roles, signed_in_user
+from ..answers.services import Actor
 from ..extensions import db
 from ..forms import ActionForm
 from ..models import Activity, Response
-from ..respondent.access import invitation_or_404
+from ..respondent.access import can_act_for
+from ..respondent.feedback import after_close_or_refuse, feedback_contact
 from ..respondent.questionnaire import actor
 from ..unit_of_work import saving
 from . import bp
 from .forms import ConsentForm, PracticeForm
 from .services import PracticeError, name_consent, practice_of, set_consent, unmark
 from .services import mark as mark_practice
-
-RESPONDENTS = ("respondent", "secretariat", INVITEE)
 
 
 def _activity_or_404(activity_id: int) -> Activity:
@@ -66,11 +66,14 @@ def remove(activity_id: int):
 
 
 @bp.route("/respond/<int:invitation_id>/toestemming", methods=["GET", "POST"])
-@access(read=RESPONDENTS, write=RESPONDENTS)
+@public  # checked in the view: after the round, a feedback link opens it too
 def consent(invitation_id: int):
     """The organisation's consent to publication, per activity and for its name:
-    changeable at any time, also after submission."""
-    invitation = invitation_or_404(invitation_id)
+    changeable at any time, also after submission and after the round, when
+    invitation links no longer work: then with the feedback link (as the feedback page)."""
+    invitation = after_close_or_refuse(invitation_id)
+    by_link = not can_act_for(invitation)  # a feedback link opened in this session
+    who = Actor(contact=feedback_contact(invitation)) if by_link else actor()
     response = db.session.scalar(select(Response).where(Response.invitation_id == invitation.id))
     if response is None:
         abort(404)
@@ -79,8 +82,10 @@ def consent(invitation_id: int):
         owned = {activity.id for activity in response.activities}
         chosen = {int(value) for value in request.form.getlist("activity") if value.isdigit()} & owned
         with saving(PracticeError):
-            changes = set_consent(response, bool(form.name.data), {key: True for key in chosen}, actor())
+            changes = set_consent(response, bool(form.name.data), {key: True for key in chosen}, who)
         flash(_("Your consents have been saved.") if changes else _("Nothing was changed."), "success")
         return redirect(url_for("practices.consent", invitation_id=invitation.id))
+    back = (url_for("respond.feedback", invitation_id=invitation.id) if by_link
+            else url_for("respond.overview", invitation_id=invitation.id))
     return render_template("practices/consent.html", invitation=invitation, response=response,
-                           form=form), 400 if form.errors else 200
+                           form=form, back=back), 400 if form.errors else 200

@@ -6,8 +6,10 @@ Who sees it: the secretariat, a logged-in respondent of the organisation, and wh
 opened one of the organisation's feedback links in this browser session (the session
 remembers the invitation). Invitation links no longer work after the close, and a
 feedback link holder has no role, so these views are declared `@public` and check
-access themselves in `_feedback_or_refuse`, answering as the other respond pages do:
-403 for other roles, 404 for other organisations, the login page for strangers."""
+access themselves in `after_close_or_refuse`, answering as the other respond pages do:
+403 for other roles, 404 for other organisations, the login page for strangers. The
+consent to publication (`practices.consent`) is open the same way: it can be withdrawn
+after the round too."""
 
 from __future__ import annotations
 
@@ -20,10 +22,10 @@ from ..analysis.feedback import MIN_ORGANISATIONS, organisation_feedback
 from ..deadlines import response_for
 from ..extensions import db, limiter, login_manager
 from ..i18n import current_language
-from ..models import RESPONDED_STATUSES, Invitation, utcnow
-from ..rounds.feedback import invitation_for_feedback_token
+from ..models import RESPONDED_STATUSES, Contact, Invitation, utcnow
+from ..rounds.feedback import feedback_token_holder, invitation_for_feedback_token
 from . import bp
-from .access import SEEN_KEY, can_act_for, link_limit, link_session_alive
+from .access import SEEN_KEY, can_act_for, link_limit, link_session_alive, session_token
 from .submit import pdf_response
 
 SESSION_KEY = "feedback_token"
@@ -43,31 +45,41 @@ def feedback_link(token: str):
     return redirect(url_for("respond.feedback", invitation_id=invitation.id))
 
 
-def _may_see(invitation: Invitation) -> bool:
-    """Logged in: as for the organisation's other pages. Not logged in: a still-working
-    invitation link, or a feedback link of this invitation opened in this session."""
-    if can_act_for(invitation):
-        return True
+def feedback_contact(invitation: Invitation) -> Contact | None:
+    """The contact whose feedback link of `invitation` was opened in this browser
+    session, while that link still works and the session is not idle; else None."""
     if current_user.is_authenticated or not isinstance(session.get(SESSION_KEY), str):
-        return False
+        return None
     if not link_session_alive():
-        return False
-    opened = invitation_for_feedback_token(session[SESSION_KEY])
-    if opened is None:  # expired, or its contact left the organisation
+        return None
+    holder = feedback_token_holder(session[SESSION_KEY])
+    if holder is None:  # expired, or its contact left the organisation
         session.pop(SESSION_KEY, None)
-    return opened is not None and opened.id == invitation.id
+        return None
+    opened, contact = holder
+    return contact if opened.id == invitation.id else None
+
+
+def after_close_or_refuse(invitation_id: int) -> Invitation:
+    """The invitation, when the current person may see its pages that outlast the
+    round (feedback, consent to publication); else refuse as the respond pages do.
+    Logged in: as for the organisation's other pages. Not logged in: a still-working
+    invitation link, or a feedback link of this invitation opened in this session."""
+    if current_user.is_authenticated and current_user.role not in ("respondent", "secretariat"):
+        abort(403)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or not (can_act_for(invitation) or feedback_contact(invitation) is not None):
+        by_link = session_token() is not None or isinstance(session.get(SESSION_KEY), str)
+        if not current_user.is_authenticated and not by_link:
+            abort(login_manager.unauthorized())
+        abort(404)  # another organisation's: not even confirmed to exist
+    return invitation
 
 
 def _feedback_or_refuse(invitation_id: int):
     """The invitation and its response when the feedback may be shown; else refuse.
     Feedback exists only once the round is closed and for an organisation that responded."""
-    if current_user.is_authenticated and current_user.role not in ("respondent", "secretariat"):
-        abort(403)
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or not _may_see(invitation):
-        if not current_user.is_authenticated:
-            abort(login_manager.unauthorized())
-        abort(404)
+    invitation = after_close_or_refuse(invitation_id)
     response = response_for(invitation)
     if invitation.round.status != "closed" or response is None or response.status not in RESPONDED_STATUSES:
         abort(404)

@@ -41,6 +41,13 @@ def feedback_token(invitation: Invitation, contact: Contact) -> str:
 def invitation_for_feedback_token(token: str) -> Invitation | None:
     """The invitation a feedback token opens, or None when it is forged, expired, or
     its contact left the organisation (removed or deactivated)."""
+    holder = feedback_token_holder(token)
+    return holder[0] if holder else None
+
+
+def feedback_token_holder(token: str) -> tuple[Invitation, Contact] | None:
+    """(the invitation, the contact it was sent to) of a feedback token, or None as
+    `invitation_for_feedback_token` says."""
     if not token or len(token) > 500:
         return None
     max_age = current_app.config["FEEDBACK_LINK_DAYS"] * 24 * 3600
@@ -55,7 +62,7 @@ def invitation_for_feedback_token(token: str) -> Invitation | None:
     if (invitation is None or contact is None or contact.organisation_id != invitation.organisation_id
             or not contact.is_active):
         return None
-    return invitation
+    return invitation, contact
 
 
 def responded_invitations(round: Round) -> list[Invitation]:

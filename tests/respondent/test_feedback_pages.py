@@ -14,7 +14,7 @@ import time_machine
 from sqlalchemy import select
 
 from imvo_survey.extensions import db
-from imvo_survey.models import Contact, Invitation, OutboxMessage, RoundEvent, utcnow
+from imvo_survey.models import Activity, Contact, Invitation, OutboxMessage, Response, ResponseEvent, RoundEvent, utcnow
 
 from .. import factories
 from ..analysis.builders import association, company, respond
@@ -197,7 +197,7 @@ def test_send_feedback_mails_a_link_per_contact(app, secretariat_client, closed_
     page = _text(fresh.get(opened.location))
     assert "Gedragscode kinderarbeid" in page and "2 van 3" in page
     assert fresh.get(_url(invitations["own"], ".pdf")).data.startswith(b"%PDF")
-    assert fresh.get(_url(invitations["B"])).status_code == 302  # only its own organisation
+    assert fresh.get(_url(invitations["B"])).status_code == 404  # only its own organisation
     assert fresh.get(f"/respond/{invitations['own']}").status_code == 302  # and not the answers
     # the round page says when feedback was last sent, and the log shows it
     assert db.session.scalar(select(RoundEvent.detail).where(RoundEvent.kind == "feedback_sent")) == "5"
@@ -288,3 +288,36 @@ def test_the_action_needs_the_csrf_token(make_app, secretariat, closed_round):
     assert db.session.scalars(select(OutboxMessage)).all() == []
     client.post(f"/rounds/{round.slug}/feedback", data={"csrf_token": token})
     assert len(db.session.scalars(select(OutboxMessage)).all()) == 6
+
+
+def test_consent_to_publication_can_be_withdrawn_with_the_feedback_link(app, secretariat_client, closed_round,
+                                                                         mail_folder):
+    """After the round, invitation links no longer work; someone without an account can
+    still withdraw the consent through the feedback link (the mail says so), and the
+    change is recorded as theirs."""
+    round, invitations = closed_round
+    response = db.session.scalar(select(Response).where(Response.invitation_id == invitations["own"]))
+    for activity in response.activities:
+        activity.publish_consent = True
+    db.session.commit()
+    secretariat_client.post(f"/rounds/{round.slug}/feedback")
+    messages = {m["To"]: m for m in mail_folder()}
+    assert "Met dezelfde link kunt u ook uw toestemming" in \
+        messages["anna@example.org"].get_body(preferencelist=("plain",)).get_content()
+    browser = app.test_client()
+    feedback = _text(browser.get(browser.get(_links(messages.values())["anna@example.org"]).location))
+    consent_url = f"/respond/{invitations['own']}/toestemming"
+    assert f'href="{consent_url}"' in feedback
+    page = _text(browser.get(consent_url))
+    assert "Gedragscode kinderarbeid" in page
+    assert f'<a href="{_url(invitations["own"])}">' in page  # back to the feedback, not the closed answers
+    assert browser.post(consent_url, data={}).status_code == 302
+    db.session.expire_all()
+    assert [a.publish_consent for a in db.session.scalars(select(Activity).where(
+        Activity.response_id == response.id))] == [False, False]
+    event = db.session.scalar(select(ResponseEvent).where(ResponseEvent.kind == "consent_changed"))
+    assert event.contact.email == "anna@example.org"
+    # Only its own organisation's, and nobody's without the link.
+    assert browser.get(f"/respond/{invitations['B']}/toestemming").status_code == 404
+    assert app.test_client().get(consent_url).status_code == 302
+    assert app.test_client().post(consent_url, data={}).status_code == 302
