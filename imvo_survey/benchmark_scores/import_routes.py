@@ -14,11 +14,7 @@ owner's only, while they still have the secretariat's role.
 
 from __future__ import annotations
 
-import secrets
-import time
-from pathlib import Path
-
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -33,6 +29,7 @@ from ..jobs.imports import (
     save_when_confirmed,
     start_import_job,
 )
+from ..kept_uploads import KeptUploads
 from ..models import BenchmarkImport, Organisation, Sector
 from ..spreadsheets.reading import Table, TableError, read_table
 from ..unit_of_work import flash_refusal, saving
@@ -42,36 +39,9 @@ from .import_columns import COLUMN_LABELS
 from .importer import AlreadyUndone, ImportPlan, apply_import, plan_import, undo_import
 from .reconcile import describe
 
-UPLOAD_MAX_AGE = 24 * 60 * 60  # seconds a checked, unsaved file is kept
-SESSION_KEY = "benchmark_import"
+#: A checked file (not one for a job) waits here for its save.
+KEPT = KeptUploads("benchmark-imports", "benchmark_import")
 MAP_PREFIX = "map-"
-
-
-def _upload_dir() -> Path:
-    directory = Path(current_app.instance_path) / "benchmark-imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def _keep_upload(data: bytes, **details) -> str:
-    directory = _upload_dir()
-    cutoff = time.time() - UPLOAD_MAX_AGE
-    for path in directory.glob("*.upload"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-    upload = secrets.token_urlsafe(16)
-    (directory / f"{upload}.upload").write_bytes(data)
-    session[SESSION_KEY] = {"upload": upload, "user": current_user.id, **details}
-    return upload
-
-
-def _kept_upload(upload: str | None) -> tuple[Path, dict] | None:
-    """The kept file for `upload` and what it is, if it belongs to this user's session."""
-    kept = session.get(SESSION_KEY)
-    if not upload or not kept or kept.get("upload") != upload or kept.get("user") != current_user.id:
-        return None
-    path = _upload_dir() / f"{upload}.upload"
-    return (path, kept) if path.exists() else None
 
 
 def _plan(table: Table, kept: dict, mappings: dict[str, int]) -> ImportPlan:
@@ -121,7 +91,7 @@ def import_scores():
                                {**kept, "save": form.save_when_valid.data}, "benchmarks.import_result", data=data)
         return redirect(url_for("jobs.show_job", job_id=job.id))
     plan = _plan(table, kept, {})
-    upload = _keep_upload(data, **kept)
+    upload = KEPT.keep(data, **kept)
     return _preview(form, plan, ReviewImportForm(upload=upload), kept)
 
 
@@ -130,7 +100,7 @@ def import_scores():
 def review_import():
     """Check the kept file again with the names mapped by hand, or save it: all rows or none."""
     review_form = ReviewImportForm()
-    found = _kept_upload(review_form.upload.data) if review_form.validate_on_submit() else None
+    found = KEPT.kept(review_form.upload.data) if review_form.validate_on_submit() else None
     if found is None:
         flash(_("This import is no longer available. Upload the file again."), "error")
         return redirect(url_for("benchmarks.import_scores"))
@@ -143,8 +113,7 @@ def review_import():
     with saving() as outcome:
         record = apply_import(plan, kept["filename"], user_id=current_user.id)
     if outcome.committed:
-        path.unlink(missing_ok=True)
-        session.pop(SESSION_KEY, None)
+        KEPT.forget()
         flash(_("Import done: %(count)d scores saved, %(warnings)d warnings.", count=record.row_count,
                 warnings=len(record.warnings)), "success")
     return redirect(url_for("benchmarks.list_scores", year=kept["year"]))

@@ -13,13 +13,9 @@ owner's only, while they still have the secretariat's role.
 from __future__ import annotations
 
 import io
-import secrets
-import time
-from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, send_file, session, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from ..access import roles, signed_in_user
 from ..extensions import db
@@ -31,6 +27,7 @@ from ..jobs.imports import (
     save_when_confirmed,
     start_import_job,
 )
+from ..kept_uploads import KeptUploads
 from ..spreadsheets.reading import TableError, read_table
 from ..spreadsheets.writing import XLSX_MIMETYPE
 from . import bp
@@ -39,29 +36,8 @@ from .import_job import checked
 from .importer import apply_import, plan_import
 from .templates import template_csv, template_xlsx
 
-UPLOAD_MAX_AGE = 24 * 60 * 60  # seconds a checked, unconfirmed file is kept
-
-
-def _upload_dir() -> Path:
-    directory = Path(current_app.instance_path) / "imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def _forget_old_uploads(directory: Path) -> None:
-    cutoff = time.time() - UPLOAD_MAX_AGE
-    for path in directory.glob("*.upload"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _checked_upload(upload: str) -> tuple[Path, str] | None:
-    """The kept file for `upload`, if it belongs to this user's session."""
-    kept = session.get("organisation_import")
-    if not kept or kept.get("upload") != upload or kept.get("user") != current_user.id:
-        return None
-    path = _upload_dir() / f"{upload}.upload"
-    return (path, kept["filename"]) if path.exists() else None
+#: A checked file (not one for a job) waits here for its confirmation.
+KEPT = KeptUploads("imports", "organisation_import")
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -87,13 +63,7 @@ def import_organisations():
             plan = plan_import(table)
             db.session.rollback()  # checking changes nothing
             if plan.is_valid:
-                directory = _upload_dir()
-                _forget_old_uploads(directory)
-                upload = secrets.token_urlsafe(16)
-                (directory / f"{upload}.upload").write_bytes(data)
-                session["organisation_import"] = {"upload": upload, "filename": filename,
-                                                  "user": current_user.id}
-                confirm_form = ConfirmImportForm(upload=upload)
+                confirm_form = ConfirmImportForm(upload=KEPT.keep(data, filename=filename))
     return render_template("organisations/import.html", form=form, checked=checked(plan) if plan else None,
                            confirm_form=confirm_form, confirm_action=url_for("organisations.confirm_import"))
 
@@ -103,12 +73,12 @@ def import_organisations():
 def confirm_import():
     """Import the checked file: all rows or, if anything changed meanwhile, none."""
     form = ConfirmImportForm()
-    kept = _checked_upload(form.upload.data) if form.validate_on_submit() else None
+    kept = KEPT.kept(form.upload.data) if form.validate_on_submit() else None
     if kept is None:
         flash(_("This import is no longer available. Upload the file again."), "error")
         return redirect(url_for("organisations.import_organisations"))
-    path, filename = kept
-    plan = plan_import(read_table(path.read_bytes(), filename))
+    path, remembered = kept
+    plan = plan_import(read_table(path.read_bytes(), remembered["filename"]))
     if not plan.is_valid:
         db.session.rollback()
         flash(_("The register changed since the file was checked; nothing was imported. "
@@ -116,8 +86,7 @@ def confirm_import():
         return redirect(url_for("organisations.import_organisations"))
     result = apply_import(plan)
     db.session.commit()
-    path.unlink(missing_ok=True)
-    session.pop("organisation_import", None)
+    KEPT.forget()
     flash(_("Import done: %(created)d organisations created, %(updated)d updated, "
             "%(contacts)d contacts imported.", created=result.created, updated=result.updated,
             contacts=result.contacts), "success")

@@ -10,16 +10,12 @@ name bound to the user's session, so the confirmation imports exactly that file.
 
 from __future__ import annotations
 
-import secrets
-import time
-from pathlib import Path
-
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from flask_login import current_user
 
 from ..access import roles
+from ..kept_uploads import KeptUploads
 from ..unit_of_work import saving
 from . import bp
 from .definition import walk
@@ -29,36 +25,8 @@ from .services import DefinitionError, ImportReading, grouped_warnings, read_imp
 #: At most this many import warnings are flashed: they travel in the session cookie.
 FLASHED_WARNINGS = 15
 FLASHED_ROWS = 10
-UPLOAD_MAX_AGE = 24 * 60 * 60  # seconds a checked, unconfirmed file is kept
-SESSION_KEY = "questionnaire_import"
-
-
-def _upload_dir() -> Path:
-    directory = Path(current_app.instance_path) / "questionnaire-imports"
-    directory.mkdir(parents=True, exist_ok=True)
-    return directory
-
-
-def _keep_upload(data: bytes, filename: str) -> str:
-    """Keep a checked file for its confirmation (older unconfirmed ones are removed)."""
-    directory = _upload_dir()
-    cutoff = time.time() - UPLOAD_MAX_AGE
-    for path in directory.glob("*.upload"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-    upload = secrets.token_urlsafe(16)
-    (directory / f"{upload}.upload").write_bytes(data)
-    session[SESSION_KEY] = {"upload": upload, "filename": filename, "user": current_user.id}
-    return upload
-
-
-def _kept_upload(upload: str | None) -> tuple[Path, str] | None:
-    """The kept file for `upload` and its name, if it belongs to this user's session."""
-    kept = session.get(SESSION_KEY)
-    if not upload or not kept or kept.get("upload") != upload or kept.get("user") != current_user.id:
-        return None
-    path = _upload_dir() / f"{upload}.upload"
-    return (path, kept["filename"]) if path.exists() else None
+#: The checked file waits here for its confirmation.
+KEPT = KeptUploads("questionnaire-imports", "questionnaire_import")
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -76,7 +44,8 @@ def import_questionnaire():
         errors = reading.errors
         if reading.definition is not None and reading.left_out:
             preview = reading
-            confirm_form = ConfirmImportForm(upload=_keep_upload(data, filename), text_language=form.language.data)
+            upload = KEPT.keep(data, filename=filename)
+            confirm_form = ConfirmImportForm(upload=upload, text_language=form.language.data)
         elif reading.definition is not None:
             stored = _store(reading)
             if stored is not None:
@@ -91,18 +60,17 @@ def import_questionnaire():
 def confirm_import():
     """Import the checked file, with what the preview listed left out."""
     form = ConfirmImportForm()
-    kept = _kept_upload(form.upload.data) if form.validate_on_submit() else None
+    kept = KEPT.kept(form.upload.data) if form.validate_on_submit() else None
     if kept is None:
         flash(_("This import is no longer available. Upload the file again."), "error")
         return redirect(url_for("questionnaires.import_questionnaire"))
-    path, filename = kept
-    reading = read_import(path.read_bytes(), filename, form.text_language.data or None)
+    path, remembered = kept
+    reading = read_import(path.read_bytes(), remembered["filename"], form.text_language.data or None)
     stored = _store(reading) if reading.definition is not None else None
     if stored is None:
         return render_template("questionnaires/import.html", form=ImportForm(), errors=reading.errors,
                                preview=None, confirm_form=None, summary=None)
-    path.unlink(missing_ok=True)
-    session.pop(SESSION_KEY, None)
+    KEPT.forget()
     return stored
 
 
