@@ -119,16 +119,12 @@ def review_import():
     return redirect(url_for("benchmarks.list_scores", year=kept["year"]))
 
 
-def _own_job(job_id: int):
-    return own_import_job(job_id, "benchmark", signed_in_user()) or abort(404)
-
-
 @bp.route("/import/jobs/<int:job_id>")
 @roles("secretariat")
 def import_result(job_id: int):
     """Where a large import's job leads when done: what was saved, or what the check
     found, with the confirmation when every row is valid."""
-    job = _own_job(job_id)
+    job = own_import_job(job_id, "benchmark")
     found, can_confirm = finished_import(job, "benchmarks.import_scores")
     return render_template("benchmark_scores/import_job.html", job=job, checked=found,
                            saved=job.params.get("saved"), confirm_form=ActionForm() if can_confirm else None)
@@ -139,7 +135,8 @@ def import_result(job_id: int):
 def save_checked(job_id: int):
     """Save a large file its job found valid, by a job of its own: it checks the file
     again (scores may have been saved since) and saves all rows or none."""
-    return save_when_confirmed(_own_job(job_id), "benchmark", ("filename", "year", "level", "source", "upload"),
+    job = own_import_job(job_id, "benchmark")
+    return save_when_confirmed(job, "benchmark", ("filename", "year", "level", "source", "upload"),
                                "benchmarks.import_scores", "benchmarks.import_result")
 
 

@@ -26,7 +26,7 @@ from ..extensions import db
 from ..forms import ActionForm
 from ..models import Job, User
 from .runner import JobProblem, Progress, jobs_folder
-from .starting import start_job
+from .starting import own_job, start_job
 
 #: Progress is told every so many rows (each telling is a write of its own).
 TELL_EVERY = 250
@@ -93,11 +93,12 @@ def summary(job: Job) -> dict | None:
     return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-def own_import_job(job_id: int, name: str, user: User) -> Job | None:
-    """The import job `job_id` of `name`, if `user` asked for it (else None: not theirs)."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.kind != "import" or job.params.get("import") != name or job.owner_id != user.id:
-        return None
+def own_import_job(job_id: int, name: str) -> Job:
+    """The import job `job_id` of `name`, if the signed-in user asked for it; for anyone
+    else, or as another kind of job, it does not exist (404)."""
+    job = own_job(job_id)
+    if job.kind != "import" or job.params.get("import") != name:
+        abort(404)
     return job
 
 

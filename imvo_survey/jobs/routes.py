@@ -12,16 +12,10 @@ from ..extensions import db
 from ..models import STAFF_ROLES, Job
 from . import bp
 from .runner import result_path
+from .starting import own_job
 
 #: The most recent jobs listed.
 LISTED = 50
-
-
-def _own_job(job_id: int) -> Job:
-    job = db.session.get(Job, job_id)
-    if job is None or job.owner_id is None or job.owner_id != signed_in_user().id:
-        abort(404)
-    return job
 
 
 @bp.route("/")
@@ -38,7 +32,7 @@ def list_jobs():
 def show_job(job_id: int):
     """One job: its progress while it runs, then its file (or where to go, with what it
     did said there as a page's own action would say it), or why it failed."""
-    job = _own_job(job_id)
+    job = own_job(job_id)
     if job.status == "done" and job.result_url and not job.result_name:
         if job.message:
             flash(job.message, "info")
@@ -50,7 +44,7 @@ def show_job(job_id: int):
 @access(read=STAFF_ROLES)
 def download(job_id: int):
     """The job's file, while it is kept."""
-    job = _own_job(job_id)
+    job = own_job(job_id)
     path = result_path(job)
     if job.status != "done" or path is None or not path.is_file():
         abort(404)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 
 from ..access import roles, signed_in_user
@@ -93,16 +93,12 @@ def confirm_import():
     return redirect(url_for("organisations.list_organisations"))
 
 
-def _own_job(job_id: int):
-    return own_import_job(job_id, "organisations", signed_in_user()) or abort(404)
-
-
 @bp.route("/import/jobs/<int:job_id>")
 @roles("secretariat")
 def import_result(job_id: int):
     """Where a large import's job leads when done: what was saved, or what the check
     found, with the confirmation when every row is valid."""
-    job = _own_job(job_id)
+    job = own_import_job(job_id, "organisations")
     found, can_confirm = finished_import(job, "organisations.import_organisations")
     return render_template("organisations/import.html", form=ImportForm(), checked=found,
                            saved=job.params.get("saved"), confirm_form=ActionForm() if can_confirm else None,
@@ -114,7 +110,8 @@ def import_result(job_id: int):
 def save_checked(job_id: int):
     """Save a large file its job found valid, by a job of its own: it checks the file
     again (the register may have changed since) and saves all rows or none."""
-    return save_when_confirmed(_own_job(job_id), "organisations", ("filename", "upload"),
+    job = own_import_job(job_id, "organisations")
+    return save_when_confirmed(job, "organisations", ("filename", "upload"),
                                "organisations.import_organisations", "organisations.import_result")
 
 

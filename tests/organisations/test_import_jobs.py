@@ -121,6 +121,21 @@ def test_the_job_and_its_result_are_its_owner_s_while_they_have_the_role(
     assert demoted.get(job.result_url).status_code == 403
 
 
+def test_an_import_s_pages_know_only_its_own_jobs(app, secretariat_client):
+    """Its owner too finds an import job only at its own import's pages, and no other
+    kind of job there."""
+    _upload(secretariat_client, csv_bytes(MANY_ROWS), save=False)
+    work(app)
+    job = _job()
+    assert secretariat_client.get(job.result_url).status_code == 200
+    assert secretariat_client.get(f"/benchmark/import/jobs/{job.id}").status_code == 404
+    assert secretariat_client.post(f"/benchmark/import/jobs/{job.id}/save").status_code == 404
+    job.kind = "export"
+    db.session.commit()
+    assert secretariat_client.get(job.result_url).status_code == 404
+    assert secretariat_client.post(f"/organisations/import/jobs/{job.id}/save").status_code == 404
+
+
 def test_a_queued_import_survives_a_new_worker(app, make_app, secretariat_client):
     _upload(secretariat_client, csv_bytes(MANY_ROWS))
     restarted = make_app()  # another process over the same queue and instance folder
