@@ -26,6 +26,9 @@ from flask_login import current_user
 
 #: Seconds a checked, unconfirmed file is kept.
 MAX_AGE = 24 * 60 * 60
+#: The folders of every import's kept files (each `KeptUploads` adds its own): the jobs'
+#: upkeep removes their files past `MAX_AGE`, also where nobody uploads again.
+FOLDERS: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,9 @@ class KeptUploads:
 
     folder: str
     session_key: str
+
+    def __post_init__(self) -> None:
+        FOLDERS.add(self.folder)
 
     def _directory(self) -> Path:
         directory = Path(current_app.instance_path) / self.folder
@@ -45,10 +51,7 @@ class KeptUploads:
         session remembers it with the user and `details`. Files of this folder older
         than `MAX_AGE` go."""
         directory = self._directory()
-        cutoff = time.time() - MAX_AGE
-        for path in directory.glob("*.upload"):
-            if path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
+        remove_stale(self.folder)
         upload = secrets.token_urlsafe(16)
         (directory / f"{upload}.upload").write_bytes(data)
         session[self.session_key] = {"upload": upload, "user": current_user.id, **details}
@@ -71,3 +74,23 @@ class KeptUploads:
         remembered = session.pop(self.session_key, None)
         if remembered and remembered.get("upload"):
             (self._directory() / f"{remembered['upload']}.upload").unlink(missing_ok=True)
+
+
+def remove_stale(folder: str) -> int:
+    """Remove the kept files of `folder` (under the instance folder) older than
+    `MAX_AGE`; how many went."""
+    directory = Path(current_app.instance_path) / folder
+    if not directory.is_dir():
+        return 0
+    cutoff = time.time() - MAX_AGE
+    removed = 0
+    for path in directory.glob("*.upload"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def remove_all_stale() -> int:
+    """`remove_stale` for the folder of every import; how many files went."""
+    return sum(remove_stale(folder) for folder in sorted(FOLDERS))

@@ -15,7 +15,8 @@ from flask import session
 
 from imvo_survey.auth.sessions import start_session
 from imvo_survey.extensions import db
-from imvo_survey.kept_uploads import MAX_AGE, KeptUploads
+from imvo_survey.jobs.runner import upkeep
+from imvo_survey.kept_uploads import FOLDERS, MAX_AGE, KeptUploads
 
 from . import factories
 
@@ -107,3 +108,14 @@ def test_a_forgotten_upload_is_gone(app, secretariat, kept_uploads):
         assert "test_import" not in session
         assert kept_uploads.kept(upload) is None
         kept_uploads.forget()  # nothing left to forget: no harm
+
+
+def test_the_jobs_upkeep_removes_every_imports_files_past_the_max_age(app, kept_uploads):
+    """Also where nobody uploads again: a file never confirmed does not stay for ever.
+    The real imports' folders are among those looked at."""
+    assert {"imports", "benchmark-imports", "questionnaire-imports"} <= FOLDERS
+    folder = Path(app.instance_path) / kept_uploads.folder
+    old = _aged(folder / "old.upload", MAX_AGE + 60)
+    recent = _aged(folder / "recent.upload", MAX_AGE - 60)
+    assert upkeep(lambda job_id: None)["uploads"] == 1
+    assert not old.exists() and recent.exists()

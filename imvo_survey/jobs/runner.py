@@ -34,6 +34,7 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select, update
 
 from ..extensions import db
+from ..kept_uploads import remove_all_stale
 from ..models import Job, utcnow
 
 #: Kind -> the module that does it.
@@ -201,11 +202,12 @@ def upkeep(enqueue: Callable[[int], None]) -> dict[str, int]:
     queued jobs to the queue again when they have waited `JOBS_STALE_MINUTES` since they
     were last handed over (a task the queue lost: Redis restarted, the web process died
     before handing it over; a job handed over twice still runs once), and remove files
-    past their time and files no job points to. Returns how many of each."""
+    past their time, files no job points to and uploads kept for a confirmation that
+    never came (`kept_uploads`). Returns how many of each."""
     config = current_app.config
     now = utcnow()
     stale = now - timedelta(minutes=config["JOBS_STALE_MINUTES"])
-    counts = {"retried": 0, "failed": 0, "requeued": 0, "expired": 0}
+    counts = {"retried": 0, "failed": 0, "requeued": 0, "expired": 0, "uploads": 0}
     lost = db.session.scalars(select(Job.id).where(Job.status == "running", Job.heartbeat_at < stale)).all()
     for job_id in lost:
         job = db.session.get(Job, job_id)
@@ -236,6 +238,7 @@ def upkeep(enqueue: Callable[[int], None]) -> dict[str, int]:
         counts["expired"] += 1
     db.session.commit()
     _remove_orphans(time.time() - config["JOBS_KEEP_HOURS"] * 3600)
+    counts["uploads"] = remove_all_stale()
     return counts
 
 

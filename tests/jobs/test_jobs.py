@@ -97,7 +97,7 @@ def test_a_job_whose_worker_stopped_is_taken_up_again_then_failed_with_the_reaso
     job = _job()
     job.status, job.attempts, job.heartbeat_at = "running", 1, utcnow() - timedelta(hours=1)  # ... and stopped
     db.session.commit()
-    assert upkeep(queue.run_job) == {"retried": 1, "failed": 0, "requeued": 0, "expired": 0}
+    assert upkeep(queue.run_job) == {"retried": 1, "failed": 0, "requeued": 0, "expired": 0, "uploads": 0}
     assert work(app) == 1
     db.session.refresh(job)
     assert job.status == "done" and job.attempts == 2
