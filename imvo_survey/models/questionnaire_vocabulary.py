@@ -30,11 +30,11 @@ REFERENCE_LISTS = ("aspect", "activity_type", "country", "product_group", "repor
                    "chain_initiative")
 
 YES_NO_CHOICES = (("yes", "Ja", "Yes"), ("no", "Nee", "No"))
-#: A choice's code: what the XLSForm tools accept (1, 99, 10_70, père, "niet bekend"):
-#: one line, at most 80 characters, no space at either end; kept exactly as given. The
-#: JSON Schema's choice_code says the same. A multiple choice's codes have no space at
-#: all: its answers are the chosen codes joined by spaces (in XLSForm and ODK).
-CHOICE_CODE_PATTERN = r"\S(?:.*\S)?"
+#: A choice's code is what the XLSForm tools accept (1, 99, 10_70, père, "niet bekend"):
+#: one line, at most this many characters, no space at either end; kept exactly as
+#: given (`valid_choice_code`; the JSON Schema's choice_code says the same). A multiple
+#: choice's codes have no space at all: its answers are the chosen codes joined by
+#: spaces (in XLSForm and ODK).
 MAX_CHOICE_CODE_LENGTH = 80
 SCALE_POINTS = (1, 2, 3, 4, 5)
 
@@ -71,8 +71,9 @@ AUDIENCES = ("association", "company")
 
 
 def valid_choice_code(code: str) -> bool:
-    """Whether `code` may be a choice's code (see CHOICE_CODE_PATTERN)."""
-    return len(code) <= MAX_CHOICE_CODE_LENGTH and re.fullmatch(CHOICE_CODE_PATTERN, code) is not None
+    """Whether `code` may be a choice's code (see MAX_CHOICE_CODE_LENGTH): any line
+    break counts, a carriage return or a line separator as well as a new line."""
+    return 0 < len(code) <= MAX_CHOICE_CODE_LENGTH and code == code.strip() and len(code.splitlines()) == 1
 
 
 def spaced(code: str) -> bool:

@@ -267,8 +267,8 @@ def create_question(code: str, number: int, section_id: int):
     section = _section(version, section_id)
     parent_id = query_int("parent")
     parent = _question(version, parent_id) if parent_id is not None else None
-    if parent is not None and not question_type(parent.type).is_group:
-        abort(404)
+    if parent is not None and (not question_type(parent.type).is_group or parent.section_id != section.id):
+        abort(404)  # a sub-question goes in a repeating group of the section it is added to
     form = _question_form(version, section, None, parent)
     if _valid_submission(form, version, section, None, parent):
         question = Question(version=version, section=section, parent=parent,

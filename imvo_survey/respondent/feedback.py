@@ -62,7 +62,8 @@ def feedback_contact(invitation: Invitation) -> Contact | None:
 
 def after_close_or_refuse(invitation_id: int) -> Invitation:
     """The invitation, when the current person may see its pages that outlast the
-    round (feedback, consent to publication); else refuse as the respond pages do.
+    round (feedback, consent to publication; whether the round is closed is each
+    page's own matter); else refuse as the respond pages do.
     Logged in: as for the organisation's other pages. Not logged in: a still-working
     invitation link, or a feedback link of this invitation opened in this session."""
     if current_user.is_authenticated and current_user.role not in ("respondent", "secretariat"):

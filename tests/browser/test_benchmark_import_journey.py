@@ -4,6 +4,7 @@ listed with its warning. With CSRF on, as in production."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from imvo_survey.extensions import db
@@ -35,7 +36,7 @@ def test_upload_preview_map_and_save(page, tmp_path):
     assert serious_violations(page) == []
     page.get_by_label("Regel 3: Verzekeringswezen").select_option(label="Verzekeraars")
     page.get_by_role("button", name="Opnieuw controleren").click()
-    assert "met de hand gekoppeld" in page.locator("[data-preview-rows]").inner_text()
+    expect(page.locator("[data-preview-rows]")).to_contain_text("met de hand gekoppeld")
     page.get_by_role("button", name="Importeren").click()
 
     assert "Import klaar: 2 scores opgeslagen" in page.locator(".flashes").inner_text()

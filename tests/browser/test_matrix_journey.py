@@ -3,6 +3,8 @@ a drill-down, and accessibility scans (axe-core) of both pages."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from imvo_survey.extensions import db
@@ -22,14 +24,14 @@ def test_the_analyst_reads_the_matrix_and_a_cell(page):
     db.session.commit()
     login(page, "analist@example.org")
     page.get_by_role("link", name="Matrix").click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Dekkingsmatrix")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Dekkingsmatrix"))
     assert serious_violations(page) == []
     page.get_by_label("Tonen").select_option("members")
     page.get_by_role("button", name="Tonen").click()
-    assert "measure=members" in page.url  # the view has an address to share
+    expect(page).to_have_url(re.compile(r"measure=members"))  # the view has an address to share
     food = page.get_by_role("row", name="Voedsel en drank")
-    assert "40\u00a0%" in food.inner_text()  # a number and its unit never split over two lines
+    expect(food).to_contain_text("40\u00a0%")  # a number and its unit never split over two lines
     food.get_by_role("link", name="40 %").click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Voedsel en drank")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Voedsel en drank"))
     expect(page.get_by_role("cell", name="Convenant kinderarbeid")).to_be_visible()
     assert serious_violations(page) == []

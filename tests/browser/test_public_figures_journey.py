@@ -5,6 +5,8 @@ the public page."""
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 from imvo_survey.extensions import db
 
 from .. import factories
@@ -26,7 +28,7 @@ def test_the_secretariat_publishes_and_a_visitor_reads(page, browser, live_serve
     login(page, "secretariaat@example.org")
     page.goto("/rounds/imvo-2010")
     page.get_by_role("button", name="Openbare cijfers publiceren").click()
-    assert "zijn gepubliceerd" in page.get_by_role("region", name="Openbare cijfers").inner_text()
+    expect(page.get_by_role("region", name="Openbare cijfers")).to_contain_text("zijn gepubliceerd")
 
     assert visitor.goto("/openbaar/cijfers/imvo-2010").status == 200
     assert "minder dan 3 organisaties" in visitor.locator("#suppression-rule").inner_text()

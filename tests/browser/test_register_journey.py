@@ -3,6 +3,8 @@ accessibility scan (axe-core) of the pages it passes."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -66,14 +68,14 @@ def test_secretariat_adds_an_organisation_and_a_contact(page, secretariat):
 
     page.get_by_label("KvK-nummer").fill("12345678")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Browser Vereniging")
-    assert "is toegevoegd" in page.locator(".flashes").inner_text()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Browser Vereniging"))
+    expect(page.locator(".flashes")).to_contain_text("is toegevoegd")
 
     page.get_by_role("link", name="Contactpersoon toevoegen").click()
     page.get_by_label("Naam", exact=True).fill("Bea Browser")
     page.get_by_label("E-mailadres").fill("Bea@Example.org")
     page.get_by_role("button", name="Opslaan").click()
-    assert "bea@example.org" in page.locator("table").inner_text()
+    expect(page.locator("table")).to_contain_text("bea@example.org")
     assert serious_violations(page) == []
 
     organisation = db.session.scalar(select(Organisation).where(Organisation.kvk_number == "12345678"))
@@ -86,16 +88,16 @@ def test_language_switch_keeps_the_page(page, secretariat):
     login(page, secretariat.email)
     page.goto("/organisations/")
     page.get_by_role("link", name="English").click()
-    assert page.url.endswith("/organisations/")
-    assert page.get_by_role("heading", level=1).inner_text() == "Organisations"
-    assert page.locator("html").get_attribute("lang") == "en"
+    expect(page).to_have_url(re.compile(r"/organisations/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Organisations")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
     assert serious_violations(page) == []
 
 
 def test_logout_in_the_browser(page, secretariat):
     login(page, secretariat.email)
     page.get_by_role("button", name="Uitloggen").click()
-    assert "U bent uitgelogd." in page.locator(".flashes").inner_text()
+    expect(page.locator(".flashes")).to_contain_text("U bent uitgelogd.")
     page.goto("/organisations/")
     assert "/auth/login" in page.url
 
@@ -121,7 +123,7 @@ def test_questionnaire_preview_is_accessible_and_conditions_work(page, secretari
     page.get_by_label("Ja", exact=True).check()
     expect(follow_up).to_be_visible()
     page.get_by_label("Nee", exact=True).check()
-    assert follow_up.is_hidden()
+    expect(follow_up).to_be_hidden()
     assert serious_violations(page) == []
     page.goto("/questionnaires/imvo-associations/v1/preview/activities?lang=en")
     assert serious_violations(page) == []

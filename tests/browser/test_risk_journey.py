@@ -28,7 +28,7 @@ def test_the_secretariat_sets_a_relevance_by_hand_from_the_matrix(page):
     food = page.get_by_role("row", name="Voedsel en drank")
     assert "niet relevant" in food.inner_text()  # climate, say: no chain at risk
     food.get_by_role("link", name="risico's Voedsel en drank").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Risicoanalyse: Voedsel en drank"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Risicoanalyse: Voedsel en drank")
     assert "Cacao uit Ghana, 100 % van de import, hoog" in page.content()
     assert serious_violations(page) == []
     page.get_by_label("IMVO-aspect").select_option(label="Klimaat en broeikasgassen")

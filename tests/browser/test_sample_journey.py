@@ -60,7 +60,7 @@ def test_draw_ask_upload_and_check(page, tmp_path):
     fake.write_text("geen pdf")
     page.get_by_label("Bestand (PDF, PNG, JPEG, XLSX of DOCX)").set_input_files(str(fake))
     page.get_by_role("button", name="Uploaden").click()
-    assert "geen PDF" in page.get_by_role("alert").inner_text()
+    expect(page.get_by_role("alert")).to_contain_text("geen PDF")
     real = tmp_path / "beleid.pdf"
     real.write_bytes(b"%PDF-1.4\n%%EOF\n")
     page.get_by_label("Bestand (PDF, PNG, JPEG, XLSX of DOCX)").set_input_files(str(real))

@@ -294,6 +294,12 @@ def test_a_new_question_may_look_at_the_questions_before_its_place(secretariat_c
         "code": "g", "type": "text", "label_nl": "G", "label_en": "G", "show_if": "${activity_title} != ''"})
     assert response.status_code == 302
     first = _section_id("first")
-    response = secretariat_client.post(f"/questionnaires/test-q/v1/sections/{first}/questions/new", data={
+    new_in_first = f"/questionnaires/test-q/v1/sections/{first}/questions/new"
+    response = secretariat_client.post(new_in_first, data={
         "code": "h", "type": "text", "label_nl": "H", "label_en": "H", "show_if": "${f} != ''"})
     assert "De voorwaarde verwijst naar f, die niet vóór deze vraag komt." in _page(response)
+    # A repeating group of another section is no place for it (it was a 500 with a condition).
+    for data in ({}, {"show_if": "${activity_title} != ''"}):
+        assert secretariat_client.post(f"{new_in_first}?parent={repeat_id}", data={
+            "code": "i", "type": "text", "label_nl": "I", "label_en": "I", **data}).status_code == 404
+    assert secretariat_client.get(f"{new_in_first}?parent={repeat_id}").status_code == 404

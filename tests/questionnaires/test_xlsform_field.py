@@ -188,7 +188,8 @@ def test_a_choice_code_with_a_space_in_a_json_definition():
     assert [str(problem.message) for problem in problems] == [
         "The choice code 'niet bekend' has a space, which a multiple choice's codes cannot have: its answers "
         "are the chosen codes joined by spaces."]
-    for code in (" a", "a ", "a\nb", "x" * 81, ""):  # the schema refuses these; the checks do too
+    # the schema refuses the first five; the checks refuse them too, and any line break
+    for code in (" a", "a ", "a\nb", "x" * 81, "", "a\rb", "a\u2028b"):
         assert load_json(spaced("single_choice", code))[1] != [], code
 
 
