@@ -238,6 +238,10 @@ PAGES = [
     Page("respond.feedback", "html", lambda w: [Visit(f"/respond/{number}/feedback", [name, title, w.closed],
                                                       via=f"/feedback/{token}")
                                                 for name, title, number, token in w.feedback]),
+    # The consent to publication: public since a feedback link opens it after the round.
+    Page("practices.consent", "html", lambda w: [Visit(f"/respond/{number}/toestemming", [name, title, w.closed],
+                                                       via=f"/feedback/{token}")
+                                                 for name, title, number, token in w.feedback]),
     Page("verification.evidence_link", "html", lambda w: [Visit(f"/samples/evidence/{token}", [name, file, w.closed])
                                                           for name, file, _id, token in w.evidence]),
     Page("verification.upload_evidence", "html", lambda w: [
