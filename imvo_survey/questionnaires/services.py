@@ -3,7 +3,7 @@ comparison. Functions flush, never commit: the caller commits once."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from flask import abort
 from sqlalchemy import func, select
@@ -23,7 +23,7 @@ from ..models import (
 from ..models.questionnaire_vocabulary import REFERENCE_LISTS
 from ..references import reference_list
 from ..text import from_spreadsheet, map_strings, normalise_newlines
-from ..uploads import UploadRefused, check_upload
+from ..uploads import UploadLimits, UploadRefused, check_upload
 from .definition import FORMAT, Problem, check_publishable, check_structure, load_json, walk
 from .question_types import question_type
 from .xlsform import LeftOut, read_workbook_with_warnings
@@ -230,7 +230,8 @@ def read_import(data: bytes, filename: str, language: str | None = None) -> Impo
     without a language (a bare `label`) are in `language` ("nl" or "en") when given,
     else as the workbook's settings say, else Dutch."""
     try:
-        kind = check_upload(data, filename, ("xlsx", "xls", "json"))
+        # what lies past where the XLSForm tools stop reading a sheet is named, not counted
+        kind = check_upload(data, filename, ("xlsx", "xls", "json"), replace(UploadLimits.current(), xlsform=True))
     except UploadRefused as refusal:
         return ImportReading(None, [("", "", "", refusal.message)])
     if kind == "json":

@@ -56,6 +56,10 @@ OPENING = frozenset(b"[{")
 LINE = re.compile(r"[^\r\n]*")
 
 
+#: The limits that are settings (`UPLOAD_MAX_<NAME>`).
+SETTINGS = ("unpacked_mb", "sheets", "rows", "columns", "line_length", "json_depth")
+
+
 @dataclass(frozen=True)
 class UploadLimits:
     """How large an uploaded file may be once unpacked or read: the settings
@@ -67,10 +71,13 @@ class UploadLimits:
     columns: int
     line_length: int
     json_depth: int
+    #: A workbook read as an XLSForm: what lies past where the XLSForm tools stop reading
+    #: a sheet (`workbook.DataEnd`) counts for no limit but the rows of an XLSX.
+    xlsform: bool = False
 
     @classmethod
     def from_config(cls, config: Mapping) -> UploadLimits:
-        return cls(**{name: int(config[f"UPLOAD_MAX_{name.upper()}"]) for name in cls.__dataclass_fields__})
+        return cls(**{name: int(config[f"UPLOAD_MAX_{name.upper()}"]) for name in SETTINGS})
 
     @classmethod
     def current(cls) -> UploadLimits:

@@ -153,6 +153,40 @@ def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, str]:
     return targets
 
 
+#: As the XLSForm tools read a sheet (pyxform's xls2json_backends): a run of more than
+#: this many empty cells ends the header row, of more than this many empty rows the sheet.
+XLSFORM_EMPTY_COLUMNS = 20
+XLSFORM_EMPTY_ROWS = 60
+
+
+class DataEnd:
+    """Where the XLSForm tools stop reading a sheet: the header row (row 1) ends after
+    more than 20 empty cells in a row, and the sheet after more than 60 rows with nothing
+    under a header. Fed a sheet's values row by row (`keeps`), it says which are read."""
+
+    def __init__(self) -> None:
+        self.header_end = 0  # the last column of the header row that is read
+        self.header_closed = False
+        self.last_row = 1  # the last row with a value under a header
+        self.end_row: int | None = None  # the first row past the end that holds such a value
+
+    def keeps(self, row: int, column: int) -> bool:
+        """Whether the value in (row, column), both counted from 1, is read."""
+        if row <= 1:
+            if not self.header_closed and column - self.header_end - 1 <= XLSFORM_EMPTY_COLUMNS:
+                self.header_end = column
+                return True
+            self.header_closed = True
+            return False
+        if self.end_row is not None or column > self.header_end:
+            return False
+        if row - self.last_row - 1 > XLSFORM_EMPTY_ROWS:
+            self.end_row = row
+            return False
+        self.last_row = row
+        return True
+
+
 class _SheetScan:
     """Finds how far a sheet's values reach while its XML streams past, rows and cells
     numbered as openpyxl numbers them. The whole sheet is read, within the unpacked size
@@ -163,10 +197,14 @@ class _SheetScan:
         self.name, self.limits = name, limits
         self.row = self.column = self.rows = self.columns = 0
         self.cell = 0  # the column of the cell being read, until a value of it is seen
+        # An XLSForm: what lies past where the XLSForm tools stop reading counts for no
+        # limit but the row limit (the reader reads an XLSX no further, and names it).
+        self.end = DataEnd() if limits.xlsform else None
+        self.past_end = 0
 
     def scan(self, archive: zipfile.ZipFile, part: str) -> None:
         _stream(archive, part, self.start)
-        self.check(self.rows, self.columns)
+        self.check(max(self.rows, self.past_end), self.columns)
 
     def start(self, namespace: str, name: str, attributes: dict) -> None:
         if namespace not in SPREADSHEET:
@@ -176,7 +214,10 @@ class _SheetScan:
             self.column = _column_number(reference.group(1)) if reference else self.column + 1
             self.cell = self.column
         elif name in ("v", "is", "f") and self.cell:
-            self.rows, self.columns = max(self.rows, self.row), max(self.columns, self.cell)
+            if self.end is None or self.end.keeps(self.row, self.cell):
+                self.rows, self.columns = max(self.rows, self.row), max(self.columns, self.cell)
+            else:
+                self.past_end = max(self.past_end, self.row)
             self.cell = 0
         elif name == "row":
             given = _whole_number(attributes.get("r"))
@@ -217,15 +258,17 @@ def _whole_number(text: str | None) -> int | None:
     return int(value)
 
 
-def old_sheet_reach(sheet) -> tuple[int, int]:
+def old_sheet_reach(sheet, end: DataEnd | None = None) -> tuple[int, int]:
     """How far an .xls sheet's values reach (rows, columns), as for an XLSX: cells that
     are empty or hold an empty text (as some tools write down to row 20,000) count for
-    nothing."""
+    nothing; with `end`, only those the XLSForm tools read (the format holds at most
+    65,536 rows: the reader may read what lies past, to name it)."""
     rows = columns = 0
     for index in range(sheet.nrows):
         for column, (kind, value) in enumerate(zip(sheet.row_types(index), sheet.row_values(index),
                                                    strict=True), 1):
-            if kind not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and value != "":
+            if kind not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK) and value != "" and (
+                    end is None or end.keeps(index + 1, column)):
                 rows, columns = index + 1, max(columns, column)
     return rows, columns
 
@@ -252,7 +295,7 @@ def check_old_workbook(data: bytes, limits) -> None:
                                    limit=number(limits.sheets)))
         for index, name in enumerate(names):
             sheet = book.sheet_by_index(index)
-            _SheetScan(name, limits).check(*old_sheet_reach(sheet))
+            _SheetScan(name, limits).check(*old_sheet_reach(sheet, DataEnd() if limits.xlsform else None))
             book.unload_sheet(index)
     finally:
         book.release_resources()

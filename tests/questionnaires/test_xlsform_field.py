@@ -533,3 +533,50 @@ def test_a_respondent_answers_a_choice_whose_code_has_a_space(client, invited):
     client.get(f"/i/{token}")
     page = client.get(f"/respond/{invitation.id}/section/complaint_mechanism").get_data(as_text=True)
     assert re.search(r'<input checked[^>]*value="eigen loket"|<input[^>]*value="eigen loket"[^>]*checked', page)
+
+
+# --- where a sheet ends ----------------------------------------------------------------------
+
+@pytest.mark.parametrize(("empty_columns", "empty_rows", "read_past"), [(20, 60, True), (21, 61, False)])
+def test_a_sheet_ends_where_the_xlsform_tools_stop_reading(app, tmp_path, english, empty_columns, empty_rows,
+                                                            read_past):
+    """pyxform stops reading the header row after a run of more than 20 empty cells and
+    a sheet after more than 60 empty rows; so do we, and we name what lies past."""
+    from pyxform.xls2json_backends import xlsx_to_dict
+
+    from imvo_survey.questionnaires.services import read_import
+
+    gap = [None] * empty_columns
+    rows = [("type", "name", "label", *gap, "hint"), ("text", "a", "A?", *gap, "Help with a"),
+            *[()] * empty_rows, ("text", "b", "B?")]
+    data = make_xlsx(survey=rows)
+    (tmp_path / "form.xlsx").write_bytes(data)
+    theirs = [row for row in xlsx_to_dict(str(tmp_path / "form.xlsx"))["survey"] if row]
+    assert [row["name"] for row in theirs] == (["a", "b"] if read_past else ["a"])
+    assert ("hint" in theirs[0]) is read_past
+
+    reading = read_import(data, "form.xlsx")
+    questions = reading.definition["sections"][0]["questions"]
+    assert [question["code"] for question in questions] == [row["name"] for row in theirs]
+    assert ("hint" in questions[0]) is read_past
+    if read_past:
+        assert reading.left_out == []
+    else:
+        assert [(sheet, row, name) for sheet, row, name, _message in reading.left_out] == [
+            ("survey", 1, "hint"), ("survey", 2 + empty_rows + 1, "")]
+        assert "more than 20 empty cells" in str(reading.left_out[0][3])
+        assert "more than 60 empty rows" in str(reading.left_out[1][3])
+
+
+def test_a_value_past_the_end_is_still_refused_below_the_row_limit_of_a_workbook(app, english, monkeypatch):
+    """An .xlsx is read no further than UPLOAD_MAX_ROWS, so a value past the end of the
+    data and past that row cannot be named: the upload is refused, as any sheet that
+    reaches so far (an .xls holds at most 65,536 rows, and is read to its end)."""
+    from imvo_survey.questionnaires.services import read_import
+
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_ROWS", 100)
+    near = make_xlsx(survey=[("type", "name", "label"), ("text", "a", "A?"), *[()] * 70, ("text", "b", "B?")])
+    assert [name for *_place, name, _message in read_import(near, "near.xlsx").left_out] == [""]
+    far = make_xlsx(survey=[("type", "name", "label"), ("text", "a", "A?"), *[()] * 120, ("text", "b", "B?")])
+    reading = read_import(far, "far.xlsx")
+    assert reading.definition is None and "reaches row 123, more than the limit of 100" in str(reading.errors[0][3])

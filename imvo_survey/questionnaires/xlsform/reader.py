@@ -16,9 +16,9 @@ from xlrd import XL_CELL_EMPTY
 from ...i18n import lazy_gettext as _l
 from ...models.questionnaire_vocabulary import REFERENCE_LISTS
 from ...uploads import UploadLimits
-from ...uploads.workbook import old_sheet_reach
+from ...uploads.workbook import XLSFORM_EMPTY_COLUMNS, XLSFORM_EMPTY_ROWS, DataEnd, old_sheet_reach
 from .reader_settings import SettingsReader
-from .reader_sheets import RawRows, WorkbookError, WorkbookWarning, is_blank
+from .reader_sheets import LeftOut, RawRows, WorkbookError, WorkbookWarning, is_blank
 from .reader_survey import SurveyReader
 
 #: Errors are reported sheet by sheet in this order, and by row within a sheet.
@@ -143,6 +143,7 @@ class _Reader(SettingsReader, SurveyReader):
         """The definition, or None; problems are in `self.errors`."""
         if "survey" not in sheets and len(sheets) == 1:
             sheets = {"survey": next(iter(sheets.values()))}  # a lone sheet is the survey, as in pyxform
+        sheets = {name: self.to_data_end(name, rows) if name in READ_SHEETS else rows for name, rows in sheets.items()}
         self.report_other_sheets(sheets)
         questionnaire = self.read_settings(sheets.get("settings"))
         self.read_choices(sheets.get("choices"))
@@ -155,6 +156,31 @@ class _Reader(SettingsReader, SurveyReader):
             return None
         return {"format": "imvo-questionnaire", "format_version": 1, "questionnaire": questionnaire,
                 "version": self.version, "default_language": self.default_language, "sections": self.sections}
+
+    def to_data_end(self, sheet: str, raw: RawRows) -> RawRows:
+        """The rows and header cells of a sheet that the XLSForm tools read (`DataEnd`:
+        they stop after a run of empty header cells or of empty rows); a header cell past
+        the end of the header row, and the rows past the end of the sheet, are named as
+        left out, not dropped in silence."""
+        end = DataEnd()
+        kept: RawRows = []
+        for number, values in raw:
+            cells = list(values)
+            for index, value in enumerate(values):
+                if is_blank(value) or end.keeps(number, index + 1) or number > 1:
+                    continue  # a value past the header row's end in another row: a column without header
+                cells[index] = None
+                self.warnings.append(LeftOut(sheet, 1, str(value).strip(), _l(
+                    "This column is left out: more than %(count)s empty cells come before it in the header row, and "
+                    "the XLSForm tools stop reading the header row there.", count=XLSFORM_EMPTY_COLUMNS),
+                    str(value).strip()))
+            if end.end_row is not None:
+                self.warnings.append(LeftOut(sheet, end.end_row, None, _l(
+                    "This row and the rows below it are left out: more than %(count)s empty rows come before them, "
+                    "and the XLSForm tools stop reading a sheet there.", count=XLSFORM_EMPTY_ROWS)))
+                break
+            kept.append((number, tuple(cells)))
+        return kept
 
     def report_other_sheets(self, sheets: dict[str, RawRows]) -> None:
         """Sheets we do not read (external_choices, notes, ...) are named when they hold anything."""
