@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 from flask import current_app, has_app_context
 
-from config import BaseConfig
+from config import UPLOAD_LIMITS, BaseConfig
 
 from ..i18n import lazy_gettext as _l
 from .messages import UploadRefused, kinds_text, number
@@ -56,10 +56,6 @@ OPENING = frozenset(b"[{")
 LINE = re.compile(r"[^\r\n]*")
 
 
-#: The limits that are settings (`UPLOAD_MAX_<NAME>`).
-SETTINGS = ("unpacked_mb", "sheets", "rows", "columns", "line_length", "json_depth")
-
-
 @dataclass(frozen=True)
 class UploadLimits:
     """How large an uploaded file may be once unpacked or read: the settings
@@ -77,7 +73,7 @@ class UploadLimits:
 
     @classmethod
     def from_config(cls, config: Mapping) -> UploadLimits:
-        return cls(**{name: int(config[f"UPLOAD_MAX_{name.upper()}"]) for name in SETTINGS})
+        return cls(**{name.removeprefix("UPLOAD_MAX_").lower(): int(config[name]) for name in UPLOAD_LIMITS})
 
     @classmethod
     def current(cls) -> UploadLimits:

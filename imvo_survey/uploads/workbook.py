@@ -162,10 +162,12 @@ XLSFORM_EMPTY_ROWS = 60
 class DataEnd:
     """Where the XLSForm tools stop reading a sheet: the header row (row 1) ends after
     more than 20 empty cells in a row, and the sheet after more than 60 rows with nothing
-    under a header. Fed a sheet's values row by row (`keeps`), it says which are read."""
+    under a header. Fed a sheet's values row by row (`keeps`), it says which are read:
+    those of the header row up to its end, and those under a header up to the sheet's."""
 
     def __init__(self) -> None:
-        self.header_end = 0  # the last column of the header row that is read
+        self.headers: set[int] = set()  # the columns of the header row that are read
+        self.header_end = 0  # the last of them
         self.header_closed = False
         self.last_row = 1  # the last row with a value under a header
         self.end_row: int | None = None  # the first row past the end that holds such a value
@@ -174,11 +176,12 @@ class DataEnd:
         """Whether the value in (row, column), both counted from 1, is read."""
         if row <= 1:
             if not self.header_closed and column - self.header_end - 1 <= XLSFORM_EMPTY_COLUMNS:
+                self.headers.add(column)
                 self.header_end = column
                 return True
             self.header_closed = True
             return False
-        if self.end_row is not None or column > self.header_end:
+        if self.end_row is not None or column not in self.headers:
             return False
         if row - self.last_row - 1 > XLSFORM_EMPTY_ROWS:
             self.end_row = row
@@ -198,7 +201,8 @@ class _SheetScan:
         self.row = self.column = self.rows = self.columns = 0
         self.cell = 0  # the column of the cell being read, until a value of it is seen
         # An XLSForm: what lies past where the XLSForm tools stop reading counts for no
-        # limit but the row limit (the reader reads an XLSX no further, and names it).
+        # limit but the rows and columns of an XLSX (the reader reads no further rows,
+        # and holds every column of a row: openpyxl fills them in).
         self.end = DataEnd() if limits.xlsform else None
         self.past_end = 0
 
@@ -215,9 +219,10 @@ class _SheetScan:
             self.cell = self.column
         elif name in ("v", "is", "f") and self.cell:
             if self.end is None or self.end.keeps(self.row, self.cell):
-                self.rows, self.columns = max(self.rows, self.row), max(self.columns, self.cell)
+                self.rows = max(self.rows, self.row)
             else:
                 self.past_end = max(self.past_end, self.row)
+            self.columns = max(self.columns, self.cell)
             self.cell = 0
         elif name == "row":
             given = _whole_number(attributes.get("r"))

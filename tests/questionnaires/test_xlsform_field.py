@@ -566,6 +566,35 @@ def test_a_sheet_ends_where_the_xlsform_tools_stop_reading(app, tmp_path, englis
             ("survey", 1, "hint"), ("survey", 2 + empty_rows + 1, "")]
         assert "more than 20 empty cells" in str(reading.left_out[0][3])
         assert "more than 60 empty rows" in str(reading.left_out[1][3])
+        assert not any("has no header" in str(message) for *_place, message in reading.warnings)  # said once
+
+
+def test_a_row_with_values_under_no_header_only_counts_as_empty(app, tmp_path, english):
+    """As pyxform judges a row by the columns that have a header: such a row does not
+    restart the count of empty rows (41 + 1 + 40 = 82 rows without a question)."""
+    from pyxform.xls2json_backends import xlsx_to_dict
+
+    from imvo_survey.questionnaires.services import read_import
+
+    rows = [("type", "name", "label", None, "hint"), ("text", "a", "A?"), *[()] * 41,
+            (None, None, None, "a note beside the form"), *[()] * 40, ("text", "b", "B?")]
+    data = make_xlsx(survey=rows)
+    (tmp_path / "form.xlsx").write_bytes(data)
+    assert [row["name"] for row in xlsx_to_dict(str(tmp_path / "form.xlsx"))["survey"] if row] == ["a"]
+    reading = read_import(data, "form.xlsx")
+    assert [question["code"] for question in reading.definition["sections"][0]["questions"]] == ["a"]
+    assert [(sheet, row) for sheet, row, _name, _message in reading.left_out] == [("survey", 85)]
+
+
+def test_a_far_column_of_a_workbook_still_counts_for_the_column_limit(app, english, monkeypatch):
+    """The reader holds every column of a row (openpyxl fills them in), so a value far
+    to the right is refused by UPLOAD_MAX_COLUMNS though the XLSForm tools would not read it."""
+    from imvo_survey.questionnaires.services import read_import
+
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_COLUMNS", 30)
+    far = make_xlsx(survey=[("type", "name", "label"), ("text", "a", "A?", *[None] * 40, "x")])
+    reading = read_import(far, "far.xlsx")
+    assert reading.definition is None and "reaches column 44, more than the limit of 30" in str(reading.errors[0][3])
 
 
 def test_a_value_past_the_end_is_still_refused_below_the_row_limit_of_a_workbook(app, english, monkeypatch):

@@ -164,11 +164,15 @@ class _Reader(SettingsReader, SurveyReader):
         left out, not dropped in silence."""
         end = DataEnd()
         kept: RawRows = []
+        cut: set[int] = set()  # the columns whose header is past the header row's end
         for number, values in raw:
             cells = list(values)
             for index, value in enumerate(values):
+                if index in cut:
+                    cells[index] = None  # left out with its header, said once
                 if is_blank(value) or end.keeps(number, index + 1) or number > 1:
-                    continue  # a value past the header row's end in another row: a column without header
+                    continue  # a value under no header: the reader names such a column
+                cut.add(index)
                 cells[index] = None
                 self.warnings.append(LeftOut(sheet, 1, str(value).strip(), _l(
                     "This column is left out: more than %(count)s empty cells come before it in the header row, and "
