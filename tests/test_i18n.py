@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from babel.messages.catalog import Catalog
 
 from imvo_survey.extensions import db
-from imvo_survey.i18n.catalogues import LANGUAGES, extract, missing
+from imvo_survey.i18n.catalogues import LANGUAGES, extract, missing, placeholder_problems
 
 from . import factories
 
@@ -13,6 +14,19 @@ from . import factories
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_catalogue_is_complete(language):
     assert missing(language) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_translations_keep_their_placeholders(language):
+    assert placeholder_problems(language) == []
+
+
+def test_the_placeholder_check_finds_a_wrong_one(monkeypatch):
+    """A translation that renames %(name)s would fail when filled in; the check says so."""
+    catalog = Catalog(locale="nl")
+    catalog.add("Hello %(name)s", "Hallo %(naam)s", flags=["python-format"])
+    monkeypatch.setattr("imvo_survey.i18n.catalogues.load", lambda language: catalog)
+    assert len(placeholder_problems("nl")) == 1
 
 
 def test_the_sources_have_messages():

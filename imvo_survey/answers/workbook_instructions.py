@@ -24,8 +24,8 @@ def instruction_lines(options: Options) -> list[str]:
         _("Several answers: where the table has one column per option, type %(yes)s or %(no)s in each; "
           "elsewhere type the codes (or names) separated by ;, for example 'child_labour; wages'.", yes=yes, no=no),
         _("Dates: dd-mm-yyyy, for example 31-12-2010."),
-        _("Percentages: a number from 0 to 100 without the % sign, for example 40 or 12,5. Decimals may be "
-          "written with a comma or a point."),
+        _("Percentages: a number from 0 to 100 without a percent sign, for example 40 or 12,5. Decimals may "
+          "be written with a comma or a point."),
         _("Do not rename, move or delete the sheets, and leave the hidden sheets (%(meta)s, %(lists)s) and the "
           "hidden columns and rows as they are: they tell the website which response and which entries your "
           "answers belong to. You may show the sheet %(lists)s to look up codes.", meta=META_SHEET,

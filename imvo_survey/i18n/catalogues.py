@@ -52,7 +52,10 @@ def save(catalog: Catalog, language: str) -> None:
     path = po_path(language)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as handle:
-        write_po(handle, catalog, width=100, omit_header=False, sort_output=True)
+        # Messages no longer in the sources are dropped, not kept as `#~` entries: they
+        # piled up, and GNU msgfmt -c refuses a catalogue with one of them twice (git
+        # keeps their translations).
+        write_po(handle, catalog, width=100, omit_header=False, sort_output=True, ignore_obsolete=True)
 
 
 def update() -> dict[str, int]:
@@ -92,6 +95,13 @@ def missing(language: str) -> list[str]:
         if found is None or not _translated(found):
             problems.append(message.id if isinstance(message.id, str) else message.id[0])
     return problems
+
+
+def placeholder_problems(language: str) -> list[str]:
+    """Translations whose placeholders do not fit their message's (Babel's checks: a
+    %(name)s missing or of another kind would fail or show wrongly when filled in)."""
+    return [f"{message.id!r}: {'; '.join(str(error) for error in errors)}"
+            for message, errors in load(language).check()]
 
 
 def compile_all() -> list[Path]:

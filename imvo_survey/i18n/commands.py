@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .catalogues import LANGUAGES, compile_all, missing, update
+from .catalogues import LANGUAGES, compile_all, missing, placeholder_problems, update
 
 
 @click.group("i18n")
@@ -30,12 +30,16 @@ def i18n_compile() -> None:
 
 @i18n_group.command("check")
 def i18n_check() -> None:
-    """Fail when a message has no translation in a catalogue."""
+    """Fail when a message has no translation in a catalogue, or one whose placeholders
+    do not fit the message's."""
     failed = False
     for language in LANGUAGES:
         for message in missing(language):
             failed = True
             click.echo(f"{language}: untranslated: {message!r}", err=True)
+        for problem in placeholder_problems(language):
+            failed = True
+            click.echo(f"{language}: placeholders: {problem}", err=True)
     if failed:
         sys.exit(1)
     click.echo("Both catalogues are complete.")

@@ -39,7 +39,7 @@ class ConditionError(ValueError):
 
 
 #: What the parser wanted, by the kind of token, in words.
-_WANTED = {"ref": _l("a question as ${name}"), "op": _l("an operator (= or !=)"), "number": _l("a number"),
+_WANTED = {"ref": _l("a question, written ${code}"), "op": _l("an operator (= or !=)"), "number": _l("a number"),
            "word": _l("a word")}
 
 

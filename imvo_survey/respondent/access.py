@@ -22,11 +22,15 @@ from flask_login import current_user
 from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
+from ..access import INVITEE
 from ..deadlines import extension_key, link_usable, remember_response, response_key
 from ..extensions import db
 from ..models import DeadlineExtension, Invitation, InvitationToken, Response, utcnow
 from ..request_cache import remember, remembered
 
+#: Who may open an organisation's respond pages: its respondent accounts, the secretariat,
+#: and whoever opened one of its invitation links in this browser session.
+RESPONDENTS = ("respondent", "secretariat", INVITEE)
 SESSION_KEY = "invitation_token_id"
 #: When this browser session last made a request with a link's access (a POSIX time),
 #: written at most once a minute. Feedback links (`respond.feedback`) share it.

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 
-from ..access import INVITEE, access, signed_in_user
+from ..access import access, signed_in_user
 from ..answers import services
 from ..answers.checks import missing
 from ..answers.sections import mark_saved, saved_sections
@@ -27,7 +27,7 @@ from ..questionnaires.question_types import question_type
 from ..unit_of_work import flash_refusal, saving
 from ..uploads import parse_json
 from . import bp
-from .access import invitation_or_404, session_token
+from .access import RESPONDENTS, invitation_or_404, session_token
 from .pages import (
     as_typed,
     base_json,
@@ -40,8 +40,6 @@ from .pages import (
     raw_inputs,
 )
 from .pending import keeps_unsaved_input, note_saved, take
-
-RESPONDENTS = ("respondent", "secretariat", INVITEE)
 
 
 def actor() -> Actor:

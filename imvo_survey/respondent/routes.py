@@ -18,12 +18,10 @@ from ..models import User
 from ..rounds.services import RoundError, decline, mark_opened, token_from_link, undo_decline
 from ..unit_of_work import flash_refusal, saving
 from . import bp
-from .access import invitation_or_404, link_limit, remember_token, session_token
+from .access import RESPONDENTS, invitation_or_404, link_limit, remember_token, session_token
 from .forms import DeclineForm, SetPasswordForm
 from .pages import progress
 from .pending import saved_ids
-
-RESPONDENTS = ("respondent", "secretariat", INVITEE)
 
 bp.add_app_template_global(saved_ids)
 

@@ -147,7 +147,7 @@ class QuestionReader(ChoicesReader):
                 elif node is not None and order[code] > order.get(node.get("code"), len(order)):
                     self.row_error(row, "relevant", _l(
                         "The condition refers to %(name)r, which comes later in the form. A condition looks at "
-                        "earlier answers: move %(name)s above this question, or change the condition.", name=code))
+                        "earlier answers: move that question above this one, or change the condition.", name=code))
 
     def validation(self, row: Row, kind: str | None) -> dict:
         """Validation rules from the constraint and its message."""
