@@ -82,7 +82,8 @@ CODE_LABELS = {
     "privacy_record": {"contact": _l("contact record"), "accounts": _l("accounts"), "tokens": _l("invitation links"),
                        "messages": _l("messages"), "events": _l("audit-trail events"),
                        "submissions": _l("submitted responses"), "registrations": _l("registrations"),
-                       "bounces": _l("bounce reports"), "traces": _l("addresses of contacts removed earlier")},
+                       "bounces": _l("bounce reports"), "mentions": _l("mentions in free text"),
+                       "traces": _l("addresses of contacts removed earlier")},
     "sample_method": {"simple": _l("simple random"), "stratified": _l("stratified by sector")},
     "check_outcome": {
         "confirmed": _l("confirmed"),

@@ -9,17 +9,29 @@ confirmations), the audit-trail events they did (through their link or account, 
 recorded by name and address after an earlier removal), the responses they submitted,
 their registrations, and bounce reports that quote their address. The same address at
 another organisation is another contact record: it is named (by id) but not included.
+
+Free text of the organisation's responses that names the person is found too (answers,
+activities, dilemmas, bottlenecks, the secretariat's notes and questions, the audit
+trail's old and new values and messages, decline reasons, good practices' public texts): their address, and with the contact record their
+full name (two words or more: a single word is too often another word) and their phone
+number (its digits, however spaced).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, false, func, or_, select
 
 from ..extensions import db
 from ..models import (
+    Activity,
+    Answer,
+    Bottleneck,
     Contact,
+    Dilemma,
+    GoodPractice,
     Invitation,
     InvitationToken,
     Organisation,
@@ -27,11 +39,29 @@ from ..models import (
     Registration,
     Response,
     ResponseEvent,
+    ResponseNote,
     User,
     utcnow,
 )
 
 EXPORT_FORMAT = "imvo-privacy-export"
+#: The free-text fields of the records of a response, by model.
+FREE_TEXT = ((Answer, ("text_value",)), (Activity, ("title", "description", "partners_other")),
+             (Dilemma, ("description",)), (Bottleneck, ("description", "what_would_help")),
+             (ResponseNote, ("text",)), (ResponseEvent, ("changes", "message")))
+
+
+@dataclass
+class Mention:
+    """A free-text field that names the person: the record and the field's name (for
+    the audit trail's events, its list of changes with their old and new values)."""
+
+    record: object
+    field: str
+
+    @property
+    def value(self):
+        return getattr(self.record, self.field)
 
 
 @dataclass
@@ -48,6 +78,9 @@ class Footprint:
     submissions: list[Response] = field(default_factory=list)
     registrations: list[Registration] = field(default_factory=list)
     bounces: list[Invitation] = field(default_factory=list)
+    #: Free text of the organisation's responses that names the person, and what does.
+    mentions: list[Mention] = field(default_factory=list)
+    pattern: re.Pattern | None = None
     #: The same address elsewhere: other contact records and accounts (not included).
     other_contacts: list[Contact] = field(default_factory=list)
     other_accounts: list[User] = field(default_factory=list)
@@ -57,7 +90,7 @@ class Footprint:
         return {"contact": int(self.contact is not None), "accounts": len(self.accounts),
                 "tokens": len(self.tokens), "messages": len(self.messages), "events": len(self.events),
                 "submissions": len(self.submissions), "registrations": len(self.registrations),
-                "bounces": len(self.bounces)}
+                "bounces": len(self.bounces), "mentions": len(self.mentions)}
 
 
 def of_contact(contact: Contact) -> Footprint:
@@ -98,7 +131,45 @@ def find(organisation_id: int, address: str, contact: Contact | None = None) -> 
     found.other_contacts = _all(select(Contact).where(
         Contact.email == address, Contact.id != (contact.id if contact is not None else None)))
     found.other_accounts = _all(select(User).where(User.email == address, User.id.not_in(account_ids)))
+    found.pattern = person_pattern(address, contact)
+    found.mentions = _mentions(organisation_id, found.pattern) if found.pattern is not None else []
     return found
+
+
+def person_pattern(address: str, contact: Contact | None) -> re.Pattern | None:
+    """What names the person in free text (see the module's docstring), whatever its case."""
+    parts = [re.escape(address)] if address else []
+    if contact is not None:
+        words = (contact.name or "").split()
+        if len(words) >= 2:
+            parts.append(r"\s+".join(re.escape(word) for word in words))
+        digits = re.sub(r"\D", "", contact.phone or "")
+        if len(digits) >= 6:
+            parts.append(r"[\s./()-]*".join(digits))
+    if not parts:
+        return None
+    return re.compile(rf"(?<![\w@.+-])(?:{'|'.join(parts)})(?![\w])", re.IGNORECASE)
+
+
+def names_person(value, pattern: re.Pattern) -> bool:
+    """Whether a text (or the texts in a stored list or mapping) names the person."""
+    if isinstance(value, str):
+        return pattern.search(value) is not None
+    if isinstance(value, list):
+        return any(names_person(item, pattern) for item in value)
+    if isinstance(value, dict):
+        return any(names_person(item, pattern) for item in value.values())
+    return False
+
+
+def _mentions(organisation_id: int, pattern: re.Pattern) -> list[Mention]:
+    responses = select(Response.id).where(Response.organisation_id == organisation_id)
+    sources = [(select(model).where(model.response_id.in_(responses)), fields) for model, fields in FREE_TEXT]
+    sources += [(select(Response).where(Response.organisation_id == organisation_id), ("return_message",)),
+                (select(Invitation).where(Invitation.organisation_id == organisation_id), ("decline_reason",)),
+                (select(GoodPractice).join(Activity).where(Activity.response_id.in_(responses)), ("public_text",))]
+    return [Mention(record, name) for query, fields in sources for record in _all(query) for name in fields
+            if names_person(getattr(record, name), pattern)]
 
 
 def _all(query) -> list:
@@ -178,6 +249,8 @@ def export_document(found: Footprint) -> dict:
         "registrations": [_registration(registration) for registration in found.registrations],
         "bounce_reports": [{"invitation_id": invitation.id, "round": invitation.round.name,
                             "bounce_reason": invitation.bounce_reason} for invitation in found.bounces],
+        "free_text_mentions": [{"record": mention.record.__tablename__, "id": mention.record.id,
+                                "field": mention.field, "text": mention.value} for mention in found.mentions],
         "not_included": {
             "note": "The same e-mail address elsewhere: separate records, exported and erased on their own.",
             "contacts": [{"contact_id": contact.id, "organisation_id": contact.organisation_id}

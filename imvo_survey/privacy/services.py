@@ -6,7 +6,8 @@ commit: the view or the command commits once.
 Erasure keeps the facts and drops the person: the organisation's answers, the audit
 trail's events (what was done, when, through a link or an account) and the counts stay;
 names, e-mail addresses, phone numbers and functions are replaced or cleared wherever
-`footprint` finds them, the person's links and respondent account stop working, and mail
+`footprint` finds them (also where free text of the answers, notes and trail names
+them), the person's links and respondent account stop working, and mail
 still waiting for them is not sent. The trail then says "a removed contact".
 """
 
@@ -139,9 +140,23 @@ def _anonymise(found: Footprint, placeholder: str) -> None:
             registration.status, registration.handled_at = "rejected", now
     for invitation in found.bounces:
         invitation.bounce_reason = _scrub(invitation.bounce_reason, found.address, placeholder)
+    for mention in found.mentions:  # a new value, so that a changed list is saved too
+        setattr(mention.record, mention.field, _without_person(mention.value, found.pattern))
     for account in found.accounts:
         erase_account(account)
     db.session.flush()
+
+
+def _without_person(value, pattern):
+    """A text (or the texts of a stored list or mapping) with what names the person
+    replaced by ERASED_NAME."""
+    if isinstance(value, str):
+        return pattern.sub(ERASED_NAME, value)
+    if isinstance(value, list):
+        return [_without_person(item, pattern) for item in value]
+    if isinstance(value, dict):
+        return {key: _without_person(item, pattern) for key, item in value.items()}
+    return value
 
 
 def erase_account(user: User) -> None:

@@ -11,16 +11,29 @@ from imvo_survey.answers import services
 from imvo_survey.answers.services import Actor
 from imvo_survey.extensions import db
 from imvo_survey.mail.outbox import send_due
-from imvo_survey.models import Contact, Invitation, Organisation, OutboxMessage, Registration, Response, User
+from imvo_survey.models import (
+    Contact,
+    Invitation,
+    Organisation,
+    OutboxMessage,
+    Registration,
+    Response,
+    ResponseNote,
+    User,
+)
 from imvo_survey.rounds.mailings import send_invitation, send_reminder
 from imvo_survey.rounds.services import issue_token
 
 from .. import factories
-from ..answering import answer_required
+from ..answering import add_activity, answer_required
 
 ADDRESS = "anna@example.org"
 NAME = "Anna de Vries"
 PHONE = "070 1234567"
+#: An activity's description that names her three ways (her phone number spaced otherwise).
+MENTION = "Gecoördineerd door Anna de Vries (070-123 4567, ANNA@example.org)."
+#: An answer that names her with other spacing.
+SPACED = "Zie Anna  de\nVries"
 
 
 @dataclass
@@ -61,6 +74,17 @@ def scenario(app) -> Scenario:
     answer_required(response, Actor(contact=anna))
     services.save_section(response, "profile", {"member_count": "150"}, None, response.lock_version,
                           Actor(user=account))
+    # Free text that names her: an activity, an answer changed since (the trail keeps the
+    # old value), a note of the secretariat; and one that only shares her first name.
+    add_activity(response, Actor(contact=anna), activity_description=MENTION)
+    add_activity(response, Actor(contact=anna), activity_title="Project Anna")
+    for text in ("Via anna de vries", "Via de helpdesk"):
+        services.save_section(response, "complaint_mechanism", {
+            "complaint_mechanism_exists": "yes", "complaint_mechanism_type": "other",
+            "complaint_mechanism_type_other": text}, None, response.lock_version, Actor(contact=anna))
+    services.save_section(response, "sector_policy", {"frameworks": ["other"], "frameworks_other": SPACED},
+                          None, response.lock_version, Actor(contact=anna))
+    db.session.add(ResponseNote(response=response, text="Gebeld met Anna de Vries over de cijfers"))
     send_reminder(invitation)  # waiting in the outbox for Anna and Bob
     assert services.submit(response, Actor(contact=anna)) == []
     db.session.add(OutboxMessage(kind="password_reset", to_address=ADDRESS, subject="Wachtwoord kiezen",

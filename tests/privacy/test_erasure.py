@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from imvo_survey.backup.rows import rows, shapes
 from imvo_survey.extensions import db
 from imvo_survey.models import (
+    Activity,
     Answer,
     Contact,
     InvitationToken,
@@ -26,7 +27,7 @@ from imvo_survey.models import (
 from imvo_survey.privacy.services import CONTACT_ERASED
 from imvo_survey.rounds.services import token_from_link
 
-from .conftest import ADDRESS, NAME, PHONE
+from .conftest import ADDRESS, MENTION, NAME, PHONE
 
 
 def _readable(kind: str, value) -> str:
@@ -85,6 +86,10 @@ def test_export_holds_everything_about_the_person_and_no_secrets(runner, scenari
     assert [r["response_id"] for r in document["submitted_responses"]] == [scenario.response.id]
     assert sorted(r["status"] for r in document["registrations"]) == ["confirmed", "pending"]
     assert "Anna@Example.org" in document["bounce_reports"][0]["bounce_reason"]
+    mentions = {(m["record"], m["field"]) for m in document["free_text_mentions"]}
+    assert mentions == {("activity", "description"), ("answer", "text_value"), ("response_note", "text"),
+                        ("response_event", "changes")}
+    assert MENTION in [m["text"] for m in document["free_text_mentions"]]
     assert document["not_included"]["contacts"] == [{"contact_id": scenario.namesake.id,
                                                      "organisation_id": scenario.namesake.organisation_id}]
     # No way into the person's links: no token hashes, no links, no message bodies.
@@ -144,6 +149,17 @@ def test_erasure_leaves_no_trace_of_the_person_but_keeps_the_facts(runner, scena
     logged = db.session.scalars(select(PrivacyEvent)).one()
     assert (logged.action, logged.channel, logged.contact_id) == ("erase", "cli", anna_id)
     assert NAME not in json.dumps(logged.summary) and logged.summary["events"] == len(trail)
+
+    # Free text keeps what it said, without her: her name however spaced, her phone
+    # number however written, her address; a namesake's first name alone stays.
+    titles = {a.title: a.description for a in db.session.scalars(select(Activity))}
+    assert titles["Gedragscode koffie"] == "Gecoördineerd door \u2014 (\u2014, \u2014)."
+    assert "Project Anna" in titles
+    assert db.session.scalar(select(Answer.text_value).where(Answer.code == "frameworks_other")) == "Zie \u2014"
+    assert not any("Vries" in json.dumps(e.changes) or "123 4567" in json.dumps(e.changes) for e in events)
+    # the description, the answer, the note; the trail's events of the activity's addition,
+    # of the answer that named her and was changed, and of the answer that names her
+    assert logged.summary["mentions"] == 7
 
 
 def test_a_contact_is_erased_once(runner, scenario):
