@@ -21,7 +21,7 @@ WORKBOOKS = sorted(path for path in EXAMPLES.iterdir() if path.suffix in (".xls"
 EXPECTED = {
     # Formatted (no values) down to Excel's last row and across 1,024 columns: read as far
     # as its values go.
-    "bug_example_xls__UCL_Biomass_Plot_Form.xlsx": ("imported", 41),
+    "bug_example_xls__UCL_Biomass_Plot_Form.xlsx": ("imported", 42),  # a label showing answers: named
     "bug_example_xls__bad_calc.xlsx": ("refused", ("survey", "", "")),
     "bug_example_xls__blank_second_row.xls": ("imported", 0),
     # A header cell past 251 empty ones and a row past 19,994 empty ones: both past where the
@@ -45,7 +45,7 @@ EXPECTED = {
     "example_xls__table-list.xls": ("imported", 5),
     "example_xls__text_and_integer.xls": ("imported", 0),
     "example_xls__tutorial.xls": ("imported", 2),
-    "example_xls__widgets.xls": ("imported", 22),
+    "example_xls__widgets.xls": ("imported", 23),  # one label showing an answer (${my_trigger}): named
     "example_xls__yes_or_no_question.xls": ("imported", 0),
     "example_xls__yes_or_no_question.xlsx": ("imported", 0),
 }

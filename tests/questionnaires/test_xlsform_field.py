@@ -609,3 +609,20 @@ def test_a_value_past_the_end_is_still_refused_below_the_row_limit_of_a_workbook
     far = make_xlsx(survey=[("type", "name", "label"), ("text", "a", "A?"), *[()] * 120, ("text", "b", "B?")])
     reading = read_import(far, "far.xlsx")
     assert reading.definition is None and "reaches row 123, more than the limit of 100" in str(reading.errors[0][3])
+
+
+def test_a_text_that_shows_an_answer_is_kept_as_written_and_named(english):
+    """'Your name is ${my_name}': the XLSForm tools fill the answer in, the survey cannot;
+    the preview names each such text once (not per language), and it is kept as written."""
+    data = make_xlsx(survey=[("type", "name", "label::English (en)", "label::Nederlands (nl)", "hint::English (en)"),
+                             ("text", "my_name", "Your name?", "Uw naam?", None),
+                             ("text", "greeting", "Hello ${my_name}, how are you?", "Hallo ${my_name}",
+                              "About ${my_name} and ${x}")])
+    reading = read_workbook_with_warnings(data)
+    assert reading.errors == []
+    greeting = reading.definition["sections"][0]["questions"][1]
+    assert greeting["label"] == {"nl": "Hallo ${my_name}", "en": "Hello ${my_name}, how are you?"}
+    named = [(w.sheet, w.row, w.column, w.name, str(w.message)) for w in reading.warnings if isinstance(w, LeftOut)]
+    assert [place[:4] for place in named] == [("survey", 3, "label::Nederlands (nl)", "greeting"),
+                                              ("survey", 3, "hint::English (en)", "greeting")]
+    assert "the answer to my_name (${...})" in named[0][4] and "my_name, x" in named[1][4]

@@ -28,7 +28,9 @@ from .reader_sheets import (
 )
 
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
-MAX_NAME_LENGTH = 80  # as the JSON Schema's codes
+MAX_NAME_LENGTH = 80
+#: An answer shown in a text, as the XLSForm tools fill it in: ${name}.
+PIPED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")  # as the JSON Schema's codes
 #: XLSForm columns for features we do not have; a filled cell is reported.
 UNSUPPORTED_COLUMNS = frozenset({"calculation", "choice_filter", "default", "read_only", "repeat_count",
                                  "trigger", "parameters", "required_message", "guidance_hint", "image",
@@ -86,6 +88,7 @@ class ReaderBase:
         self.left_out_names: dict[str, int] = {}  # name -> row, of rows left out
         self.group_rows: dict[str, int] = {}  # section code -> row of its begin_group
         self.emptied: dict[str, int] = {}  # section code -> rows left out inside the group
+        self.piped: set[tuple[str, int, str]] = set()  # (sheet, row, text column) with ${...}, named once
         self.version = 1
 
     def error(self, sheet: str | None, row: int | None, key: str | None, message) -> None:
@@ -260,7 +263,23 @@ class ReaderBase:
         for language, other in (("nl", "en"), ("en", "nl")):
             if language not in languages and not values[language]:
                 values[language] = values[other]
+        self.name_piped(row, column, values)
         return values
+
+    def name_piped(self, row: Row, column: str, values: dict[str, str]) -> None:
+        """A text that shows an answer (`Your name is ${name}`, as the XLSForm tools fill
+        in) is kept as written, which respondents then see: named once for the preview."""
+        names = sorted({name for text in values.values() for name in PIPED.findall(text)})
+        if not names or (row.sheet, row.number, column) in self.piped:
+            return
+        self.piped.add((row.sheet, row.number, column))
+        table = self.tables.get(row.sheet)
+        written = [f"{column}::{language}" for language in LANGUAGES if PIPED.search(row.words(f"{column}::{language}"))]
+        key = written[0] if written else column
+        self.warnings.append(LeftOut(row.sheet, row.number, table.headers.get(key, key) if table else key, _l(
+            "This text shows the answer to %(names)s (${...}), which the survey cannot fill in: respondents see "
+            "it as written. Rewrite the text without it, or import it as it is.",
+            names=", ".join(names)), row.value("name")))
 
     def other_texts(self, row: Row) -> dict[str, str]:
         """The row's texts in languages other than Dutch and English, by column header
