@@ -13,7 +13,7 @@ from ..models import Choice, Question, QuestionnaireVersion, Section
 from ..whole_numbers import query_int
 from . import bp
 from .conditions import referenced_codes, render
-from .definition import condition_order_problems, question_problems
+from .definition import condition_order_problems, question_problems, walk
 from .forms import QuestionForm, SectionForm
 from .question_types import TYPES, QuestionType, question_type
 from .services import definition_of, get_version
@@ -109,6 +109,7 @@ def move_section(code: str, number: int, section_id: int):
         # swapped-out section off it for a moment, and delete-orphan deletes it.
         _move(list(version.sections), section, request.form.get("direction"))
         db.session.commit()
+        _flash_broken_conditions(version, {q.code for q in version.questions if q.section_id == section.id})
     return _back(version, f"section-{section.code}")
 
 
@@ -198,6 +199,20 @@ def _check_question(form: QuestionForm, version: QuestionnaireVersion, section: 
             _with_question(definition_of(version, other_texts=False), item, section, question, parent))
             if problem.code == item["code"])
     return not any(field.errors for field in form)
+
+
+def _flash_broken_conditions(version: QuestionnaireVersion, codes: set[str]) -> None:
+    """After a change of the questions `codes`: each condition on them, or of them, that
+    publication would now refuse (a question moved below a condition that looks at it, a
+    choice a condition compares with removed, a code renamed) is said at once, so that
+    it is mended before publishing."""
+    definition = definition_of(version, other_texts=False)
+    concerned = {question["code"] for _section, question, _parent in walk(definition)
+                 if question["code"] in codes or codes & set(referenced_codes(question.get("show_if")))}
+    for problem in condition_order_problems(definition):
+        if problem.code in concerned:
+            flash(_("Look at the condition of %(code)s: %(problem)s", code=problem.code, problem=problem.message),
+                  "warning")
 
 
 def _with_question(definition: dict, item: dict, section: Section, question: Question | None,
@@ -293,8 +308,10 @@ def edit_question(code: str, number: int, question_id: int):
         if ungrouped and question.children:
             form.type.errors.append(_("Delete the sub-questions first."))
         else:
+            concerned = {question.code, form.code.data}  # the old code too: conditions may still name it
             _fill_question(question, form, version)
             db.session.commit()
+            _flash_broken_conditions(version, concerned)
             return _back(version, f"question-{question.code}")
     return render_template("questionnaires/question_form.html", form=form, version=version,
                            section=question.section, question=question, parent=question.parent)
@@ -308,12 +325,14 @@ def delete_question(code: str, number: int, question_id: int):
     question = _question(version, question_id)
     if ActionForm().validate_on_submit():
         siblings = _siblings(question.section, question.parent)
+        gone = {question.code, *(child.code for child in question.children)}
         for child in list(question.children):
             version.questions.remove(child)
         version.questions.remove(question)
         _renumber([q for q in siblings if q is not question])
         db.session.commit()
         flash(_("The question %(code)s has been deleted.", code=question.code), "success")
+        _flash_broken_conditions(version, gone)
     return _back(version, f"section-{question.section.code}")
 
 
@@ -326,5 +345,6 @@ def move_question(code: str, number: int, question_id: int):
     if ActionForm().validate_on_submit():
         _move(_siblings(question.section, question.parent), question, request.form.get("direction"))
         db.session.commit()
+        _flash_broken_conditions(version, {question.code})
     return _back(version, f"question-{question.code}")
 

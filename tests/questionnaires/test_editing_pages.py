@@ -303,3 +303,27 @@ def test_a_new_question_may_look_at_the_questions_before_its_place(secretariat_c
         assert secretariat_client.post(f"{new_in_first}?parent={repeat_id}", data={
             "code": "i", "type": "text", "label_nl": "I", "label_en": "I", **data}).status_code == 404
     assert secretariat_client.get(f"{new_in_first}?parent={repeat_id}").status_code == 404
+
+
+def test_a_change_that_breaks_a_later_condition_is_said_at_once(secretariat_client):
+    """Publication would refuse it: the editor says so after saving a question, moving
+    one or deleting one, naming the condition to look at."""
+    store_definition(definition(q("a", "single_choice", choices=[
+        {"code": "yes", "label": {"nl": "Ja", "en": "Yes"}}, {"code": "other", "label": {"nl": "Anders", "en": "Other"}}]),
+        q("b", "text", show_if={"op": "equals", "question": "a", "value": "other"}), q("c", "text")))
+    db.session.commit()
+    version = find_version("test-q", 1)
+    a_id, b_id, c_id = (version.question(code).id for code in ("a", "b", "c"))
+    edited = secretariat_client.post(f"/questionnaires/test-q/v1/questions/{a_id}/edit", data={
+        "code": "a", "type": "single_choice", "label_nl": "A", "label_en": "A", "choices": "yes | Ja | Yes"},
+        follow_redirects=True)
+    assert "Kijk naar de voorwaarde van b: De voorwaarde vergelijkt a met other" in _page(edited)
+    untouched = secretariat_client.post(f"/questionnaires/test-q/v1/questions/{c_id}/edit", data={
+        "code": "c", "type": "text", "label_nl": "C", "label_en": "C"}, follow_redirects=True)
+    assert "Kijk naar de voorwaarde" not in _page(untouched)  # c has nothing to do with it
+    moved = secretariat_client.post(f"/questionnaires/test-q/v1/questions/{b_id}/move", data={"direction": "up"},
+                                    follow_redirects=True)
+    assert "Kijk naar de voorwaarde van b: De voorwaarde verwijst naar a, die niet vóór deze vraag komt." \
+        in _page(moved)
+    deleted = secretariat_client.post(f"/questionnaires/test-q/v1/questions/{a_id}/delete", follow_redirects=True)
+    assert "Kijk naar de voorwaarde van b" in _page(deleted)
