@@ -12,9 +12,10 @@ another organisation is another contact record: it is named (by id) but not incl
 
 Free text of the organisation's responses that names the person is found too (answers,
 activities, dilemmas, bottlenecks, the secretariat's notes and questions, the audit
-trail's old and new values and messages, decline reasons, good practices' public texts): their address, and with the contact record their
-full name (two words or more: a single word is too often another word) and their phone
-number (its digits, however spaced).
+trail's old and new values and messages, decline reasons, good practices' public
+texts): their address, and with the contact record their full name (two words or more:
+a single word is too often another word) and their phone number (its digits, however
+spaced).
 """
 
 from __future__ import annotations

@@ -6,9 +6,9 @@ commit: the view or the command commits once.
 Erasure keeps the facts and drops the person: the organisation's answers, the audit
 trail's events (what was done, when, through a link or an account) and the counts stay;
 names, e-mail addresses, phone numbers and functions are replaced or cleared wherever
-`footprint` finds them (also where free text of the answers, notes and trail names
-them), the person's links and respondent account stop working, and mail
-still waiting for them is not sent. The trail then says "a removed contact".
+`footprint` finds them (also where the organisation's free text names them), the
+person's links and respondent account stop working, and mail still waiting for them is
+not sent. The trail then says "a removed contact".
 """
 
 from __future__ import annotations

@@ -28,9 +28,9 @@ from .reader_sheets import (
 )
 
 NAME_PATTERN = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
-MAX_NAME_LENGTH = 80
+MAX_NAME_LENGTH = 80  # as the JSON Schema's codes
 #: An answer shown in a text, as the XLSForm tools fill it in: ${name}.
-PIPED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")  # as the JSON Schema's codes
+PIPED = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}")
 #: XLSForm columns for features we do not have; a filled cell is reported.
 UNSUPPORTED_COLUMNS = frozenset({"calculation", "choice_filter", "default", "read_only", "repeat_count",
                                  "trigger", "parameters", "required_message", "guidance_hint", "image",
