@@ -44,6 +44,7 @@ from ..models import (
     User,
     utcnow,
 )
+from ..text import map_strings
 
 EXPORT_FORMAT = "imvo-privacy-export"
 #: The free-text fields of the records of a response, by model.
@@ -153,14 +154,9 @@ def person_pattern(address: str, contact: Contact | None) -> re.Pattern | None:
 
 
 def names_person(value, pattern: re.Pattern) -> bool:
-    """Whether a text (or the texts in a stored list or mapping) names the person."""
-    if isinstance(value, str):
-        return pattern.search(value) is not None
-    if isinstance(value, list):
-        return any(names_person(item, pattern) for item in value)
-    if isinstance(value, dict):
-        return any(names_person(item, pattern) for item in value.values())
-    return False
+    """Whether a text (or the texts in a stored list or mapping) names the person: taking
+    out what names them changes it."""
+    return map_strings(value, lambda text: pattern.sub("", text)) != value
 
 
 def _mentions(organisation_id: int, pattern: re.Pattern) -> list[Mention]:

@@ -36,6 +36,7 @@ from ..models import (
     utcnow,
 )
 from ..organisations.services import deactivate_contact
+from ..text import map_strings
 from . import footprint
 from .footprint import Footprint
 
@@ -141,22 +142,12 @@ def _anonymise(found: Footprint, placeholder: str) -> None:
     for invitation in found.bounces:
         invitation.bounce_reason = _scrub(invitation.bounce_reason, found.address, placeholder)
     for mention in found.mentions:  # a new value, so that a changed list is saved too
-        setattr(mention.record, mention.field, _without_person(mention.value, found.pattern))
+        setattr(mention.record, mention.field,
+                map_strings(mention.value, lambda text: found.pattern.sub(ERASED_NAME, text)))
     for account in found.accounts:
         erase_account(account)
     db.session.flush()
 
-
-def _without_person(value, pattern):
-    """A text (or the texts of a stored list or mapping) with what names the person
-    replaced by ERASED_NAME."""
-    if isinstance(value, str):
-        return pattern.sub(ERASED_NAME, value)
-    if isinstance(value, list):
-        return [_without_person(item, pattern) for item in value]
-    if isinstance(value, dict):
-        return {key: _without_person(item, pattern) for key, item in value.items()}
-    return value
 
 
 def erase_account(user: User) -> None:
